@@ -1,0 +1,164 @@
+//! The enrolling user: seat and connected inbox.
+
+use crate::RejectionCode;
+
+/// A user's seat tier. Only Professional and Enterprise seats (Sales or Service Hub) may use
+/// sequences.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum SeatTier {
+    /// No paid seat.
+    Free,
+    /// A Starter seat.
+    Starter,
+    /// A Professional seat.
+    Professional,
+    /// An Enterprise seat.
+    Enterprise,
+}
+
+impl SeatTier {
+    /// Every tier, cheapest first.
+    pub const ALL: [SeatTier; 4] = [
+        Self::Free,
+        Self::Starter,
+        Self::Professional,
+        Self::Enterprise,
+    ];
+
+    /// Whether a user with this seat may enroll contacts in sequences.
+    pub const fn may_use_sequences(self) -> bool {
+        matches!(self, Self::Professional | Self::Enterprise)
+    }
+
+    /// Lower-case name, as scenario files spell it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Free => "free",
+            Self::Starter => "starter",
+            Self::Professional => "professional",
+            Self::Enterprise => "enterprise",
+        }
+    }
+}
+
+/// The provider behind a sender's connected inbox (domain.md §5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum InboxProvider {
+    /// A free Gmail account.
+    Gmail,
+    /// Google Workspace.
+    GoogleWorkspace,
+    /// Microsoft 365 / Office 365.
+    Microsoft365,
+    /// Outlook.com (consumer).
+    OutlookCom,
+    /// Exchange on premises.
+    Exchange,
+    /// Any other IMAP/SMTP inbox.
+    Other,
+}
+
+impl InboxProvider {
+    /// Every provider.
+    pub const ALL: [InboxProvider; 6] = [
+        Self::Gmail,
+        Self::GoogleWorkspace,
+        Self::Microsoft365,
+        Self::OutlookCom,
+        Self::Exchange,
+        Self::Other,
+    ];
+
+    /// Snake-case name, as scenario files and reports spell it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Gmail => "gmail",
+            Self::GoogleWorkspace => "google_workspace",
+            Self::Microsoft365 => "microsoft_365",
+            Self::OutlookCom => "outlook_com",
+            Self::Exchange => "exchange",
+            Self::Other => "other",
+        }
+    }
+
+    /// The platform's default per-inbox limit over a rolling 24 hours: free Gmail 350, every
+    /// other inbox 1,000 (domain.md §5).
+    pub const fn platform_daily_limit(self) -> u32 {
+        match self {
+            Self::Gmail => 350,
+            _ => 1_000,
+        }
+    }
+
+    /// The per-inbox sequence limit over a rolling 24 hours: 90% of the inbox limit, where the
+    /// inbox limit is the custom one if set (never above 350 for free Gmail), else the default.
+    pub const fn sequence_daily_limit(self, custom: Option<u32>) -> u32 {
+        let default = self.platform_daily_limit();
+        let limit = match custom {
+            Some(custom) if matches!(self, Self::Gmail) && custom > default => default,
+            Some(custom) => custom,
+            None => default,
+        };
+        // 90%, rounded down: the limit is "reached" at 90% of the inbox limit.
+        limit * 9 / 10
+    }
+}
+
+/// The enrolling user as the rules see them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SenderState {
+    /// The user's seat.
+    pub seat: SeatTier,
+    /// Whether the user has a connected inbox right now.
+    pub inbox_connected: bool,
+}
+
+impl SenderState {
+    /// A sender with `seat`, connected or not.
+    pub const fn new(seat: SeatTier, inbox_connected: bool) -> Self {
+        Self {
+            seat,
+            inbox_connected,
+        }
+    }
+
+    /// The [`crate::Conditions`] bits this sender contributes.
+    #[inline]
+    pub(crate) const fn condition_bits(self) -> u16 {
+        let inbox = if self.inbox_connected {
+            0
+        } else {
+            RejectionCode::NoConnectedInbox.bit()
+        };
+        let seat = if self.seat.may_use_sequences() {
+            0
+        } else {
+            RejectionCode::SeatNotEligible.bit()
+        };
+        inbox | seat
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sequence_limit_is_ninety_percent() {
+        assert_eq!(InboxProvider::Gmail.sequence_daily_limit(None), 315);
+        assert_eq!(InboxProvider::GoogleWorkspace.sequence_daily_limit(None), 900);
+        assert_eq!(InboxProvider::Microsoft365.sequence_daily_limit(Some(200)), 180);
+        // Free Gmail stays capped at 350 whatever the custom limit says.
+        assert_eq!(InboxProvider::Gmail.sequence_daily_limit(Some(2_000)), 315);
+        assert_eq!(InboxProvider::Gmail.sequence_daily_limit(Some(100)), 90);
+    }
+
+    #[test]
+    fn only_professional_and_enterprise_may_sequence() {
+        let eligible: Vec<_> = SeatTier::ALL
+            .into_iter()
+            .filter(|s| s.may_use_sequences())
+            .collect();
+        assert_eq!(eligible, vec![SeatTier::Professional, SeatTier::Enterprise]);
+    }
+}

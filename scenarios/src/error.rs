@@ -1,0 +1,61 @@
+//! Errors for people: every problem of a file, each naming the key and what is allowed.
+
+use std::fmt;
+
+/// One problem with a scenario file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The dotted key path (`plan.coverage`, `senders[1].seat`), or `(file)` for the file as a
+    /// whole.
+    pub key: String,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+impl Problem {
+    pub(crate) fn new(key: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// The file could not be read.
+    #[error("cannot read scenario file `{path}`: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The file was read but is not a valid scenario.
+    #[error("{}", Invalid(path, problems))]
+    Invalid {
+        /// The file.
+        path: String,
+        /// Every problem found, in file order where possible.
+        problems: Vec<Problem>,
+    },
+}
+
+struct Invalid<'a>(&'a str, &'a [Problem]);
+
+impl fmt::Display for Invalid<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Invalid(path, problems) = self;
+        match problems {
+            [one] => write!(f, "scenario file `{path}` is invalid: key `{}`: {}", one.key, one.message),
+            _ => {
+                write!(f, "scenario file `{path}` is invalid ({} problems):", problems.len())?;
+                for p in problems.iter() {
+                    write!(f, "\n  - key `{}`: {}", p.key, p.message)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! Scenario files: the TOML format, its validation, and the embedded default scenario.
+//!
+//! This crate is the boundary between files and the simulator: it reads TOML with serde,
+//! checks every value, reports all problems of a file at once, and hands `sim` a plain
+//! [`sim::Scenario`].
+
+mod error;
+mod raw;
+mod validate;
+
+use std::path::Path;
+
+pub use error::{Problem, ScenarioError};
+
+/// The default scenario's text, used when `seqsim run` gets no file.
+pub const DEFAULT_SCENARIO: &str = include_str!("../default.toml");
+/// How the default scenario is named in messages.
+pub const DEFAULT_ORIGIN: &str = "<embedded default scenario>";
+
+/// Loads and validates the scenario in the file at `path`.
+pub fn load(path: &Path) -> Result<sim::Scenario, ScenarioError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        path: shown.clone(),
+        source,
+    })?;
+    let stem = path
+        .file_stem()
+        .map_or_else(|| "scenario".to_owned(), |s| s.to_string_lossy().into_owned());
+    parse(&text, &shown, &stem)
+}
+
+/// The embedded default scenario.
+pub fn default_scenario() -> sim::Scenario {
+    parse(DEFAULT_SCENARIO, DEFAULT_ORIGIN, "default").expect("the embedded default is valid")
+}
+
+/// Parses and validates scenario `text`. `origin` names it in messages; `fallback_name` is its
+/// name when the file gives none.
+pub fn parse(text: &str, origin: &str, fallback_name: &str) -> Result<sim::Scenario, ScenarioError> {
+    let invalid = |problems| ScenarioError::Invalid {
+        path: origin.to_owned(),
+        problems,
+    };
+    let table: toml::Table = toml::from_str(text).map_err(|e| {
+        invalid(vec![Problem::new(
+            "(file)",
+            format!("not valid TOML: {}", one_line(&e.to_string())),
+        )])
+    })?;
+    let (raw, mut problems) = validate::deserialize(table);
+    match raw {
+        Some(raw) => match validate::validate(raw, fallback_name, &mut problems) {
+            Some(scenario) if problems.is_empty() => Ok(scenario),
+            _ => Err(invalid(problems)),
+        },
+        None => Err(invalid(problems)),
+    }
+}
+
+/// Folds a multi-line message (toml's errors show the offending line) onto one line.
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && *l != "|")
+        .collect::<Vec<_>>()
+        .join(" ")
+}

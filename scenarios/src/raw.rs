@@ -1,0 +1,175 @@
+//! The file format: serde mirrors of the TOML scenario, before validation.
+//!
+//! Counts are read as signed integers and names as strings on purpose: a negative count or an
+//! unknown seat name is then reported by validation in our words, next to every other problem
+//! of the file, instead of stopping deserialization at the first one.
+
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawScenario {
+    pub name: Option<String>,
+    #[allow(dead_code)] // documentation for people reading the file; validated as a string
+    pub description: Option<String>,
+    pub seed: u64,
+    #[serde(default)]
+    pub calendar: RawCalendar,
+    pub population: RawPopulation,
+    #[serde(default)]
+    pub senders: Vec<RawSenderGroup>,
+    #[serde(default)]
+    pub sequences: Vec<RawSequence>,
+    pub plan: RawPlan,
+    #[serde(default)]
+    pub rules: RawRules,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCalendar {
+    #[serde(default = "default_start")]
+    pub start: String,
+    #[serde(default = "default_horizon_days")]
+    pub horizon_days: i64,
+}
+
+impl Default for RawCalendar {
+    fn default() -> Self {
+        Self {
+            start: default_start(),
+            horizon_days: default_horizon_days(),
+        }
+    }
+}
+
+fn default_start() -> String {
+    "2026-01-05".to_owned()
+}
+
+fn default_horizon_days() -> i64 {
+    30
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPopulation {
+    pub contacts: i64,
+    #[serde(default = "one")]
+    pub portals: i64,
+    #[serde(default = "default_domains")]
+    pub domains: i64,
+    #[serde(default)]
+    pub shared_persons: f64,
+    #[serde(default)]
+    pub rates: RawRates,
+}
+
+fn one() -> i64 {
+    1
+}
+
+fn default_domains() -> i64 {
+    1_000
+}
+
+/// Every rate defaults to 0: a scenario states the states it wants.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct RawRates {
+    pub missing_email: f64,
+    pub invalid_address: f64,
+    pub blocked_address: f64,
+    pub blocked_domain: f64,
+    pub bounced_globally_if_invalid: f64,
+    pub bounced_globally_if_valid: f64,
+    pub bounced_if_invalid: f64,
+    pub bounced_if_valid: f64,
+    pub bounced_on_portal_if_invalid: f64,
+    pub bounced_on_portal_if_valid: f64,
+    pub marked_as_spam: f64,
+    pub other_send_rejected: f64,
+    pub unsubscribed: f64,
+    pub unsubscribed_personal: f64,
+    pub cannot_communicate: f64,
+    pub already_enrolled: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSenderGroup {
+    pub count: i64,
+    pub seat: String,
+    pub inbox: String,
+    pub portal: Option<i64>,
+    pub sequence: Option<String>,
+    pub daily_limit: Option<i64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSequence {
+    pub name: String,
+    #[serde(default)]
+    pub steps: Vec<RawStep>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawStep {
+    pub kind: String,
+    #[serde(default)]
+    pub delay_days: i64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPlan {
+    pub business_days: i64,
+    #[serde(default = "default_working_hours")]
+    pub working_hours: Vec<i64>,
+    #[serde(default = "one_f64")]
+    pub coverage: f64,
+    #[serde(default)]
+    pub second_enrollment: f64,
+    #[serde(default)]
+    pub sources: RawSources,
+    #[serde(default = "default_bulk_size_max")]
+    pub bulk_size_max: i64,
+}
+
+fn default_working_hours() -> Vec<i64> {
+    vec![8, 18]
+}
+
+fn one_f64() -> f64 {
+    1.0
+}
+
+fn default_bulk_size_max() -> i64 {
+    50
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct RawSources {
+    pub crm_single: f64,
+    pub crm_bulk: f64,
+    pub gmail_extension: f64,
+}
+
+impl Default for RawSources {
+    fn default() -> Self {
+        Self {
+            crm_single: 1.0,
+            crm_bulk: 0.0,
+            gmail_extension: 0.0,
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRules {
+    pub order: Option<Vec<String>>,
+}
