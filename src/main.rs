@@ -1,1 +1,170 @@
-fn main(){}
+//! `seqsim`: the command line. Thin glue: parse arguments, load a scenario, run it, write a
+//! report. Every error a user can cause exits with code 2 and one message on stderr.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context as _, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  seqsim run                                    run the embedded default scenario
+  seqsim run scenarios/purchased-list.toml      run a scenario file
+  seqsim run scenarios/clean-opt-in.toml --seed 7 --format json --out report.json
+  seqsim validate scenarios/overlapping-team.toml";
+
+/// Deterministic simulator and test harness for sales-email sequences.
+#[derive(Parser)]
+#[command(name = "seqsim", version, about, after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a scenario and report its reason-code distribution.
+    #[command(after_help = EXAMPLES)]
+    Run {
+        /// Scenario file (TOML); the embedded default scenario when left out.
+        scenario: Option<PathBuf>,
+        /// Seed to use instead of the scenario's own.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+        format: FormatArg,
+        /// Write the report to this file instead of standard output (written whole or not at all).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check a scenario file and report every problem in it.
+    #[command(after_help = EXAMPLES)]
+    Validate {
+        /// Scenario file (TOML).
+        scenario: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Table,
+    Json,
+    Markdown,
+}
+
+impl From<FormatArg> for reports::Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Table => reports::Format::Table,
+            FormatArg::Json => reports::Format::Json,
+            FormatArg::Markdown => reports::Format::Markdown,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match execute(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("seqsim: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn execute(command: Command) -> Result<()> {
+    match command {
+        Command::Run {
+            scenario,
+            seed,
+            format,
+            out,
+        } => {
+            let mut scenario = match &scenario {
+                Some(path) => scenarios::load(path)?,
+                None => scenarios::default_scenario(),
+            };
+            if let Some(seed) = seed {
+                scenario.seed = seed;
+            }
+            // Claim the output file before the run, so a bad path fails at once rather than
+            // after a long simulation; the report replaces it whole when done.
+            let output = out.as_deref().map(Output::prepare).transpose()?;
+            let result = sim::run(&scenario);
+            let text = reports::Report::new(&scenario, &result).render(format.into());
+            match output {
+                Some(output) => output.commit(&text),
+                None => {
+                    let mut stdout = std::io::stdout().lock();
+                    // A closed pipe (`seqsim run | head`) is not an error worth a message.
+                    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+                    Ok(())
+                }
+            }
+        }
+        Command::Validate { scenario: path } => {
+            let scenario = scenarios::load(&path)?;
+            let pop = &scenario.population;
+            let senders: u32 = scenario.senders.iter().map(|g| g.count).sum();
+            println!(
+                "scenario file `{}` is valid: scenario {:?}, seed {}, {} contacts in {} portals, {} senders, {} sequences",
+                path.display(),
+                scenario.name,
+                scenario.seed,
+                pop.contacts,
+                pop.portals,
+                senders,
+                scenario.sequences.len()
+            );
+            Ok(())
+        }
+    }
+}
+
+/// A report file being written: a temporary file beside the target, renamed over it at the end.
+struct Output {
+    path: PathBuf,
+    temp: tempfile::NamedTempFile,
+}
+
+impl Output {
+    fn prepare(path: &Path) -> Result<Self> {
+        let shown = path.display();
+        if path.is_dir() {
+            bail!("cannot write the report to `{shown}` (--out): it is a directory; give a file path");
+        }
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(".seqsim-report-")
+            .tempfile_in(dir)
+            .with_context(|| {
+                format!(
+                    "cannot write the report to `{shown}` (--out): directory `{}` is missing or not writable",
+                    dir.display()
+                )
+            })?;
+        Ok(Self {
+            path: path.to_owned(),
+            temp,
+        })
+    }
+
+    fn commit(mut self, text: &str) -> Result<()> {
+        let shown = self.path.display().to_string();
+        self.temp
+            .write_all(text.as_bytes())
+            .and_then(|()| self.temp.flush())
+            .with_context(|| format!("cannot write the report to `{shown}` (--out)"))?;
+        self.temp
+            .persist(&self.path)
+            .with_context(|| format!("cannot write the report to `{shown}` (--out)"))?;
+        Ok(())
+    }
+}
