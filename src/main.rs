@@ -101,7 +101,9 @@ fn execute(command: Command) -> Result<()> {
                 None => {
                     let mut stdout = std::io::stdout().lock();
                     // A closed pipe (`seqsim run | head`) is not an error worth a message.
-                    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+                    let _ = stdout
+                        .write_all(text.as_bytes())
+                        .and_then(|()| stdout.flush());
                     Ok(())
                 }
             }
@@ -135,19 +137,28 @@ impl Output {
     fn prepare(path: &Path) -> Result<Self> {
         let shown = path.display();
         if path.is_dir() {
-            bail!("cannot write the report to `{shown}` (--out): it is a directory; give a file path");
+            bail!(
+                "cannot write the report to `{shown}` (--out): it is a directory; give a file path"
+            );
         }
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
+        if !dir.is_dir() {
+            bail!(
+                "cannot write the report to `{shown}` (--out): directory `{}` does not exist",
+                dir.display()
+            );
+        }
         let temp = tempfile::Builder::new()
             .prefix(".seqsim-report-")
             .tempfile_in(dir)
-            .with_context(|| {
-                format!(
-                    "cannot write the report to `{shown}` (--out): directory `{}` is missing or not writable",
-                    dir.display()
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot write the report to `{shown}` (--out): directory `{}` is not writable ({})",
+                    dir.display(),
+                    e.kind()
                 )
             })?;
         Ok(Self {

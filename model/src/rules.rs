@@ -3,7 +3,7 @@
 use crate::{Conditions, RejectionCode};
 
 /// The result of evaluating one enrollment attempt.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Decision {
     /// The contact is enrolled.
     Enrolled,

@@ -146,8 +146,14 @@ mod tests {
     #[test]
     fn sequence_limit_is_ninety_percent() {
         assert_eq!(InboxProvider::Gmail.sequence_daily_limit(None), 315);
-        assert_eq!(InboxProvider::GoogleWorkspace.sequence_daily_limit(None), 900);
-        assert_eq!(InboxProvider::Microsoft365.sequence_daily_limit(Some(200)), 180);
+        assert_eq!(
+            InboxProvider::GoogleWorkspace.sequence_daily_limit(None),
+            900
+        );
+        assert_eq!(
+            InboxProvider::Microsoft365.sequence_daily_limit(Some(200)),
+            180
+        );
         // Free Gmail stays capped at 350 whatever the custom limit says.
         assert_eq!(InboxProvider::Gmail.sequence_daily_limit(Some(2_000)), 315);
         assert_eq!(InboxProvider::Gmail.sequence_daily_limit(Some(100)), 90);

@@ -107,7 +107,8 @@ impl Report {
     pub fn render(&self, format: Format) -> String {
         match format {
             Format::Json => {
-                let mut out = serde_json::to_string_pretty(self).expect("a report always serializes");
+                let mut out =
+                    serde_json::to_string_pretty(self).expect("a report always serializes");
                 out.push('\n');
                 out
             }
@@ -134,14 +135,36 @@ impl Report {
     }
 
     fn render_table(&self) -> String {
-        let mut out = format!("scenario {} (seed {})\n{}\n", self.scenario, self.seed, self.headline());
+        let mut out = format!(
+            "scenario {} (seed {})\n{}\n",
+            self.scenario,
+            self.seed,
+            self.headline()
+        );
         for (title, counts) in self.sections() {
-            let width = counts.0.iter().map(|(n, _)| n.len()).max().unwrap_or(0).max(title.len());
+            let width = counts
+                .0
+                .iter()
+                .map(|(n, _)| n.len())
+                .max()
+                .unwrap_or(0)
+                .max(title.len());
             let total = counts.total();
             let _ = writeln!(out, "\n{title:<width$}  {:>12}  {:>7}", "count", "share");
-            let _ = writeln!(out, "{}  {}  {}", "-".repeat(width), "-".repeat(12), "-".repeat(7));
+            let _ = writeln!(
+                out,
+                "{}  {}  {}",
+                "-".repeat(width),
+                "-".repeat(12),
+                "-".repeat(7)
+            );
             for &(name, count) in &counts.0 {
-                let _ = writeln!(out, "{name:<width$}  {:>12}  {:>7}", thousands(count), share(count, total));
+                let _ = writeln!(
+                    out,
+                    "{name:<width$}  {:>12}  {:>7}",
+                    thousands(count),
+                    share(count, total)
+                );
             }
         }
         out
@@ -158,7 +181,12 @@ impl Report {
             let total = counts.total();
             let _ = writeln!(out, "\n| {title} | count | share |\n|---|---:|---:|");
             for &(name, count) in &counts.0 {
-                let _ = writeln!(out, "| `{name}` | {} | {} |", thousands(count), share(count, total));
+                let _ = writeln!(
+                    out,
+                    "| `{name}` | {} | {} |",
+                    thousands(count),
+                    share(count, total)
+                );
             }
         }
         out
@@ -170,7 +198,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);

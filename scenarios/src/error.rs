@@ -5,8 +5,7 @@ use std::fmt;
 /// One problem with a scenario file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
-    /// The dotted key path (`plan.coverage`, `senders[1].seat`), or `(file)` for the file as a
-    /// whole.
+    /// The dotted key path (`plan.coverage`, `senders[1].seat`); empty for the file as a whole.
     pub key: String,
     /// What is wrong and what is allowed.
     pub message: String,
@@ -21,11 +20,21 @@ impl Problem {
     }
 }
 
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.key.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "key `{}`: {}", self.key, self.message)
+        }
+    }
+}
+
 /// Why a scenario could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     /// The file could not be read.
-    #[error("cannot read scenario file `{path}`: {source}")]
+    #[error("cannot read scenario file `{path}`")]
     Read {
         /// The file.
         path: String,
@@ -48,11 +57,15 @@ impl fmt::Display for Invalid<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Invalid(path, problems) = self;
         match problems {
-            [one] => write!(f, "scenario file `{path}` is invalid: key `{}`: {}", one.key, one.message),
+            [one] => write!(f, "scenario file `{path}` is invalid: {one}"),
             _ => {
-                write!(f, "scenario file `{path}` is invalid ({} problems):", problems.len())?;
+                write!(
+                    f,
+                    "scenario file `{path}` is invalid ({} problems):",
+                    problems.len()
+                )?;
                 for p in problems.iter() {
-                    write!(f, "\n  - key `{}`: {}", p.key, p.message)?;
+                    write!(f, "\n  - {p}")?;
                 }
                 Ok(())
             }

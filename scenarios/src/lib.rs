@@ -24,9 +24,10 @@ pub fn load(path: &Path) -> Result<sim::Scenario, ScenarioError> {
         path: shown.clone(),
         source,
     })?;
-    let stem = path
-        .file_stem()
-        .map_or_else(|| "scenario".to_owned(), |s| s.to_string_lossy().into_owned());
+    let stem = path.file_stem().map_or_else(
+        || "scenario".to_owned(),
+        |s| s.to_string_lossy().into_owned(),
+    );
     parse(&text, &shown, &stem)
 }
 
@@ -37,14 +38,18 @@ pub fn default_scenario() -> sim::Scenario {
 
 /// Parses and validates scenario `text`. `origin` names it in messages; `fallback_name` is its
 /// name when the file gives none.
-pub fn parse(text: &str, origin: &str, fallback_name: &str) -> Result<sim::Scenario, ScenarioError> {
+pub fn parse(
+    text: &str,
+    origin: &str,
+    fallback_name: &str,
+) -> Result<sim::Scenario, ScenarioError> {
     let invalid = |problems| ScenarioError::Invalid {
         path: origin.to_owned(),
         problems,
     };
     let table: toml::Table = toml::from_str(text).map_err(|e| {
         invalid(vec![Problem::new(
-            "(file)",
+            "",
             format!("not valid TOML: {}", one_line(&e.to_string())),
         )])
     })?;

@@ -24,7 +24,9 @@ pub(crate) fn deserialize(table: toml::Table) -> (Option<RawScenario>, Vec<Probl
             Err(err) => err,
         };
         let segments: Vec<Segment> = err.path().iter().cloned().collect();
+        // Deserializing a value appends "in <table>" lines; the key path already says where.
         let message = err.into_inner().to_string();
+        let message = message.lines().next().unwrap_or_default().to_owned();
         let key = key_path(&segments);
         match message.strip_prefix("unknown field `") {
             Some(rest) if remove_key(&mut root, &segments) => {
@@ -42,7 +44,7 @@ pub(crate) fn deserialize(table: toml::Table) -> (Option<RawScenario>, Vec<Probl
         }
     }
     problems.push(Problem::new(
-        "(file)",
+        "",
         format!("more than {MAX_UNKNOWN_KEYS} unknown keys; is this a seqsim scenario?"),
     ));
     (None, problems)
@@ -63,11 +65,7 @@ fn key_path(segments: &[Segment]) -> String {
             Segment::Unknown => key.push_str(".?"),
         }
     }
-    if key.is_empty() {
-        "(top level)".to_owned()
-    } else {
-        key
-    }
+    key
 }
 
 /// Removes the key `segments` point at; false if the path does not lead to a table key.
@@ -104,7 +102,7 @@ fn explain_serde(message: &str) -> String {
         .replace("struct Raw", "a table ");
     match message.strip_prefix("missing field `") {
         Some(rest) => format!(
-            "required key `{}` is missing",
+            "required key `{}` is missing here",
             rest.trim_end_matches('`')
         ),
         None => message,
@@ -251,7 +249,9 @@ impl Validator<'_> {
             let what = if min > 0 { "a positive" } else { "a" };
             self.problem(
                 key,
-                format!("{value} is out of range; allowed: {what} whole number from {min} to {max}"),
+                format!(
+                    "{value} is out of range; allowed: {what} whole number from {min} to {max}"
+                ),
             );
             None
         }
@@ -271,18 +271,28 @@ impl Validator<'_> {
     }
 
     fn rates(&mut self, r: &RawRates) -> sim::Rates {
-        let mut p = |name: &str, value: f64| self.probability(&format!("population.rates.{name}"), value);
+        let mut p =
+            |name: &str, value: f64| self.probability(&format!("population.rates.{name}"), value);
         sim::Rates {
             missing_email: p("missing_email", r.missing_email),
             invalid_address: p("invalid_address", r.invalid_address),
             blocked_address: p("blocked_address", r.blocked_address),
             blocked_domain: p("blocked_domain", r.blocked_domain),
-            bounced_globally_if_invalid: p("bounced_globally_if_invalid", r.bounced_globally_if_invalid),
+            bounced_globally_if_invalid: p(
+                "bounced_globally_if_invalid",
+                r.bounced_globally_if_invalid,
+            ),
             bounced_globally_if_valid: p("bounced_globally_if_valid", r.bounced_globally_if_valid),
             bounced_if_invalid: p("bounced_if_invalid", r.bounced_if_invalid),
             bounced_if_valid: p("bounced_if_valid", r.bounced_if_valid),
-            bounced_on_portal_if_invalid: p("bounced_on_portal_if_invalid", r.bounced_on_portal_if_invalid),
-            bounced_on_portal_if_valid: p("bounced_on_portal_if_valid", r.bounced_on_portal_if_valid),
+            bounced_on_portal_if_invalid: p(
+                "bounced_on_portal_if_invalid",
+                r.bounced_on_portal_if_invalid,
+            ),
+            bounced_on_portal_if_valid: p(
+                "bounced_on_portal_if_valid",
+                r.bounced_on_portal_if_valid,
+            ),
             marked_as_spam: p("marked_as_spam", r.marked_as_spam),
             other_send_rejected: p("other_send_rejected", r.other_send_rejected),
             unsubscribed: p("unsubscribed", r.unsubscribed),
@@ -309,7 +319,10 @@ impl Validator<'_> {
             if raw[..i].iter().any(|other| other.name == seq.name) {
                 self.problem(
                     format!("sequences[{i}].name"),
-                    format!("{:?} names two sequences; allowed: a name no other sequence has", seq.name),
+                    format!(
+                        "{:?} names two sequences; allowed: a name no other sequence has",
+                        seq.name
+                    ),
                 );
                 ok = false;
             }
@@ -338,7 +351,10 @@ impl Validator<'_> {
                 let delay_days = if j == 0 && step.delay_days != 0 {
                     self.problem(
                         format!("{key}.delay_days"),
-                        format!("{}: the first step executes at enrollment; allowed: 0", step.delay_days),
+                        format!(
+                            "{}: the first step executes at enrollment; allowed: 0",
+                            step.delay_days
+                        ),
                     );
                     None
                 } else {
@@ -379,7 +395,11 @@ impl Validator<'_> {
             if seat.is_none() {
                 self.problem(
                     key("seat"),
-                    format!("{:?} is not a seat; allowed: {}", g.seat, quoted(SeatTier::ALL.map(SeatTier::name))),
+                    format!(
+                        "{:?} is not a seat; allowed: {}",
+                        g.seat,
+                        quoted(SeatTier::ALL.map(SeatTier::name))
+                    ),
                 );
             }
             let inbox = if g.inbox == "none" {
@@ -420,7 +440,10 @@ impl Validator<'_> {
                         let names: Vec<&str> = sequences.iter().map(|s| s.name.as_str()).collect();
                         self.problem(
                             key("sequence"),
-                            format!("{name:?} is not a sequence of this file; allowed: {}", quoted(names)),
+                            format!(
+                                "{name:?} is not a sequence of this file; allowed: {}",
+                                quoted(names)
+                            ),
                         );
                     }
                     found.map(|s| s as u16)
@@ -431,16 +454,21 @@ impl Validator<'_> {
                 Some(limit) => self.count(&key("daily_limit"), limit, 1, 100_000).map(Some),
             };
             match (count, seat, inbox, portal, sequence, daily_limit) {
-                (Some(count), Some(seat), Some(inbox), Some(portal), Some(sequence), Some(daily_limit)) => {
-                    out.push(sim::SenderGroup {
-                        count,
-                        seat,
-                        inbox,
-                        portal,
-                        sequence,
-                        daily_limit,
-                    })
-                }
+                (
+                    Some(count),
+                    Some(seat),
+                    Some(inbox),
+                    Some(portal),
+                    Some(sequence),
+                    Some(daily_limit),
+                ) => out.push(sim::SenderGroup {
+                    count,
+                    seat,
+                    inbox,
+                    portal,
+                    sequence,
+                    daily_limit,
+                }),
                 _ => ok = false,
             }
         }
@@ -472,7 +500,10 @@ impl Validator<'_> {
             Err(RuleSetError::Duplicate(code)) => {
                 self.problem(
                     "rules.order",
-                    format!("{} is listed twice; allowed: each check at most once", code.name()),
+                    format!(
+                        "{} is listed twice; allowed: each check at most once",
+                        code.name()
+                    ),
                 );
                 None
             }

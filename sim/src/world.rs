@@ -73,7 +73,10 @@ impl World {
         let rates = &pop.rates;
         let seed = scenario.seed;
         let n = pop.contacts;
-        assert!(n > 0 && pop.portals > 0 && pop.domains > 0, "seed {seed}: empty population");
+        assert!(
+            n > 0 && pop.portals > 0 && pop.domains > 0,
+            "seed {seed}: empty population"
+        );
         assert!(scenario.sequences.len() <= MAX_SEQUENCES);
 
         let portal_starts: Vec<u32> = (0..=pop.portals)
@@ -122,7 +125,10 @@ impl World {
             .collect();
         let (portal_user_starts, portal_users) = group_by_key(
             pop.portals as usize,
-            users.iter().enumerate().map(|(u, user)| (user.portal, u as u32)),
+            users
+                .iter()
+                .enumerate()
+                .map(|(u, user)| (user.portal, u as u32)),
         );
 
         World {
@@ -172,7 +178,13 @@ pub(crate) fn group_by_key(
     (starts, values)
 }
 
-fn generate_person(seed: u64, p: u32, domains: u32, rates: &Rates, domain_blocked: &[bool]) -> Person {
+fn generate_person(
+    seed: u64,
+    p: u32,
+    domains: u32,
+    rates: &Rates,
+    domain_blocked: &[bool],
+) -> Person {
     let mut s = Stream::new(seed, StreamKind::Person, p.into());
     let invalid = s.chance(rates.invalid_address);
     let blocked = s.chance(rates.blocked_address);
@@ -184,7 +196,10 @@ fn generate_person(seed: u64, p: u32, domains: u32, rates: &Rates, domain_blocke
     let domain = s.below(domains);
     let mut address = AddressFlags::EMPTY;
     address.set(AddressFlags::BLOCKED_ADDRESS, blocked);
-    address.set(AddressFlags::BLOCKED_DOMAIN, domain_blocked[domain as usize]);
+    address.set(
+        AddressFlags::BLOCKED_DOMAIN,
+        domain_blocked[domain as usize],
+    );
     address.set(AddressFlags::BOUNCED_GLOBALLY, bounced_globally);
     Person {
         address,
@@ -210,7 +225,11 @@ fn generate_contact(
     let missing = s.chance(rates.missing_email);
     let shared = s.chance(shared_persons);
     let outside = contacts - (portal.1 - portal.0);
-    let target = if outside > 0 { s.below(outside) } else { s.below(1) };
+    let target = if outside > 0 {
+        s.below(outside)
+    } else {
+        s.below(1)
+    };
     let cannot_communicate = s.chance(rates.cannot_communicate);
     let bounced_draw = s.unit();
     let on_portal_draw = s.unit();

@@ -1,0 +1,323 @@
+//! The command line end to end: the main job, its formats, and every kind of bad input.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+
+fn seqsim() -> Command {
+    Command::cargo_bin("seqsim").unwrap()
+}
+
+fn json_of(output: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(output).expect("the report is JSON")
+}
+
+/// Writes `text` as a scenario file in a fresh directory.
+fn scenario_file(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
+/// A valid scenario to break in small ways.
+fn valid_scenario() -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/clean-opt-in.toml"),
+    )
+    .unwrap()
+}
+
+/// Runs `seqsim validate` and `seqsim run` on `text` and checks both fail with exit code 2 and
+/// a message naming the file and every key in `keys`.
+fn assert_rejected(text: &str, keys: &[&str]) {
+    let (_dir, path) = scenario_file(text);
+    for args in [vec!["validate"], vec!["run", "--format", "json"]] {
+        let output = seqsim()
+            .args(&args)
+            .arg(&path)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(contains(path.display().to_string()))
+            .stderr(contains("panicked").not())
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        for key in keys {
+            assert!(
+                stderr.contains(&format!("`{key}`")),
+                "no key `{key}` in: {stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn default_run_shows_every_enrollment_code() {
+    let out = seqsim()
+        .args(["run", "--format", "json"])
+        .assert()
+        .success();
+    let report = json_of(&out.get_output().stdout);
+    assert_eq!(report["scenario"], "default");
+    let attempts = report["enrollment_attempts"].as_u64().unwrap();
+    let enrollment = report["enrollment"].as_object().unwrap();
+    let sum: u64 = enrollment.values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(sum, attempts);
+    assert!(enrollment["ENROLLED"].as_u64().unwrap() > 0);
+    for code in model::RejectionCode::ENROLLMENT_REJECTIONS {
+        assert!(
+            enrollment[code.name()].as_u64().unwrap() > 0,
+            "{}",
+            code.name()
+        );
+    }
+}
+
+#[test]
+fn table_and_markdown_name_every_code() {
+    for format in ["table", "markdown"] {
+        let out = seqsim()
+            .args(["run", "--format", format])
+            .assert()
+            .success();
+        let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        for code in model::RejectionCode::ALL {
+            assert!(text.contains(code.name()), "{format} lacks {}", code.name());
+        }
+        assert!(text.contains("ENROLLED"));
+    }
+    seqsim()
+        .arg("run")
+        .assert()
+        .success()
+        .stdout(contains("enrollment decision"));
+}
+
+#[test]
+fn runs_are_byte_identical_and_seeds_change_the_world() {
+    let run = |seed: &str| {
+        seqsim()
+            .args([
+                "run",
+                "scenarios/overlapping-team.toml",
+                "--format",
+                "json",
+                "--seed",
+                seed,
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    assert_eq!(run("7"), run("7"));
+    assert_ne!(run("7"), run("8"));
+    assert_eq!(json_of(&run("8"))["seed"], 8);
+}
+
+#[test]
+fn out_writes_the_report_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.json");
+    seqsim()
+        .args(["run", "--format", "json", "--out"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout("");
+    let written = std::fs::read(&path).unwrap();
+    let printed = seqsim()
+        .args(["run", "--format", "json"])
+        .assert()
+        .success();
+    assert_eq!(written, printed.get_output().stdout);
+    // Only the report is left behind: no temporary file.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn help_has_examples() {
+    seqsim()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(contains("Examples:"))
+        .stdout(contains("seqsim run"));
+    seqsim()
+        .args(["run", "--help"])
+        .assert()
+        .success()
+        .stdout(contains("--seed"));
+}
+
+#[test]
+fn every_library_scenario_validates() {
+    for entry in std::fs::read_dir("scenarios").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") && !path.ends_with("Cargo.toml") {
+            seqsim()
+                .arg("validate")
+                .arg(&path)
+                .assert()
+                .success()
+                .stdout(contains("is valid"));
+        }
+    }
+}
+
+#[test]
+fn malformed_toml_is_rejected() {
+    assert_rejected("seed = 1\n[population\ncontacts = 3\n", &[]);
+    assert_rejected("", &[]);
+    let (_dir, path) = scenario_file("seed = 1\n[population\ncontacts = 3\n");
+    seqsim()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .stderr(contains("not valid TOML"))
+        .stderr(contains("line 2"));
+    let (_dir, path) = scenario_file("");
+    seqsim()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .stderr(contains("`seed`"));
+}
+
+#[test]
+fn unknown_keys_are_all_reported_at_once() {
+    let text = valid_scenario()
+        .replace("[plan]\n", "[plan]\nbusiness_dayz = 3\n")
+        .replace("[population]\n", "[population]\ncolour = \"blue\"\n")
+        .replace("seed = 1001\n", "seed = 1001\nmystery = true\n");
+    assert_rejected(
+        &text,
+        &["plan.business_dayz", "population.colour", "mystery"],
+    );
+    let (_dir, path) = scenario_file(&text);
+    seqsim()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .stderr(contains("allowed here"))
+        .stderr(contains("business_days"));
+}
+
+#[test]
+fn probabilities_outside_zero_one_are_rejected() {
+    let text = valid_scenario()
+        .replace("invalid_address = 0.005", "invalid_address = 1.5")
+        .replace("coverage = 0.95", "coverage = -0.1");
+    assert_rejected(
+        &text,
+        &["population.rates.invalid_address", "plan.coverage"],
+    );
+    let text = valid_scenario().replace("gmail_extension = 0.1", "gmail_extension = 0.3");
+    assert_rejected(&text, &["plan.sources"]);
+}
+
+#[test]
+fn zero_and_negative_counts_are_rejected() {
+    let text = valid_scenario()
+        .replace("contacts = 8000", "contacts = 0")
+        .replace("count = 6", "count = -2")
+        .replace("business_days = 15", "business_days = 0");
+    assert_rejected(
+        &text,
+        &[
+            "population.contacts",
+            "senders[0].count",
+            "plan.business_days",
+        ],
+    );
+}
+
+#[test]
+fn bad_names_are_rejected_with_the_allowed_ones() {
+    let text = valid_scenario()
+        .replace("seat = \"enterprise\"", "seat = \"platinum\"")
+        .replace("kind = \"task\"", "kind = \"fax\"");
+    assert_rejected(&text, &["senders[1].seat", "sequences[0].steps[1].kind"]);
+    let (_dir, path) = scenario_file(&text);
+    seqsim()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .stderr(contains("\"professional\""));
+    let text = valid_scenario().replace(
+        "[plan]",
+        "[rules]\norder = [\"BOUNCED\", \"ALREADY_ENROLLED\"]\n\n[plan]",
+    );
+    assert_rejected(&text, &["rules.order"]);
+}
+
+#[test]
+fn a_scenario_without_senders_is_rejected() {
+    let text: String = valid_scenario()
+        .split("[[senders]]")
+        .next()
+        .unwrap()
+        .to_owned()
+        + &valid_scenario()[valid_scenario().find("[plan]").unwrap()..];
+    assert_rejected(&text, &["senders"]);
+}
+
+#[test]
+fn a_missing_file_is_reported() {
+    for args in [vec!["validate"], vec!["run"]] {
+        seqsim()
+            .args(&args)
+            .arg("no/such/scenario.toml")
+            .assert()
+            .code(2)
+            .stderr(contains("no/such/scenario.toml"));
+    }
+}
+
+#[test]
+fn an_unwritable_out_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing_dir = dir.path().join("missing").join("report.json");
+    seqsim()
+        .args(["run", "--out"])
+        .arg(&missing_dir)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(contains("--out"))
+        .stderr(contains("does not exist"));
+    assert!(!missing_dir.exists());
+    // A directory is not a file to write to.
+    seqsim()
+        .args(["run", "--out"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(contains("is a directory"));
+    // A bad scenario leaves an existing report untouched.
+    let report = dir.path().join("report.json");
+    std::fs::write(&report, "previous").unwrap();
+    let (_d, bad) = scenario_file("seed = -1");
+    seqsim()
+        .arg("run")
+        .arg(&bad)
+        .arg("--out")
+        .arg(&report)
+        .assert()
+        .code(2);
+    assert_eq!(std::fs::read_to_string(&report).unwrap(), "previous");
+}
+
+#[test]
+fn bad_flags_exit_with_two() {
+    seqsim().args(["run", "--format", "xml"]).assert().code(2);
+    seqsim()
+        .args(["run", "--seed", "minus-one"])
+        .assert()
+        .code(2);
+}
