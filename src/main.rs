@@ -13,6 +13,8 @@ Examples:
   seqsim run                                    run the embedded default scenario
   seqsim run scenarios/purchased-list.toml      run a scenario file
   seqsim run scenarios/clean-opt-in.toml --seed 7 --format json --out report.json
+  seqsim run scenarios/scale-1m.toml --contacts 10000000 --threads 2
+  seqsim trace scenarios/spam-wave.toml --contact 42
   seqsim validate scenarios/overlapping-team.toml";
 
 /// Deterministic simulator and test harness for sales-email sequences.
@@ -39,6 +41,25 @@ enum Command {
         /// Write the report to this file instead of standard output (written whole or not at all).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Worker threads (default: one per core). The report is the same for any number.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
+        /// Replace the scenario's contact count; the plan scales with it.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
+        contacts: Option<u32>,
+    },
+    /// Print one contact's journey: every attempt, step, send and reply code, and the rule or
+    /// event that decided it.
+    #[command(after_help = EXAMPLES)]
+    Trace {
+        /// Scenario file (TOML); the embedded default scenario when left out.
+        scenario: Option<PathBuf>,
+        /// The contact's id (0 to the scenario's contacts - 1).
+        #[arg(long)]
+        contact: u32,
+        /// Seed to use instead of the scenario's own.
+        #[arg(long)]
+        seed: Option<u64>,
     },
     /// Check a scenario file and report every problem in it.
     #[command(after_help = EXAMPLES)]
@@ -83,18 +104,21 @@ fn execute(command: Command) -> Result<()> {
             seed,
             format,
             out,
+            threads,
+            contacts,
         } => {
-            let mut scenario = match &scenario {
-                Some(path) => scenarios::load(path)?,
-                None => scenarios::default_scenario(),
-            };
-            if let Some(seed) = seed {
-                scenario.seed = seed;
+            let mut scenario = load(scenario.as_deref(), seed)?;
+            if let Some(contacts) = contacts {
+                scenario.population.contacts = contacts;
             }
             // Claim the output file before the run, so a bad path fails at once rather than
             // after a long simulation; the report replaces it whole when done.
             let output = out.as_deref().map(Output::prepare).transpose()?;
-            let result = sim::run(&scenario);
+            let options = sim::RunOptions {
+                threads: threads.map_or(0, usize::from),
+                ..sim::RunOptions::default()
+            };
+            let result = sim::run_with(&scenario, &options);
             let text = reports::Report::new(&scenario, &result).render(format.into());
             match output {
                 Some(output) => output.commit(&text),
@@ -107,6 +131,29 @@ fn execute(command: Command) -> Result<()> {
                     Ok(())
                 }
             }
+        }
+        Command::Trace {
+            scenario,
+            contact,
+            seed,
+        } => {
+            let scenario = load(scenario.as_deref(), seed)?;
+            let contacts = scenario.population.contacts;
+            if contact >= contacts {
+                bail!(
+                    "--contact {contact} is not a contact of scenario {:?}; allowed: 0 to {}",
+                    scenario.name,
+                    contacts - 1
+                );
+            }
+            let options = sim::RunOptions {
+                trace_contact: Some(contact),
+                ..sim::RunOptions::default()
+            };
+            let result = sim::run_with(&scenario, &options);
+            let text = reports::render_trace(&scenario, &result).expect("the contact exists");
+            print!("{text}");
+            Ok(())
         }
         Command::Validate { scenario: path } => {
             let scenario = scenarios::load(&path)?;
@@ -125,6 +172,18 @@ fn execute(command: Command) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The scenario at `path` (the embedded default without one), with `seed` if given.
+fn load(path: Option<&Path>, seed: Option<u64>) -> Result<sim::Scenario> {
+    let mut scenario = match path {
+        Some(path) => scenarios::load(path)?,
+        None => scenarios::default_scenario(),
+    };
+    if let Some(seed) = seed {
+        scenario.seed = seed;
+    }
+    Ok(scenario)
 }
 
 /// A report file being written: a temporary file beside the target, renamed over it at the end.

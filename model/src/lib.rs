@@ -11,9 +11,11 @@
 mod codes;
 mod rules;
 mod sender;
+mod smtp;
 mod state;
 
 pub use codes::{Outcome, RejectionCode, StepFailure};
 pub use rules::{Decision, RuleSet, RuleSetError};
 pub use sender::{InboxProvider, SeatTier, SenderState};
+pub use smtp::{LimitSide, ReplyClass, SmtpReply};
 pub use state::{AddressFlags, Conditions, ContactFlags};

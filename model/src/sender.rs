@@ -90,6 +90,34 @@ impl InboxProvider {
         }
     }
 
+    /// The provider's own daily message limit over a rolling 24 hours, where one is published
+    /// (domain.md §5): Workspace 2,000 messages (its 10,000 recipients never bind first for
+    /// one-recipient sequence email), free Gmail 500, Microsoft 365 10,000 recipients,
+    /// Outlook.com 300. Exchange on premises and other inboxes publish none.
+    pub const fn provider_daily_limit(self) -> Option<u32> {
+        match self {
+            Self::GoogleWorkspace => Some(2_000),
+            Self::Gmail => Some(500),
+            Self::Microsoft365 => Some(10_000),
+            Self::OutlookCom => Some(300),
+            Self::Exchange | Self::Other => None,
+        }
+    }
+
+    /// The provider's own per-minute message limit, where one is published: Microsoft 365,
+    /// 30 messages a minute.
+    pub const fn provider_minute_limit(self) -> Option<u32> {
+        match self {
+            Self::Microsoft365 => Some(30),
+            _ => None,
+        }
+    }
+
+    /// Whether the inbox is at Google, so the Gmail extension can send from it.
+    pub const fn is_google(self) -> bool {
+        matches!(self, Self::Gmail | Self::GoogleWorkspace)
+    }
+
     /// The per-inbox sequence limit over a rolling 24 hours: 90% of the inbox limit, where the
     /// inbox limit is the custom one if set (never above 350 for free Gmail), else the default.
     pub const fn sequence_daily_limit(self, custom: Option<u32>) -> u32 {

@@ -1,14 +1,17 @@
-//! Reports of a run: a terminal table, JSON and Markdown.
+//! Reports of a run: a terminal table, JSON and Markdown, and a contact's journey.
 //!
 //! This crate is the output boundary: it turns a [`sim::RunResult`] into text. Every number in a
 //! report is an integer count (shares are computed from them when printed), keys come in a fixed
 //! order, and nothing depends on the clock or the machine, so the same run gives the same bytes.
 
-use std::fmt::Write as _;
+mod text;
+mod trace;
 
-use model::RejectionCode;
+use model::{InboxProvider, Outcome, RejectionCode};
 use serde::ser::{Serialize, SerializeMap, Serializer};
-use sim::{RunResult, Scenario, Source};
+use sim::{DayCounters, RunResult, Scenario, Source, PROVIDER_SLOTS};
+
+pub use trace::render_trace;
 
 /// The output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,6 +31,10 @@ pub struct Report {
     pub scenario: String,
     /// The seed the run used.
     pub seed: u64,
+    /// The first simulated day.
+    pub start_date: String,
+    /// Simulated days.
+    pub horizon_days: u32,
     /// The world's size.
     pub population: PopulationSummary,
     /// Attempts made.
@@ -36,6 +43,12 @@ pub struct Report {
     pub enrollment: Counts,
     /// Attempts per source.
     pub attempts_by_source: Counts,
+    /// The final outcome of every enrollment; sums to `enrollment.ENROLLED`.
+    pub outcomes: Counts,
+    /// SEND_LIMIT_REACHED outcomes by the side whose limit stopped the step.
+    pub send_limit_reached_by_side: Counts,
+    /// What happened each day, per sender provider.
+    pub daily: Vec<Day>,
 }
 
 /// The world's size.
@@ -47,6 +60,39 @@ pub struct PopulationSummary {
     pub portals: u64,
     /// Users (potential senders).
     pub senders: u64,
+}
+
+/// One simulated day.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Day {
+    /// Day number from 0.
+    pub day: u32,
+    /// Its date.
+    pub date: String,
+    /// Its weekday, three letters.
+    pub weekday: &'static str,
+    /// Counters per sender provider (those that have users), in catalogue order.
+    pub providers: Vec<ProviderDay>,
+}
+
+/// One sender provider's counters on one day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderDay {
+    /// The provider's name (`none` for users without an inbox).
+    pub provider: &'static str,
+    /// The counters.
+    pub counts: Counts,
+}
+
+impl Serialize for ProviderDay {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.counts.0.len() + 1))?;
+        map.serialize_entry("provider", self.provider)?;
+        for (name, count) in &self.counts.0 {
+            map.serialize_entry(name, count)?;
+        }
+        map.end()
+    }
 }
 
 /// Named counts in a fixed order; serialized as a JSON object in that order.
@@ -75,6 +121,38 @@ impl Serialize for Counts {
     }
 }
 
+/// The name of daily-series provider slot `slot`.
+fn slot_name(slot: usize) -> &'static str {
+    InboxProvider::ALL.get(slot).map_or("none", |p| p.name())
+}
+
+fn day_counts(c: &DayCounters) -> Counts {
+    Counts(vec![
+        ("sent", c.sent),
+        ("hard_bounces", c.hard_bounces),
+        ("soft_bounces", c.soft_bounces),
+        ("rejections", c.rejections),
+        ("complaints", c.complaints),
+        ("unsubscribes", c.unsubscribes),
+        ("replies", c.replies),
+        ("meetings", c.meetings),
+        ("out_of_office", c.out_of_office),
+        ("limit_hits_platform", c.limit_hits_platform),
+        ("limit_hits_provider", c.limit_hits_provider),
+        ("send_failures", c.send_failures),
+        ("inbox_disconnected", c.inbox_disconnected),
+        ("gmail_send_errors", c.gmail_send_errors),
+    ])
+}
+
+/// The date `days` after `start` (`YYYY-MM-DD`), or `day N` if `start` is not a date.
+fn date_after(start: &str, days: u32) -> String {
+    chrono::NaiveDate::parse_from_str(start, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.checked_add_days(chrono::Days::new(days.into())))
+        .map_or_else(|| format!("day {days}"), |d| d.format("%Y-%m-%d").to_string())
+}
+
 impl Report {
     /// The report of `result`, a run of `scenario`.
     pub fn new(scenario: &Scenario, result: &RunResult) -> Self {
@@ -89,9 +167,37 @@ impl Report {
             .into_iter()
             .map(|s| (s.name(), result.attempts_by_source[s as usize]))
             .collect();
+        let outcomes = Outcome::ALL
+            .into_iter()
+            .map(|o| (o.name(), result.outcome(o)))
+            .collect();
+        let [platform, provider] = result.limit_outcomes_by_side;
+        let slots: Vec<usize> = (0..PROVIDER_SLOTS)
+            .filter(|&s| result.provider_slots_used[s])
+            .collect();
+        let cal = &scenario.calendar;
+        let daily = result
+            .daily
+            .iter()
+            .enumerate()
+            .map(|(d, counters)| Day {
+                day: d as u32,
+                date: date_after(&cal.start_date, d as u32),
+                weekday: weekday_name(cal.weekday(d as u32)),
+                providers: slots
+                    .iter()
+                    .map(|&s| ProviderDay {
+                        provider: slot_name(s),
+                        counts: day_counts(&counters[s]),
+                    })
+                    .collect(),
+            })
+            .collect();
         Report {
             scenario: scenario.name.clone(),
             seed: scenario.seed,
+            start_date: cal.start_date.clone(),
+            horizon_days: result.horizon_days,
             population: PopulationSummary {
                 contacts: result.contacts,
                 portals: result.portals,
@@ -100,6 +206,9 @@ impl Report {
             enrollment_attempts: result.attempts,
             enrollment: Counts(enrollment),
             attempts_by_source: Counts(by_source),
+            outcomes: Counts(outcomes),
+            send_limit_reached_by_side: Counts(vec![("platform", platform), ("provider", provider)]),
+            daily,
         }
     }
 
@@ -112,107 +221,23 @@ impl Report {
                 out.push('\n');
                 out
             }
-            Format::Table => self.render_table(),
-            Format::Markdown => self.render_markdown(),
+            Format::Table => text::table(self),
+            Format::Markdown => text::markdown(self),
         }
-    }
-
-    fn headline(&self) -> String {
-        format!(
-            "{} contacts in {} portals, {} senders; {} enrollment attempts",
-            thousands(self.population.contacts),
-            thousands(self.population.portals),
-            thousands(self.population.senders),
-            thousands(self.enrollment_attempts),
-        )
-    }
-
-    fn sections(&self) -> [(&'static str, &Counts); 2] {
-        [
-            ("enrollment decision", &self.enrollment),
-            ("attempts by source", &self.attempts_by_source),
-        ]
-    }
-
-    fn render_table(&self) -> String {
-        let mut out = format!(
-            "scenario {} (seed {})\n{}\n",
-            self.scenario,
-            self.seed,
-            self.headline()
-        );
-        for (title, counts) in self.sections() {
-            let width = counts
-                .0
-                .iter()
-                .map(|(n, _)| n.len())
-                .max()
-                .unwrap_or(0)
-                .max(title.len());
-            let total = counts.total();
-            let _ = writeln!(out, "\n{title:<width$}  {:>12}  {:>7}", "count", "share");
-            let _ = writeln!(
-                out,
-                "{}  {}  {}",
-                "-".repeat(width),
-                "-".repeat(12),
-                "-".repeat(7)
-            );
-            for &(name, count) in &counts.0 {
-                let _ = writeln!(
-                    out,
-                    "{name:<width$}  {:>12}  {:>7}",
-                    thousands(count),
-                    share(count, total)
-                );
-            }
-        }
-        out
-    }
-
-    fn render_markdown(&self) -> String {
-        let mut out = format!(
-            "# Scenario `{}` (seed {})\n\n{}.\n",
-            self.scenario,
-            self.seed,
-            self.headline()
-        );
-        for (title, counts) in self.sections() {
-            let total = counts.total();
-            let _ = writeln!(out, "\n| {title} | count | share |\n|---|---:|---:|");
-            for &(name, count) in &counts.0 {
-                let _ = writeln!(
-                    out,
-                    "| `{name}` | {} | {} |",
-                    thousands(count),
-                    share(count, total)
-                );
-            }
-        }
-        out
     }
 }
 
-/// `1234567` as `1,234,567`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
+/// Three-letter weekday name.
+pub(crate) fn weekday_name(day: sim::Weekday) -> &'static str {
+    match day {
+        sim::Weekday::Monday => "Mon",
+        sim::Weekday::Tuesday => "Tue",
+        sim::Weekday::Wednesday => "Wed",
+        sim::Weekday::Thursday => "Thu",
+        sim::Weekday::Friday => "Fri",
+        sim::Weekday::Saturday => "Sat",
+        sim::Weekday::Sunday => "Sun",
     }
-    out
-}
-
-/// `part / total` as a percentage with two decimals, computed in integers so the text is exact.
-fn share(part: u64, total: u64) -> String {
-    if total == 0 {
-        return "-".to_owned();
-    }
-    let basis_points = (u128::from(part) * 10_000 + u128::from(total) / 2) / u128::from(total);
-    format!("{}.{:02}%", basis_points / 100, basis_points % 100)
 }
 
 #[cfg(test)]
@@ -220,22 +245,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_are_formatted_exactly() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_000), "1,000");
-        assert_eq!(thousands(12_345_678), "12,345,678");
-        assert_eq!(share(1, 3), "33.33%");
-        assert_eq!(share(2, 3), "66.67%");
-        assert_eq!(share(5, 5), "100.00%");
-        assert_eq!(share(0, 0), "-");
-    }
-
-    #[test]
     fn json_keys_keep_their_order() {
         let counts = Counts(vec![("B", 2), ("A", 1)]);
         assert_eq!(serde_json::to_string(&counts).unwrap(), r#"{"B":2,"A":1}"#);
         assert_eq!(counts.total(), 3);
         assert_eq!(counts.get("A"), Some(1));
+    }
+
+    #[test]
+    fn dates_count_from_the_start() {
+        assert_eq!(date_after("2026-02-27", 2), "2026-03-01");
+        assert_eq!(date_after("nonsense", 2), "day 2");
     }
 }

@@ -23,6 +23,16 @@ pub(crate) struct RawScenario {
     pub plan: RawPlan,
     #[serde(default)]
     pub rules: RawRules,
+    #[serde(default)]
+    pub sending: RawSending,
+    #[serde(default)]
+    pub engagement: RawEngagement,
+    #[serde(default)]
+    pub disconnections: RawDisconnections,
+    #[serde(default)]
+    pub tasks: RawTasks,
+    #[serde(default)]
+    pub reenrollment: RawReenrollment,
 }
 
 #[derive(Debug, Deserialize)]
@@ -61,6 +71,10 @@ pub(crate) struct RawPopulation {
     pub domains: i64,
     #[serde(default)]
     pub shared_persons: f64,
+    #[serde(default)]
+    pub duplicate_contacts: f64,
+    #[serde(default)]
+    pub mailbox_providers: Vec<RawMailboxProvider>,
     #[serde(default)]
     pub rates: RawRates,
 }
@@ -104,6 +118,8 @@ pub(crate) struct RawSenderGroup {
     pub portal: Option<i64>,
     pub sequence: Option<String>,
     pub daily_limit: Option<i64>,
+    #[serde(default)]
+    pub other_emails_per_day: i64,
 }
 
 #[derive(Debug, Deserialize)]
@@ -112,6 +128,13 @@ pub(crate) struct RawSequence {
     pub name: String,
     #[serde(default)]
     pub steps: Vec<RawStep>,
+    #[serde(default = "yes")]
+    pub weekdays_only: bool,
+    pub send_window: Option<Vec<String>>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Deserialize)]
@@ -172,4 +195,128 @@ impl Default for RawSources {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawRules {
     pub order: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawMailboxProvider {
+    pub name: String,
+    pub share: f64,
+    #[serde(default)]
+    pub soft_bounce: f64,
+    #[serde(default)]
+    pub policy_rejection: f64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct RawSending {
+    pub stagger_seconds: i64,
+    pub bulk_per_minute: i64,
+    pub per_minute_limit: Option<i64>,
+    pub provider_limits: bool,
+    pub provider_block_hours: i64,
+    pub send_failure: f64,
+    pub gmail_send_error: f64,
+    pub soft_bounce_retries: i64,
+    pub retry_backoff_minutes: i64,
+}
+
+impl Default for RawSending {
+    fn default() -> Self {
+        Self {
+            stagger_seconds: 30,
+            bulk_per_minute: 3,
+            per_minute_limit: None,
+            provider_limits: true,
+            provider_block_hours: 24,
+            send_failure: 0.0,
+            gmail_send_error: 0.0,
+            soft_bounce_retries: 3,
+            retry_backoff_minutes: 30,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct RawEngagement {
+    pub reply: f64,
+    pub meeting_booked: f64,
+    pub unsubscribe: f64,
+    pub unsubscribe_all_share: f64,
+    pub spam_complaint: f64,
+    pub out_of_office: f64,
+    pub reaction_hours_max: i64,
+}
+
+impl Default for RawEngagement {
+    fn default() -> Self {
+        Self {
+            reply: 0.0,
+            meeting_booked: 0.0,
+            unsubscribe: 0.0,
+            unsubscribe_all_share: 0.5,
+            spam_complaint: 0.0,
+            out_of_office: 0.0,
+            reaction_hours_max: 48,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct RawDisconnections {
+    pub per_inbox_day: f64,
+    pub reconnect_hours: Vec<i64>,
+    pub outages: Vec<RawOutage>,
+}
+
+impl Default for RawDisconnections {
+    fn default() -> Self {
+        Self {
+            per_inbox_day: 0.0,
+            reconnect_hours: vec![1, 24],
+            outages: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawOutage {
+    pub date: String,
+    pub start: String,
+    pub hours: f64,
+    pub inbox: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct RawTasks {
+    pub completion_hours: Vec<i64>,
+}
+
+impl Default for RawTasks {
+    fn default() -> Self {
+        Self {
+            completion_hours: vec![1, 24],
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct RawReenrollment {
+    pub policy: String,
+    pub delay_hours: i64,
+}
+
+impl Default for RawReenrollment {
+    fn default() -> Self {
+        Self {
+            policy: "none".to_owned(),
+            delay_hours: 24,
+        }
+    }
 }

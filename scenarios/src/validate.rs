@@ -3,7 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 use model::{InboxProvider, RejectionCode, RuleSet, RuleSetError, SeatTier};
 use serde_path_to_error::Segment;
-use sim::scenario::{MAX_BULK_SIZE, MAX_SEQUENCES};
+use sim::scenario::{MAX_BULK_SIZE, MAX_SEQUENCES, MAX_SOFT_BOUNCE_RETRIES};
 use sim::time::Weekday;
 
 use crate::error::Problem;
@@ -136,6 +136,8 @@ pub(crate) fn validate(
     let portals = v.count("population.portals", pop.portals, 1, 100_000);
     let domains = v.count("population.domains", pop.domains, 1, 100_000_000);
     let shared_persons = v.probability("population.shared_persons", pop.shared_persons);
+    let duplicate_contacts = v.probability("population.duplicate_contacts", pop.duplicate_contacts);
+    let mailbox_providers = v.mailbox_providers(&pop.mailbox_providers);
     let rates = v.rates(&pop.rates);
 
     let sequences = v.sequences(&raw.sequences);
@@ -177,6 +179,23 @@ pub(crate) fn validate(
         i64::from(MAX_BULK_SIZE),
     );
     let rules = v.rules(&raw.rules);
+    let sending = v.sending(&raw.sending);
+    let engagement = v.engagement(&raw.engagement);
+    let disconnections = v.disconnections(&raw.disconnections, start, horizon_days);
+    let completion_hours = v.span("tasks.completion_hours", &raw.tasks.completion_hours, 0, 24 * 30);
+    let reenrollment = match raw.reenrollment.policy.as_str() {
+        "none" => Some(sim::Reenrollment::None),
+        "resume" => v
+            .count("reenrollment.delay_hours", raw.reenrollment.delay_hours, 0, 24 * 365)
+            .map(|delay_hours| sim::Reenrollment::Resume { delay_hours }),
+        other => {
+            v.problem(
+                "reenrollment.policy",
+                format!("{other:?} is not a policy; allowed: \"none\", \"resume\""),
+            );
+            None
+        }
+    };
 
     if let (Some(days), Some(plan_days)) = (horizon_days, business_days) {
         // The last planned business day must fall inside the horizon.
@@ -196,6 +215,7 @@ pub(crate) fn validate(
         name: raw.name.unwrap_or_else(|| fallback_name.to_owned()),
         seed: raw.seed,
         calendar: sim::Calendar {
+            start_date: raw.calendar.start.clone(),
             start_weekday: weekday(start?),
             horizon_days: horizon_days?,
         },
@@ -204,6 +224,8 @@ pub(crate) fn validate(
             portals: portals?,
             domains: domains?,
             shared_persons,
+            duplicate_contacts,
+            mailbox_providers: mailbox_providers?,
             rates,
         },
         senders: senders?,
@@ -217,7 +239,25 @@ pub(crate) fn validate(
             bulk_size_max: bulk_size_max?,
         },
         rules: rules?,
+        sending: sending?,
+        engagement,
+        disconnections: disconnections?,
+        tasks: sim::Tasks {
+            completion_hours: completion_hours?,
+        },
+        reenrollment: reenrollment?,
     })
+}
+
+/// `"HH:MM"` as minutes of the day; `end_of_day` allows `"24:00"`.
+fn clock(text: &str, end_of_day: bool) -> Option<u32> {
+    let (h, m) = text.split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    let minutes = h * 60 + m;
+    (m < 60 && (minutes < 24 * 60 || (end_of_day && minutes == 24 * 60))).then_some(minutes)
 }
 
 fn weekday(date: NaiveDate) -> Weekday {
@@ -365,9 +405,28 @@ impl Validator<'_> {
                     _ => ok = false,
                 }
             }
+            let send_window = match &seq.send_window {
+                None => Some(None),
+                Some(pair) => {
+                    let parsed = match &pair[..] {
+                        [a, b] => clock(a, false).zip(clock(b, true)).filter(|(a, b)| a < b),
+                        _ => None,
+                    };
+                    if parsed.is_none() {
+                        self.problem(
+                            format!("sequences[{i}].send_window"),
+                            format!("{pair:?} is not a window; allowed: [\"HH:MM\", \"HH:MM\"] with the start before the end, for example [\"08:00\", \"17:30\"]"),
+                        );
+                        ok = false;
+                    }
+                    parsed.map(Some)
+                }
+            };
             out.push(sim::Sequence {
                 name: seq.name.clone(),
                 steps,
+                weekdays_only: seq.weekdays_only,
+                send_window: send_window.flatten(),
             });
         }
         ok.then_some(out)
@@ -453,7 +512,9 @@ impl Validator<'_> {
                 None => Some(None),
                 Some(limit) => self.count(&key("daily_limit"), limit, 1, 100_000).map(Some),
             };
-            match (count, seat, inbox, portal, sequence, daily_limit) {
+            let other =
+                self.count(&key("other_emails_per_day"), g.other_emails_per_day, 0, 100_000);
+            match (count, seat, inbox, portal, sequence, daily_limit, other) {
                 (
                     Some(count),
                     Some(seat),
@@ -461,6 +522,7 @@ impl Validator<'_> {
                     Some(portal),
                     Some(sequence),
                     Some(daily_limit),
+                    Some(other_emails_per_day),
                 ) => out.push(sim::SenderGroup {
                     count,
                     seat,
@@ -468,11 +530,196 @@ impl Validator<'_> {
                     portal,
                     sequence,
                     daily_limit,
+                    other_emails_per_day,
                 }),
                 _ => ok = false,
             }
         }
         ok.then_some(out)
+    }
+
+    /// A `[low, high]` pair of whole numbers with `min <= low <= high <= max`.
+    fn span(&mut self, key: &str, pair: &[i64], min: i64, max: i64) -> Option<(u32, u32)> {
+        match pair {
+            [lo, hi] if min <= *lo && lo <= hi && *hi <= max => Some((*lo as u32, *hi as u32)),
+            _ => {
+                self.problem(
+                    key,
+                    format!("{pair:?} is not a span; allowed: [low, high] with {min} <= low <= high <= {max}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn mailbox_providers(&mut self, raw: &[RawMailboxProvider]) -> Option<Vec<sim::MailboxProvider>> {
+        if raw.is_empty() {
+            // No providers described: every mailbox answers like a plain, well-behaved server.
+            return Some(vec![sim::MailboxProvider {
+                name: "other".to_owned(),
+                share: 1.0,
+                soft_bounce: 0.0,
+                policy_rejection: 0.0,
+            }]);
+        }
+        if raw.len() > 255 {
+            self.problem("population.mailbox_providers", "more than 255 providers; allowed: 1 to 255");
+            return None;
+        }
+        let mut out = Vec::new();
+        for (i, m) in raw.iter().enumerate() {
+            let key = |field: &str| format!("population.mailbox_providers[{i}].{field}");
+            let soft_bounce = self.probability(&key("soft_bounce"), m.soft_bounce);
+            let policy_rejection = self.probability(&key("policy_rejection"), m.policy_rejection);
+            if soft_bounce + policy_rejection > 1.0 {
+                self.problem(
+                    key("policy_rejection"),
+                    "soft_bounce + policy_rejection exceeds 1; allowed: probabilities of one answer, summing to at most 1",
+                );
+            }
+            out.push(sim::MailboxProvider {
+                name: m.name.clone(),
+                share: self.probability(&key("share"), m.share),
+                soft_bounce,
+                policy_rejection,
+            });
+        }
+        let sum: f64 = out.iter().map(|m| m.share).sum();
+        if (sum - 1.0).abs() > 1e-9 {
+            self.problem(
+                "population.mailbox_providers",
+                format!("the shares sum to {sum}; allowed: shares summing to 1"),
+            );
+        }
+        Some(out)
+    }
+
+    fn sending(&mut self, r: &RawSending) -> Option<sim::Sending> {
+        let stagger_seconds = self.count("sending.stagger_seconds", r.stagger_seconds, 0, 3_600);
+        let bulk_per_minute = self.count("sending.bulk_per_minute", r.bulk_per_minute, 1, 60);
+        let per_minute_limit = match r.per_minute_limit {
+            None => Some(None),
+            Some(n) => self.count("sending.per_minute_limit", n, 1, 10).map(Some),
+        };
+        let provider_block_hours =
+            self.count("sending.provider_block_hours", r.provider_block_hours, 0, 24 * 7);
+        let soft_bounce_retries = self.count(
+            "sending.soft_bounce_retries",
+            r.soft_bounce_retries,
+            0,
+            i64::from(MAX_SOFT_BOUNCE_RETRIES),
+        );
+        let retry_backoff_minutes =
+            self.count("sending.retry_backoff_minutes", r.retry_backoff_minutes, 1, 24 * 60);
+        Some(sim::Sending {
+            stagger_seconds: stagger_seconds?,
+            bulk_per_minute: bulk_per_minute?,
+            per_minute_limit: per_minute_limit?,
+            provider_limits: r.provider_limits,
+            provider_block_hours: provider_block_hours?,
+            send_failure: self.probability("sending.send_failure", r.send_failure),
+            gmail_send_error: self.probability("sending.gmail_send_error", r.gmail_send_error),
+            soft_bounce_retries: soft_bounce_retries?,
+            retry_backoff_minutes: retry_backoff_minutes?,
+        })
+    }
+
+    fn engagement(&mut self, r: &RawEngagement) -> sim::Engagement {
+        let mut p = |name: &str, value: f64| self.probability(&format!("engagement.{name}"), value);
+        let engagement = sim::Engagement {
+            reply: p("reply", r.reply),
+            meeting_booked: p("meeting_booked", r.meeting_booked),
+            unsubscribe: p("unsubscribe", r.unsubscribe),
+            unsubscribe_all_share: p("unsubscribe_all_share", r.unsubscribe_all_share),
+            spam_complaint: p("spam_complaint", r.spam_complaint),
+            out_of_office: p("out_of_office", r.out_of_office),
+            reaction_hours_max: 0,
+        };
+        let sum = engagement.reply
+            + engagement.meeting_booked
+            + engagement.unsubscribe
+            + engagement.spam_complaint
+            + engagement.out_of_office;
+        if sum > 1.0 + 1e-9 {
+            self.problem(
+                "engagement",
+                format!("reply + meeting_booked + unsubscribe + spam_complaint + out_of_office = {sum}; allowed: at most 1 (one reaction per email)"),
+            );
+        }
+        let hours = self.count("engagement.reaction_hours_max", r.reaction_hours_max, 0, 24 * 30);
+        sim::Engagement {
+            reaction_hours_max: hours.unwrap_or(0),
+            ..engagement
+        }
+    }
+
+    fn disconnections(
+        &mut self,
+        r: &RawDisconnections,
+        start: Option<NaiveDate>,
+        horizon_days: Option<u32>,
+    ) -> Option<sim::Disconnections> {
+        let per_inbox_day = self.probability("disconnections.per_inbox_day", r.per_inbox_day);
+        let reconnect_hours = self.span("disconnections.reconnect_hours", &r.reconnect_hours, 0, 24 * 30);
+        let mut outages = Some(Vec::new());
+        for (i, o) in r.outages.iter().enumerate() {
+            let key = |field: &str| format!("disconnections.outages[{i}].{field}");
+            let day = match (NaiveDate::parse_from_str(&o.date, "%Y-%m-%d"), start, horizon_days) {
+                (Ok(date), Some(start), Some(days)) => {
+                    let day = (date - start).num_days();
+                    if (0..i64::from(days)).contains(&day) {
+                        Some(day as u32)
+                    } else {
+                        self.problem(
+                            key("date"),
+                            format!("{:?} is outside the simulated days; allowed: a date from calendar.start to {} days after it", o.date, days - 1),
+                        );
+                        None
+                    }
+                }
+                (Err(_), _, _) => {
+                    self.problem(key("date"), format!("{:?} is not a date; write it as \"YYYY-MM-DD\"", o.date));
+                    None
+                }
+                _ => None,
+            };
+            let minute = clock(&o.start, false);
+            if minute.is_none() {
+                self.problem(key("start"), format!("{:?} is not a time of day; write it as \"HH:MM\", for example \"09:30\"", o.start));
+            }
+            let duration = if o.hours > 0.0 && o.hours <= 24.0 * 30.0 {
+                Some((o.hours * 3_600.0).round() as u32)
+            } else {
+                self.problem(key("hours"), format!("{} is out of range; allowed: a number of hours above 0, up to 720", o.hours));
+                None
+            };
+            let inbox = match o.inbox.as_deref() {
+                None | Some("all") => Some(None),
+                Some(name) => {
+                    let found = InboxProvider::ALL.into_iter().find(|p| p.name() == name);
+                    if found.is_none() {
+                        self.problem(
+                            key("inbox"),
+                            format!("{name:?} is not an inbox provider; allowed: {}, or \"all\"", quoted(InboxProvider::ALL.map(InboxProvider::name))),
+                        );
+                    }
+                    found.map(Some)
+                }
+            };
+            match (day, minute, duration, inbox, &mut outages) {
+                (Some(day), Some(minute), Some(duration), Some(inbox), Some(list)) => list.push(sim::Outage {
+                    start: day * 86_400 + minute * 60,
+                    duration,
+                    inbox,
+                }),
+                _ => outages = None,
+            }
+        }
+        Some(sim::Disconnections {
+            per_inbox_day,
+            reconnect_hours: reconnect_hours?,
+            outages: outages?,
+        })
     }
 
     fn rules(&mut self, raw: &RawRules) -> Option<RuleSet> {

@@ -1,19 +1,24 @@
-//! The simulator: a seeded world and the enrollment flow that runs through the rule model.
+//! The simulator: a seeded world, an enrollment plan, and the discrete-event engine that plays
+//! the enrollments out over simulated weeks through the rule model.
 //!
 //! `sim` owns simulated time and randomness and knows no file format: it takes a
 //! [`Scenario`] as plain data and returns integer counts. Same scenario, same seed: same world,
-//! same counts, on any machine.
+//! same counts, on any machine and any number of threads.
 
+pub mod engine;
 pub mod plan;
 pub mod rng;
-pub mod run;
 pub mod scenario;
 pub mod time;
 pub mod world;
 
-pub use run::{run, run_observed, Decided, RunResult};
-pub use scenario::{
-    Plan, Population, Rates, Scenario, SenderGroup, Sequence, Source, SourceMix, Step, StepKind,
+pub use engine::{
+    run, run_with, run_world, Audit, DayCounters, Reaction, RunOptions, RunResult, SendRecord,
+    TraceEvent, TraceWhat, TracedContact, PROVIDER_SLOTS,
 };
-pub use time::{Calendar, Weekday};
+pub use scenario::{
+    Disconnections, Engagement, MailboxProvider, Outage, Plan, Population, Rates, Reenrollment,
+    Scenario, SenderGroup, Sending, Sequence, Source, SourceMix, Step, StepKind, Tasks,
+};
+pub use time::{Calendar, SimTime, Weekday};
 pub use world::World;

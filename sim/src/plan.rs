@@ -16,6 +16,8 @@ pub struct Attempt {
     pub contact: u32,
     /// Where the enrollment is made.
     pub source: Source,
+    /// The contact's place in its bulk enrollment (0 outside bulks): bulk first steps are paced.
+    pub bulk_position: u8,
 }
 
 /// Builds the plan of `scenario` over `world`, ordered by time; attempts at the same second keep
@@ -26,6 +28,7 @@ pub struct Attempt {
 /// lists: the second attempt meets ALREADY_ENROLLED while the first enrollment is active).
 /// Each user then works through their list in enrollment actions: a CRM bulk takes up to
 /// `bulk_size_max` contacts at one moment, a CRM single or a Gmail-extension enrollment one.
+/// The Gmail extension needs a Google inbox: other users make a CRM single enrollment instead.
 pub fn build(scenario: &Scenario, world: &World) -> Vec<Attempt> {
     let plan = &scenario.plan;
     let seed = scenario.seed;
@@ -72,20 +75,25 @@ pub fn build(scenario: &Scenario, world: &World) -> Vec<Attempt> {
         let mut s = Stream::new(seed, StreamKind::UserPlan, user as u64);
         let mut rest = list;
         while !rest.is_empty() {
-            let source = Source::ALL[s.pick(&weights)];
+            let mut source = Source::ALL[s.pick(&weights)];
+            let google = world.users[user].inbox.is_some_and(|p| p.is_google());
+            if source == Source::GmailExtension && !google {
+                source = Source::CrmSingle;
+            }
             let bulk = 1 + s.below(plan.bulk_size_max);
             let day = days[s.below(days.len() as u32) as usize];
             let time = day * SECONDS_PER_DAY + hour_from * SECONDS_PER_HOUR + s.below(day_seconds);
             let take = match source {
                 Source::CrmBulk => (bulk as usize).min(rest.len()),
-                Source::CrmSingle | Source::GmailExtension => 1,
+                _ => 1,
             };
-            for &contact in &rest[..take] {
+            for (position, &contact) in rest[..take].iter().enumerate() {
                 attempts.push(Attempt {
                     time,
                     user: user as u32,
                     contact,
                     source,
+                    bulk_position: position as u8,
                 });
             }
             rest = &rest[take..];

@@ -28,6 +28,10 @@ pub enum StreamKind {
     Assignment = 4,
     /// When and how a user enrolls their contacts.
     UserPlan = 5,
+    /// When a user's inbox disconnects.
+    Inbox = 6,
+    /// What happens to one send of one enrollment (see `engine`).
+    Send = 7,
 }
 
 /// One entity's random stream.

@@ -3,11 +3,13 @@
 
 use model::{InboxProvider, RuleSet, SeatTier};
 
-use crate::time::Calendar;
+use crate::time::{Calendar, SimTime};
 
 /// Most sequences a scenario may define: a contact's per-sequence rejection marks are one
 /// 16-bit set.
 pub const MAX_SEQUENCES: usize = 16;
+/// Most retries of one soft-bounced send: the retry count is part of the send's stream id.
+pub const MAX_SOFT_BOUNCE_RETRIES: u32 = 10;
 /// Most contacts one bulk enrollment may hold (domain.md §1).
 pub const MAX_BULK_SIZE: u32 = 50;
 
@@ -30,6 +32,16 @@ pub struct Scenario {
     pub plan: Plan,
     /// The enrollment checks, in order.
     pub rules: RuleSet,
+    /// How the platform and the sender's provider send: pacing, limits, failures.
+    pub sending: Sending,
+    /// How recipients react to delivered email.
+    pub engagement: Engagement,
+    /// When inboxes lose their connection.
+    pub disconnections: Disconnections,
+    /// How long users take to complete task steps.
+    pub tasks: Tasks,
+    /// What happens after a step failure (domain.md §4).
+    pub reenrollment: Reenrollment,
 }
 
 /// The contacts, their portals, and the odds of each initial state.
@@ -44,6 +56,12 @@ pub struct Population {
     /// Probability that a contact is a person (mailbox) already present as a contact in another
     /// portal, so that platform-wide facts such as the global bounce list connect portals.
     pub shared_persons: f64,
+    /// Probability that a contact record duplicates an earlier record of the same portal (same
+    /// address), so that what one record learns shows on the other as a portal-level fact.
+    pub duplicate_contacts: f64,
+    /// The recipients' mailbox providers and how each answers; at least one, shares summing
+    /// to 1.
+    pub mailbox_providers: Vec<MailboxProvider>,
     /// The odds of each initial state.
     pub rates: Rates,
 }
@@ -87,6 +105,21 @@ pub struct Rates {
     pub already_enrolled: f64,
 }
 
+/// A recipients' mailbox provider (Gmail, Microsoft, a corporate gateway...) and the odds of
+/// each SMTP answer it gives a send to a mailbox that exists (domain.md §6). A mailbox that does
+/// not exist always answers 550 5.1.1.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MailboxProvider {
+    /// The provider's name, for reports.
+    pub name: String,
+    /// Share of persons whose mailbox is at this provider.
+    pub share: f64,
+    /// Probability of a transient 4.x.x answer (mailbox full, greylisting, rate limiting).
+    pub soft_bounce: f64,
+    /// Probability of a policy rejection, 550 5.7.1.
+    pub policy_rejection: f64,
+}
+
 /// A group of alike users.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SenderGroup {
@@ -102,6 +135,9 @@ pub struct SenderGroup {
     pub sequence: u16,
     /// A custom per-inbox daily limit overriding the provider default (domain.md §5).
     pub daily_limit: Option<u32>,
+    /// Email the users send outside sequences each day: it counts toward the provider's limits,
+    /// not the platform's.
+    pub other_emails_per_day: u32,
 }
 
 /// A sequence: steps with delays.
@@ -111,6 +147,10 @@ pub struct Sequence {
     pub name: String,
     /// Its steps, in order; at least one.
     pub steps: Vec<Step>,
+    /// Follow-ups only on weekdays: a step falling on a weekend moves to Monday (the default).
+    pub weekdays_only: bool,
+    /// Follow-ups only between these minutes of the day, `[start, end)`; `None`: any time.
+    pub send_window: Option<(u32, u32)>,
 }
 
 /// One step of a sequence.
@@ -169,6 +209,91 @@ impl SourceMix {
     }
 }
 
+/// Pacing, limits and failures of sending (domain.md §2, §4, §5).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sending {
+    /// Sends of one inbox that fall on the same moment leave this many seconds apart.
+    pub stagger_seconds: u32,
+    /// The first steps of a bulk enrollment leave at most this many a minute.
+    pub bulk_per_minute: u32,
+    /// A custom per-inbox limit per clock minute (1..=10), if set.
+    pub per_minute_limit: Option<u32>,
+    /// Whether the provider-side limits of domain.md §5 apply.
+    pub provider_limits: bool,
+    /// Hours a provider blocks an inbox once its limit is exceeded ("up to 24 h").
+    pub provider_block_hours: u32,
+    /// Probability that a send fails permanently for a connection or provider problem.
+    pub send_failure: f64,
+    /// Probability that Gmail does not send step 1 of a Gmail-extension enrollment.
+    pub gmail_send_error: f64,
+    /// Transient answers are retried this many times before the send counts as bounced.
+    pub soft_bounce_retries: u32,
+    /// The first retry waits this long; each later one twice as long as the one before.
+    pub retry_backoff_minutes: u32,
+}
+
+/// How recipients react to a delivered email: at most one reaction per email, after a delay.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Engagement {
+    /// Probability of a reply (unenrolls).
+    pub reply: f64,
+    /// Probability of a booked meeting (unenrolls).
+    pub meeting_booked: f64,
+    /// Probability of an unsubscribe click (unenrolls).
+    pub unsubscribe: f64,
+    /// Of unsubscribes, the share that opts out of all email (the rest: this type only).
+    pub unsubscribe_all_share: f64,
+    /// Probability of a spam complaint (unenrolls).
+    pub spam_complaint: f64,
+    /// Probability of an out-of-office auto-reply (does not unenroll).
+    pub out_of_office: f64,
+    /// Reactions come uniformly within this many hours of delivery.
+    pub reaction_hours_max: u32,
+}
+
+/// When inboxes lose their connection to the platform.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Disconnections {
+    /// Probability that an inbox disconnects on a given day (at a uniform time of day).
+    pub per_inbox_day: f64,
+    /// A disconnected inbox reconnects after a uniform number of hours in this span.
+    pub reconnect_hours: (u32, u32),
+    /// Scheduled outages.
+    pub outages: Vec<Outage>,
+}
+
+/// A scheduled outage: inboxes cannot be reached for a while.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outage {
+    /// When it starts, in seconds from the scenario's start.
+    pub start: SimTime,
+    /// How long it lasts, in seconds.
+    pub duration: u32,
+    /// The inboxes it hits: one provider's, or all.
+    pub inbox: Option<InboxProvider>,
+}
+
+/// How users work through task steps.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tasks {
+    /// A task is completed a uniform number of working hours in this span after it is due.
+    pub completion_hours: (u32, u32),
+}
+
+/// What happens to an enrollment ended by a step failure (domain.md §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reenrollment {
+    /// Nothing: the contact stays unenrolled.
+    None,
+    /// The user re-enrolls the contact after `delay_hours`: at the following step after
+    /// SEND_LIMIT_REACHED, at the failed step after SEND_FAILURE or INBOX_DISCONNECTED, and from
+    /// the CRM at step 1 after GMAIL_SEND_ERROR. The re-enrollment goes through the rules again.
+    Resume {
+        /// Hours between the failure and the re-enrollment.
+        delay_hours: u32,
+    },
+}
+
 /// Where an enrollment was made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]
@@ -179,11 +304,18 @@ pub enum Source {
     CrmBulk,
     /// The Gmail extension: Gmail itself sends step 1.
     GmailExtension,
+    /// A re-enrollment after a step failure, under [`Reenrollment::Resume`].
+    ReEnrollment,
 }
 
 impl Source {
     /// Every source, in report order.
-    pub const ALL: [Source; 3] = [Self::CrmSingle, Self::CrmBulk, Self::GmailExtension];
+    pub const ALL: [Source; 4] = [
+        Self::CrmSingle,
+        Self::CrmBulk,
+        Self::GmailExtension,
+        Self::ReEnrollment,
+    ];
 
     /// Snake-case name, as scenario files and reports spell it.
     pub const fn name(self) -> &'static str {
@@ -191,6 +323,7 @@ impl Source {
             Self::CrmSingle => "crm_single",
             Self::CrmBulk => "crm_bulk",
             Self::GmailExtension => "gmail_extension",
+            Self::ReEnrollment => "re_enrollment",
         }
     }
 }
