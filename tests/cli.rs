@@ -321,3 +321,138 @@ fn bad_flags_exit_with_two() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn json_reports_outcomes_and_a_daily_series() {
+    let out = seqsim()
+        .args(["run", "--format", "json"])
+        .assert()
+        .success();
+    let report = json_of(&out.get_output().stdout);
+    let enrolled = report["enrollment"]["ENROLLED"].as_u64().unwrap();
+    let outcomes = report["outcomes"].as_object().unwrap();
+    assert_eq!(
+        outcomes.values().map(|v| v.as_u64().unwrap()).sum::<u64>(),
+        enrolled
+    );
+    for outcome in model::Outcome::ALL {
+        assert!(outcomes.contains_key(outcome.name()), "{}", outcome.name());
+    }
+    let daily = report["daily"].as_array().unwrap();
+    assert_eq!(daily.len() as u64, report["horizon_days"].as_u64().unwrap());
+    assert_eq!(daily[0]["date"], "2026-03-02");
+    assert_eq!(daily[0]["weekday"], "Mon");
+    let sent: u64 = daily
+        .iter()
+        .flat_map(|d| d["providers"].as_array().unwrap())
+        .map(|p| p["sent"].as_u64().unwrap())
+        .sum();
+    assert!(sent > enrolled, "{sent} emails for {enrolled} enrollments");
+}
+
+#[test]
+fn thread_count_does_not_change_the_report() {
+    let run = |threads: &str| {
+        seqsim()
+            .args([
+                "run",
+                "scenarios/weeks-of-feedback.toml",
+                "--format",
+                "json",
+                "--threads",
+                threads,
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    assert_eq!(one, run("8"));
+}
+
+#[test]
+fn contacts_override_scales_the_scenario() {
+    let out = seqsim()
+        .args(["run", "--contacts", "3000", "--format", "json"])
+        .assert()
+        .success();
+    let report = json_of(&out.get_output().stdout);
+    assert_eq!(report["population"]["contacts"], 3000);
+    let attempts = report["enrollment_attempts"].as_u64().unwrap();
+    assert!((2_500..4_000).contains(&attempts), "{attempts}");
+    seqsim().args(["run", "--contacts", "0"]).assert().code(2);
+    seqsim().args(["run", "--threads", "0"]).assert().code(2);
+}
+
+#[test]
+fn trace_explains_a_contact_end_to_end() {
+    // Find a contact that bounced in the weeks-of-feedback scenario and was tried again.
+    let out = seqsim()
+        .args([
+            "trace",
+            "scenarios/weeks-of-feedback.toml",
+            "--contact",
+            "7",
+        ])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.starts_with("contact 7 of scenario weeks-of-feedback"),
+        "{text}"
+    );
+    assert!(text.contains("attempt by user"), "{text}");
+    assert!(
+        text.contains("enrollment ended:") || text.contains("rejected"),
+        "{text}"
+    );
+    // Every line after the header starts with a date and time.
+    for line in text.lines().skip_while(|l| !l.is_empty()).skip(1) {
+        assert!(
+            line.starts_with("2026-02-") || line.starts_with("2026-03-"),
+            "{line}"
+        );
+    }
+    let same = seqsim()
+        .args([
+            "trace",
+            "scenarios/weeks-of-feedback.toml",
+            "--contact",
+            "7",
+        ])
+        .assert()
+        .success();
+    assert_eq!(out.get_output().stdout, same.get_output().stdout);
+    seqsim()
+        .args(["trace", "--contact", "99999999"])
+        .assert()
+        .code(2)
+        .stderr(contains("allowed: 0 to 19999"));
+}
+
+#[test]
+fn bad_dynamics_settings_are_rejected() {
+    let base = valid_scenario();
+    let text = base.split("\n[engagement]").next().unwrap().to_owned()
+        + "\n[engagement]\nreply = 0.7\nspam_complaint = 0.6\n\n[disconnections]\nreconnect_hours = [5, 2]\n\n[[disconnections.outages]]\ndate = \"2027-01-01\"\nstart = \"25:00\"\nhours = 2\ninbox = \"aol\"\n\n[reenrollment]\npolicy = \"sometimes\"\n\n[sending]\nper_minute_limit = 11\n";
+    assert_rejected(
+        &text,
+        &[
+            "engagement",
+            "disconnections.reconnect_hours",
+            "disconnections.outages[0].date",
+            "disconnections.outages[0].start",
+            "disconnections.outages[0].inbox",
+            "reenrollment.policy",
+            "sending.per_minute_limit",
+        ],
+    );
+    let text = valid_scenario().replace(
+        "name = \"demo-follow-up\"",
+        "name = \"demo-follow-up\"\nsend_window = [\"17:00\", \"09:00\"]",
+    );
+    assert_rejected(&text, &["sequences[0].send_window"]);
+}

@@ -1,11 +1,20 @@
 //! One snapshot per scenario file: the JSON report of its run. A new file in `scenarios/` gets
 //! a snapshot with no new code; a change that moves any count fails until it is reviewed
 //! (`cargo insta review`).
+//!
+//! The same runs check what the library as a whole promises: every enrollment code and every
+//! outcome occurs somewhere, and the feedback codes emerge from dynamics alone.
 
+use std::collections::BTreeMap;
+
+use model::{Outcome, RejectionCode};
 use reports::{Format, Report};
 
 #[test]
 fn every_scenario_file_matches_its_snapshot() {
+    // (section, name) -> count over the library; rejection and outcome names overlap.
+    let mut totals: BTreeMap<(&'static str, &'static str), u64> = BTreeMap::new();
+    let mut from_dynamics_alone = Vec::new();
     insta::glob!("../scenarios", "*.toml", |path| {
         if path.file_name().is_some_and(|n| n == "Cargo.toml") {
             return;
@@ -14,6 +23,49 @@ fn every_scenario_file_matches_its_snapshot() {
         let result = sim::run(&scenario);
         let report = Report::new(&scenario, &result);
         assert_eq!(report.enrollment.total(), report.enrollment_attempts);
+        assert_eq!(report.outcomes.total(), result.enrolled);
+        for (section, counts) in [
+            ("enrollment", &report.enrollment),
+            ("outcomes", &report.outcomes),
+        ] {
+            for &(name, count) in &counts.0 {
+                *totals.entry((section, name)).or_default() += count;
+            }
+        }
+        let r = &scenario.population.rates;
+        let no_initial_feedback = [
+            r.bounced_globally_if_invalid,
+            r.bounced_globally_if_valid,
+            r.marked_as_spam,
+            r.other_send_rejected,
+        ]
+        .iter()
+        .all(|&p| p == 0.0);
+        if no_initial_feedback {
+            from_dynamics_alone.push((scenario.name.clone(), result.clone()));
+        }
         insta::assert_snapshot!(report.render(Format::Json));
     });
+
+    let expected = RejectionCode::ALL
+        .map(|c| ("enrollment", c.name()))
+        .into_iter()
+        .chain(Outcome::ALL.map(|o| ("outcomes", o.name())));
+    for key in expected {
+        assert!(
+            totals.get(&key).copied().unwrap_or(0) > 0,
+            "{key:?} never occurs in the library"
+        );
+    }
+    let emerging = [
+        RejectionCode::RecipientPreviouslyBouncedGlobally,
+        RejectionCode::PreviouslyMarkedAsSpam,
+        RejectionCode::OtherSendRejected,
+    ];
+    assert!(
+        from_dynamics_alone
+            .iter()
+            .any(|(_, result)| emerging.iter().all(|&code| result.rejected(code) > 0)),
+        "no scenario with zero initial feedback rates produces {emerging:?}"
+    );
 }

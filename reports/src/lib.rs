@@ -150,7 +150,10 @@ fn date_after(start: &str, days: u32) -> String {
     chrono::NaiveDate::parse_from_str(start, "%Y-%m-%d")
         .ok()
         .and_then(|d| d.checked_add_days(chrono::Days::new(days.into())))
-        .map_or_else(|| format!("day {days}"), |d| d.format("%Y-%m-%d").to_string())
+        .map_or_else(
+            || format!("day {days}"),
+            |d| d.format("%Y-%m-%d").to_string(),
+        )
 }
 
 impl Report {
@@ -207,7 +210,10 @@ impl Report {
             enrollment: Counts(enrollment),
             attempts_by_source: Counts(by_source),
             outcomes: Counts(outcomes),
-            send_limit_reached_by_side: Counts(vec![("platform", platform), ("provider", provider)]),
+            send_limit_reached_by_side: Counts(vec![
+                ("platform", platform),
+                ("provider", provider),
+            ]),
             daily,
         }
     }

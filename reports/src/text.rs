@@ -73,7 +73,12 @@ fn daily_header() -> Vec<&'static str> {
 }
 
 pub(crate) fn table(r: &Report) -> String {
-    let mut out = format!("scenario {} (seed {})\n{}\n", r.scenario, r.seed, headline(r));
+    let mut out = format!(
+        "scenario {} (seed {})\n{}\n",
+        r.scenario,
+        r.seed,
+        headline(r)
+    );
     for (title, counts) in sections(r) {
         let width = counts
             .0
@@ -84,7 +89,13 @@ pub(crate) fn table(r: &Report) -> String {
             .max(title.len());
         let total = counts.total();
         let _ = writeln!(out, "\n{title:<width$}  {:>12}  {:>7}", "count", "share");
-        let _ = writeln!(out, "{}  {}  {}", "-".repeat(width), "-".repeat(12), "-".repeat(7));
+        let _ = writeln!(
+            out,
+            "{}  {}  {}",
+            "-".repeat(width),
+            "-".repeat(12),
+            "-".repeat(7)
+        );
         for &(name, count) in &counts.0 {
             let _ = writeln!(
                 out,

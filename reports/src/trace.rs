@@ -63,20 +63,28 @@ pub fn render_trace(scenario: &Scenario, result: &RunResult) -> Option<String> {
             } => {
                 let failing: Vec<&str> = conditions.codes().map(|c| c.name()).collect();
                 let verdict = match decision {
-                    Decision::Enrolled if failing.is_empty() => "ENROLLED: every check passed".to_owned(),
+                    Decision::Enrolled if failing.is_empty() => {
+                        "ENROLLED: every check passed".to_owned()
+                    }
                     Decision::Enrolled => format!(
                         "ENROLLED: the failing checks ({}) are not in the rule set",
                         failing.join(", ")
                     ),
                     Decision::Rejected(code) => {
-                        let others: Vec<&str> =
-                            failing.iter().copied().filter(|n| *n != code.name()).collect();
+                        let others: Vec<&str> = failing
+                            .iter()
+                            .copied()
+                            .filter(|n| *n != code.name())
+                            .collect();
                         let also = if others.is_empty() {
                             String::new()
                         } else {
                             format!("; also failing, later in rule order: {}", others.join(", "))
                         };
-                        format!("rejected {}: first failing check in rule order{also}", code.name())
+                        format!(
+                            "rejected {}: first failing check in rule order{also}",
+                            code.name()
+                        )
                     }
                 };
                 format!(
@@ -87,8 +95,9 @@ pub fn render_trace(scenario: &Scenario, result: &RunResult) -> Option<String> {
                 )
             }
             TraceWhat::TaskCreated { step, kind, done } => format!(
-                "step {} ({kind:?}) is due: a task for the user, completed {}",
+                "step {} ({}) is due: a task for the user, completed {}",
                 step + 1,
+                kind.name(),
                 moment(scenario, *done)
             ),
             TraceWhat::Sent { step, retry, reply } => {
@@ -104,7 +113,11 @@ pub fn render_trace(scenario: &Scenario, result: &RunResult) -> Option<String> {
                 } else {
                     String::new()
                 };
-                format!("step {} email sent{retry}: {} {what}", step + 1, reply.code())
+                format!(
+                    "step {} email sent{retry}: {} {what}",
+                    step + 1,
+                    reply.code()
+                )
             }
             TraceWhat::StepFailed {
                 step,

@@ -182,11 +182,21 @@ pub(crate) fn validate(
     let sending = v.sending(&raw.sending);
     let engagement = v.engagement(&raw.engagement);
     let disconnections = v.disconnections(&raw.disconnections, start, horizon_days);
-    let completion_hours = v.span("tasks.completion_hours", &raw.tasks.completion_hours, 0, 24 * 30);
+    let completion_hours = v.span(
+        "tasks.completion_hours",
+        &raw.tasks.completion_hours,
+        0,
+        24 * 30,
+    );
     let reenrollment = match raw.reenrollment.policy.as_str() {
         "none" => Some(sim::Reenrollment::None),
         "resume" => v
-            .count("reenrollment.delay_hours", raw.reenrollment.delay_hours, 0, 24 * 365)
+            .count(
+                "reenrollment.delay_hours",
+                raw.reenrollment.delay_hours,
+                0,
+                24 * 365,
+            )
             .map(|delay_hours| sim::Reenrollment::Resume { delay_hours }),
         other => {
             v.problem(
@@ -512,8 +522,12 @@ impl Validator<'_> {
                 None => Some(None),
                 Some(limit) => self.count(&key("daily_limit"), limit, 1, 100_000).map(Some),
             };
-            let other =
-                self.count(&key("other_emails_per_day"), g.other_emails_per_day, 0, 100_000);
+            let other = self.count(
+                &key("other_emails_per_day"),
+                g.other_emails_per_day,
+                0,
+                100_000,
+            );
             match (count, seat, inbox, portal, sequence, daily_limit, other) {
                 (
                     Some(count),
@@ -552,7 +566,10 @@ impl Validator<'_> {
         }
     }
 
-    fn mailbox_providers(&mut self, raw: &[RawMailboxProvider]) -> Option<Vec<sim::MailboxProvider>> {
+    fn mailbox_providers(
+        &mut self,
+        raw: &[RawMailboxProvider],
+    ) -> Option<Vec<sim::MailboxProvider>> {
         if raw.is_empty() {
             // No providers described: every mailbox answers like a plain, well-behaved server.
             return Some(vec![sim::MailboxProvider {
@@ -563,7 +580,10 @@ impl Validator<'_> {
             }]);
         }
         if raw.len() > 255 {
-            self.problem("population.mailbox_providers", "more than 255 providers; allowed: 1 to 255");
+            self.problem(
+                "population.mailbox_providers",
+                "more than 255 providers; allowed: 1 to 255",
+            );
             return None;
         }
         let mut out = Vec::new();
@@ -601,16 +621,24 @@ impl Validator<'_> {
             None => Some(None),
             Some(n) => self.count("sending.per_minute_limit", n, 1, 10).map(Some),
         };
-        let provider_block_hours =
-            self.count("sending.provider_block_hours", r.provider_block_hours, 0, 24 * 7);
+        let provider_block_hours = self.count(
+            "sending.provider_block_hours",
+            r.provider_block_hours,
+            0,
+            24 * 7,
+        );
         let soft_bounce_retries = self.count(
             "sending.soft_bounce_retries",
             r.soft_bounce_retries,
             0,
             i64::from(MAX_SOFT_BOUNCE_RETRIES),
         );
-        let retry_backoff_minutes =
-            self.count("sending.retry_backoff_minutes", r.retry_backoff_minutes, 1, 24 * 60);
+        let retry_backoff_minutes = self.count(
+            "sending.retry_backoff_minutes",
+            r.retry_backoff_minutes,
+            1,
+            24 * 60,
+        );
         Some(sim::Sending {
             stagger_seconds: stagger_seconds?,
             bulk_per_minute: bulk_per_minute?,
@@ -646,7 +674,12 @@ impl Validator<'_> {
                 format!("reply + meeting_booked + unsubscribe + spam_complaint + out_of_office = {sum}; allowed: at most 1 (one reaction per email)"),
             );
         }
-        let hours = self.count("engagement.reaction_hours_max", r.reaction_hours_max, 0, 24 * 30);
+        let hours = self.count(
+            "engagement.reaction_hours_max",
+            r.reaction_hours_max,
+            0,
+            24 * 30,
+        );
         sim::Engagement {
             reaction_hours_max: hours.unwrap_or(0),
             ..engagement
@@ -660,11 +693,20 @@ impl Validator<'_> {
         horizon_days: Option<u32>,
     ) -> Option<sim::Disconnections> {
         let per_inbox_day = self.probability("disconnections.per_inbox_day", r.per_inbox_day);
-        let reconnect_hours = self.span("disconnections.reconnect_hours", &r.reconnect_hours, 0, 24 * 30);
+        let reconnect_hours = self.span(
+            "disconnections.reconnect_hours",
+            &r.reconnect_hours,
+            0,
+            24 * 30,
+        );
         let mut outages = Some(Vec::new());
         for (i, o) in r.outages.iter().enumerate() {
             let key = |field: &str| format!("disconnections.outages[{i}].{field}");
-            let day = match (NaiveDate::parse_from_str(&o.date, "%Y-%m-%d"), start, horizon_days) {
+            let day = match (
+                NaiveDate::parse_from_str(&o.date, "%Y-%m-%d"),
+                start,
+                horizon_days,
+            ) {
                 (Ok(date), Some(start), Some(days)) => {
                     let day = (date - start).num_days();
                     if (0..i64::from(days)).contains(&day) {
@@ -678,19 +720,34 @@ impl Validator<'_> {
                     }
                 }
                 (Err(_), _, _) => {
-                    self.problem(key("date"), format!("{:?} is not a date; write it as \"YYYY-MM-DD\"", o.date));
+                    self.problem(
+                        key("date"),
+                        format!("{:?} is not a date; write it as \"YYYY-MM-DD\"", o.date),
+                    );
                     None
                 }
                 _ => None,
             };
             let minute = clock(&o.start, false);
             if minute.is_none() {
-                self.problem(key("start"), format!("{:?} is not a time of day; write it as \"HH:MM\", for example \"09:30\"", o.start));
+                self.problem(
+                    key("start"),
+                    format!(
+                        "{:?} is not a time of day; write it as \"HH:MM\", for example \"09:30\"",
+                        o.start
+                    ),
+                );
             }
             let duration = if o.hours > 0.0 && o.hours <= 24.0 * 30.0 {
                 Some((o.hours * 3_600.0).round() as u32)
             } else {
-                self.problem(key("hours"), format!("{} is out of range; allowed: a number of hours above 0, up to 720", o.hours));
+                self.problem(
+                    key("hours"),
+                    format!(
+                        "{} is out of range; allowed: a number of hours above 0, up to 720",
+                        o.hours
+                    ),
+                );
                 None
             };
             let inbox = match o.inbox.as_deref() {
@@ -700,18 +757,23 @@ impl Validator<'_> {
                     if found.is_none() {
                         self.problem(
                             key("inbox"),
-                            format!("{name:?} is not an inbox provider; allowed: {}, or \"all\"", quoted(InboxProvider::ALL.map(InboxProvider::name))),
+                            format!(
+                                "{name:?} is not an inbox provider; allowed: {}, or \"all\"",
+                                quoted(InboxProvider::ALL.map(InboxProvider::name))
+                            ),
                         );
                     }
                     found.map(Some)
                 }
             };
             match (day, minute, duration, inbox, &mut outages) {
-                (Some(day), Some(minute), Some(duration), Some(inbox), Some(list)) => list.push(sim::Outage {
-                    start: day * 86_400 + minute * 60,
-                    duration,
-                    inbox,
-                }),
+                (Some(day), Some(minute), Some(duration), Some(inbox), Some(list)) => {
+                    list.push(sim::Outage {
+                        start: day * 86_400 + minute * 60,
+                        duration,
+                        inbox,
+                    })
+                }
                 _ => outages = None,
             }
         }

@@ -173,6 +173,17 @@ pub enum StepKind {
     Task,
 }
 
+impl StepKind {
+    /// Snake-case name, as scenario files spell it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::AutomatedEmail => "automated_email",
+            Self::ManualEmail => "manual_email",
+            Self::Task => "task",
+        }
+    }
+}
+
 /// Who enrolls whom, when, and from where.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {

@@ -83,7 +83,12 @@ impl Calendar {
     /// The first allowed moment at or after `t` (see [`Self::allows`]). A weekend moment moves
     /// to Monday at the same time of day; a moment outside the window moves to the window's
     /// next start.
-    pub fn next_allowed(&self, t: SimTime, weekdays_only: bool, window: Option<(u32, u32)>) -> SimTime {
+    pub fn next_allowed(
+        &self,
+        t: SimTime,
+        weekdays_only: bool,
+        window: Option<(u32, u32)>,
+    ) -> SimTime {
         let mut t = t;
         // A week and a day of moves reach an allowed moment from anywhere: bounded.
         for _ in 0..16 {

@@ -143,7 +143,10 @@ impl World {
             .collect();
         let (portal_user_starts, portal_users) = group_by_key(
             pop.portals as usize,
-            users.iter().enumerate().map(|(u, user)| (user.portal, u as u32)),
+            users
+                .iter()
+                .enumerate()
+                .map(|(u, user)| (user.portal, u as u32)),
         );
         let mut user_local = vec![0; users.len()];
         for p in 0..pop.portals as usize {
@@ -231,7 +234,10 @@ fn generate_person(
     let mailbox_provider = s.pick(provider_shares) as u8;
     let mut address = AddressFlags::EMPTY;
     address.set(AddressFlags::BLOCKED_ADDRESS, blocked);
-    address.set(AddressFlags::BLOCKED_DOMAIN, domain_blocked[domain as usize]);
+    address.set(
+        AddressFlags::BLOCKED_DOMAIN,
+        domain_blocked[domain as usize],
+    );
     address.set(AddressFlags::BOUNCED_GLOBALLY, bounced_globally);
     Person {
         address,

@@ -1,31 +1,56 @@
-//! Properties of whole runs, over randomly drawn scenarios.
+//! Properties of whole runs over randomly drawn scenarios: decisions, enrollments, sends,
+//! limits and time.
 
 mod common;
 
 use std::collections::BTreeMap;
 
-use model::{Decision, RejectionCode, RuleSet};
+use model::{Decision, Outcome, RejectionCode, RuleSet};
 use proptest::prelude::*;
-use sim::{run, run_observed, World};
+use sim::{run, run_with, RunOptions, RunResult, Scenario, World};
 
-fn any_scenario() -> impl Strategy<Value = sim::Scenario> {
-    (any::<u64>(), 1u32..400, 1u32..4, 0.0f64..0.4)
-        .prop_map(|(seed, contacts, portals, rate)| common::scenario(seed, contacts, portals, rate))
+fn any_scenario() -> impl Strategy<Value = Scenario> {
+    (
+        any::<u64>(),
+        1u32..600,
+        1u32..4,
+        0.0f64..0.4,
+        proptest::option::of(1u32..=10),
+        0u32..=60,
+    )
+        .prop_map(|(seed, contacts, portals, rate, per_minute, stagger)| {
+            let mut s = common::scenario(seed, contacts, portals, rate);
+            s.sending.per_minute_limit = per_minute;
+            s.sending.stagger_seconds = stagger;
+            // Small limits so that they bite in small worlds.
+            s.senders[0].daily_limit = Some(40);
+            s
+        })
+}
+
+fn audited(scenario: &Scenario) -> RunResult {
+    run_with(
+        scenario,
+        &RunOptions {
+            threads: 1,
+            audit: true,
+            ..RunOptions::default()
+        },
+    )
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(ProptestConfig::with_cases(48))]
 
     #[test]
     fn every_attempt_gets_exactly_one_code(scenario in any_scenario()) {
-        let mut observed = 0u64;
+        let result = audited(&scenario);
+        let audit = result.audit.as_ref().unwrap();
+        prop_assert_eq!(audit.attempts.len() as u64, result.attempts);
         let mut tally: BTreeMap<Decision, u64> = BTreeMap::new();
-        let result = run_observed(&scenario, |d| {
-            observed += 1;
-            *tally.entry(d.decision).or_default() += 1;
-        });
-        prop_assert_eq!(observed, result.attempts);
-        prop_assert_eq!(result.enrolled + result.rejected.iter().sum::<u64>(), result.attempts);
+        for a in &audit.attempts {
+            *tally.entry(a.decision).or_default() += 1;
+        }
         prop_assert_eq!(tally.get(&Decision::Enrolled).copied().unwrap_or(0), result.enrolled);
         for code in RejectionCode::ALL {
             let seen = tally.get(&Decision::Rejected(code)).copied().unwrap_or(0);
@@ -34,29 +59,100 @@ proptest! {
     }
 
     #[test]
+    fn every_enrollment_ends_in_exactly_one_outcome(scenario in any_scenario()) {
+        let result = audited(&scenario);
+        let audit = result.audit.as_ref().unwrap();
+        prop_assert_eq!(audit.outcomes.len() as u64, result.enrolled);
+        for outcome in Outcome::ALL {
+            let seen = audit.outcomes.iter().filter(|&&o| o == outcome).count() as u64;
+            prop_assert_eq!(seen, result.outcome(outcome), "{}", outcome.name());
+        }
+    }
+
+    #[test]
     fn no_contact_ever_has_two_active_enrollments(scenario in any_scenario()) {
-        let world = World::generate(&scenario);
-        // Replay the decisions against our own record of who is active.
-        let mut active = world.enrolled_elsewhere.clone();
-        let mut last_time = 0;
-        run_observed(&scenario, |d| {
-            let c = d.attempt.contact as usize;
-            assert!(d.attempt.time >= last_time, "attempts go back in time");
-            last_time = d.attempt.time;
-            if d.decision == Decision::Enrolled {
-                assert!(!active[c], "contact {c} enrolled twice (seed {})", scenario.seed);
-                active[c] = true;
-            } else if active[c] {
-                // An active contact can only be turned away.
-                assert!(matches!(d.decision, Decision::Rejected(_)));
+        let result = audited(&scenario);
+        for a in &result.audit.as_ref().unwrap().attempts {
+            prop_assert!(!(a.was_active && a.decision == Decision::Enrolled),
+                "contact {} enrolled while active (seed {})", a.contact, scenario.seed);
+            if a.was_active {
+                prop_assert!(matches!(a.decision, Decision::Rejected(_)));
             }
-        });
+        }
+    }
+
+    #[test]
+    fn event_times_never_go_backwards(scenario in any_scenario()) {
+        let result = audited(&scenario);
+        for times in &result.audit.as_ref().unwrap().event_times {
+            prop_assert!(times.windows(2).all(|w| w[0] <= w[1]));
+            prop_assert!(times.last().is_none_or(|&t| t < scenario.calendar.horizon()));
+        }
+    }
+
+    #[test]
+    fn no_inbox_exceeds_its_limits(scenario in any_scenario()) {
+        let result = audited(&scenario);
+        let world = World::generate(&scenario);
+        let mut by_user: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for s in result.audit.as_ref().unwrap().sends.iter().filter(|s| !s.by_gmail) {
+            by_user.entry(s.user).or_default().push(s.time);
+        }
+        for (user, times) in by_user {
+            let u = &world.users[user as usize];
+            let provider = u.inbox.expect("only connected inboxes send");
+            let cap = provider.sequence_daily_limit(u.daily_limit) as usize;
+            // Rolling 24 hours: the sends in (t - 24h, t] for every send time t.
+            let mut start = 0;
+            for end in 0..times.len() {
+                while times[start] + 86_400 <= times[end] {
+                    start += 1;
+                }
+                prop_assert!(end - start < cap, "user {user}: {} sends in 24 h, cap {cap}", end - start + 1);
+            }
+            // Clock minutes.
+            let mut per_minute: BTreeMap<u32, u32> = BTreeMap::new();
+            for t in &times {
+                *per_minute.entry(t / 60).or_default() += 1;
+            }
+            let minute_cap = [scenario.sending.per_minute_limit, provider.provider_minute_limit()]
+                .into_iter()
+                .flatten()
+                .min();
+            if let Some(minute_cap) = minute_cap {
+                prop_assert!(per_minute.values().all(|&n| n <= minute_cap));
+            }
+        }
+    }
+
+    #[test]
+    fn nothing_is_sent_where_the_state_forbids_or_outside_allowed_times(scenario in any_scenario()) {
+        let result = audited(&scenario);
+        let forbidding = [
+            RejectionCode::MissingEmailAddress,
+            RejectionCode::Bounced,
+            RejectionCode::PreviouslyMarkedAsSpam,
+            RejectionCode::OtherSendRejected,
+            RejectionCode::Unsubscribed,
+            RejectionCode::UnsubscribedPersonal,
+        ];
+        for s in &result.audit.as_ref().unwrap().sends {
+            for code in forbidding {
+                prop_assert!(!s.contact_state.contains(code),
+                    "sent to contact {} marked {} (seed {})", s.contact, code.name(), scenario.seed);
+            }
+            if s.step > 0 {
+                let seq = &scenario.sequences[usize::from(s.sequence)];
+                prop_assert!(scenario.calendar.allows(s.time, seq.weekdays_only, seq.send_window),
+                    "step {} sent at {} outside the allowed days and window", s.step + 1, s.time);
+            }
+        }
     }
 
     #[test]
     fn rule_order_moves_codes_but_not_who_enrolls(scenario in any_scenario()) {
-        // Whether any check fails does not depend on the order, so the enrolled attempts are the
-        // same; which code a multiply-disqualified contact gets does.
+        // Whether any check fails does not depend on the order, so the same attempts enroll
+        // and the world evolves the same; only the code of a rejected attempt can move.
         let forward = run(&scenario);
         let mut reversed = scenario.clone();
         let order: Vec<_> = RejectionCode::ALL.iter().rev().copied().collect();
@@ -64,11 +160,15 @@ proptest! {
         let backward = run(&reversed);
         prop_assert_eq!(forward.enrolled, backward.enrolled);
         prop_assert_eq!(forward.attempts, backward.attempts);
+        prop_assert_eq!(forward.outcomes, backward.outcomes);
     }
 
     #[test]
-    fn the_same_seed_gives_the_same_result(scenario in any_scenario()) {
-        prop_assert_eq!(run(&scenario), run(&scenario));
+    fn the_same_seed_gives_the_same_result_on_any_thread_count(scenario in any_scenario()) {
+        let one = run_with(&scenario, &RunOptions { threads: 1, ..RunOptions::default() });
+        let three = run_with(&scenario, &RunOptions { threads: 3, ..RunOptions::default() });
+        prop_assert_eq!(&one, &three);
+        prop_assert_eq!(&one, &run(&scenario));
     }
 }
 
@@ -100,8 +200,8 @@ fn another_seed_gives_another_world() {
 #[test]
 fn already_enrolled_arises_from_the_plan_alone() {
     // No drawn flags at all: the only way to meet ALREADY_ENROLLED is two users enrolling the
-    // same contact.
-    let scenario = common::scenario(3, 3_000, 1, 0.0);
+    // same contact while the first enrollment runs.
+    let scenario = common::quiet(3, 3_000);
     let result = run(&scenario);
     assert!(result.rejected(RejectionCode::AlreadyEnrolled) > 0);
     for code in RejectionCode::ALL {
@@ -114,4 +214,26 @@ fn already_enrolled_arises_from_the_plan_alone() {
             assert_eq!(result.rejected(code), 0, "{}", code.name());
         }
     }
+}
+
+#[test]
+fn the_property_worlds_exercise_every_mechanism() {
+    // The properties above mean something only if their worlds send, hit limits, bounce, and
+    // fail steps: check one such world does all of it.
+    let mut scenario = common::scenario(21, 3_000, 2, 0.3);
+    scenario.senders[0].daily_limit = Some(40);
+    let result = audited(&scenario);
+    let audit = result.audit.as_ref().unwrap();
+    assert!(audit.sends.len() > 1_000, "{} sends", audit.sends.len());
+    assert!(audit.sends.iter().any(|s| s.step > 0));
+    for outcome in Outcome::ALL {
+        if outcome != Outcome::StillActive {
+            assert!(
+                result.outcome(outcome) > 0,
+                "{} never happens",
+                outcome.name()
+            );
+        }
+    }
+    assert!(result.attempts_by_source[sim::Source::ReEnrollment as usize] > 0);
 }

@@ -323,13 +323,21 @@ impl RunResult {
         for (a, b) in self.rejected.iter_mut().zip(part.rejected) {
             *a += b;
         }
-        for (a, b) in self.attempts_by_source.iter_mut().zip(part.attempts_by_source) {
+        for (a, b) in self
+            .attempts_by_source
+            .iter_mut()
+            .zip(part.attempts_by_source)
+        {
             *a += b;
         }
         for (a, b) in self.outcomes.iter_mut().zip(part.outcomes) {
             *a += b;
         }
-        for (a, b) in self.limit_outcomes_by_side.iter_mut().zip(part.limit_outcomes_by_side) {
+        for (a, b) in self
+            .limit_outcomes_by_side
+            .iter_mut()
+            .zip(part.limit_outcomes_by_side)
+        {
             *a += b;
         }
         for (day, part_day) in self.daily.iter_mut().zip(&part.daily) {
@@ -377,7 +385,11 @@ pub fn run_world(
     let mut plans: Vec<Vec<Attempt>> = vec![Vec::new(); world.portals() as usize];
     for a in attempts {
         debug_assert!(
-            plans.iter().flatten().last().is_none_or(|l| l.time <= a.time),
+            plans
+                .iter()
+                .flatten()
+                .last()
+                .is_none_or(|l| l.time <= a.time),
             "the plan is time-ordered"
         );
         plans[world.portal_of(a.contact) as usize].push(a);
@@ -415,7 +427,9 @@ pub fn run_world(
         let size = world.contacts_of(p as u32).len();
         let (mine, others) = rest.split_at_mut(size);
         rest = others;
-        runs.push(PortalRun::new(scenario, &world, p as u32, mine, plan, options));
+        runs.push(PortalRun::new(
+            scenario, &world, p as u32, mine, plan, options,
+        ));
     }
 
     let pool = rayon::ThreadPoolBuilder::new()

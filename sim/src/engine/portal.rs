@@ -148,7 +148,12 @@ impl<'a> PortalRun<'a> {
             if at >= end {
                 return;
             }
-            assert!(at >= self.now, "seed {}: time went back from {} to {at}", self.seed, self.now);
+            assert!(
+                at >= self.now,
+                "seed {}: time went back from {} to {at}",
+                self.seed,
+                self.now
+            );
             self.now = at;
             self.tally.events += 1;
             if let Some(audit) = &mut self.audit {
@@ -188,7 +193,9 @@ impl<'a> PortalRun<'a> {
             }
         }
         if let Some(audit) = &mut self.audit {
-            audit.outcomes.resize(self.enrollments.len(), Outcome::StillActive);
+            audit
+                .outcomes
+                .resize(self.enrollments.len(), Outcome::StillActive);
         }
         (self.tally, self.trace, self.audit)
     }
@@ -308,7 +315,9 @@ impl<'a> PortalRun<'a> {
                     task_done: false,
                     ended: false,
                     source,
-                    base: due,
+                    // Later steps keep the time of day of the enrollment itself, not of the
+                    // bulk-paced first send.
+                    base: if step == 0 { self.now } else { due },
                 });
                 self.queue.push(due, id, Action::StepDue);
             }
@@ -403,7 +412,8 @@ impl<'a> PortalRun<'a> {
         let scenario = sh.scenario;
         let sending = &scenario.sending;
         let e = &self.enrollments[id as usize];
-        let (contact, user, step, retry, sequence) = (e.contact, e.user, e.step, e.retry, e.sequence);
+        let (contact, user, step, retry, sequence) =
+            (e.contact, e.user, e.step, e.retry, e.sequence);
         let user_record = &sh.users[user as usize];
         let by_gmail = e.source == Source::GmailExtension && step == 0;
         let inbox = sh.user_local[user as usize] as usize;
@@ -504,7 +514,7 @@ impl<'a> PortalRun<'a> {
             SmtpReply::SoftBounce => {
                 self.day(user_record).soft_bounces += 1;
                 if u32::from(retry) < sending.soft_bounce_retries {
-                    let backoff = sending.retry_backoff_minutes * 60 << retry;
+                    let backoff = (sending.retry_backoff_minutes * 60) << retry;
                     self.enrollments[id as usize].retry += 1;
                     self.queue.push(self.now + backoff, id, Action::StepDue);
                 } else {
@@ -538,8 +548,11 @@ impl<'a> PortalRun<'a> {
                     acc += p;
                     if reaction_draw < acc {
                         // A reaction takes at least a minute.
-                        self.queue
-                            .push(self.now + 60 + reaction_delay, id, Action::React(reaction));
+                        self.queue.push(
+                            self.now + 60 + reaction_delay,
+                            id,
+                            Action::React(reaction),
+                        );
                         break;
                     }
                 }

@@ -1,3 +1,5 @@
+#![allow(dead_code)] // each test file uses its own part of these builders
+
 //! Scenarios built by hand for the simulator's tests.
 
 use model::{InboxProvider, RuleSet, SeatTier};
@@ -5,11 +7,16 @@ use sim::*;
 
 /// A small scenario with every rate at `rate`, `portals` portals and one user of each seat and
 /// inbox kind that matters.
+///
+/// Initial states are drawn at an eighth of `rate` (so that most contacts can still be enrolled),
+/// the dynamics (bounces, reactions, failures) at fractions of `rate` itself.
 pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
+    let flag = rate / 8.0;
     Scenario {
         name: "test".to_owned(),
         seed,
         calendar: Calendar {
+            start_date: "2026-01-07".to_owned(),
             start_weekday: Weekday::Wednesday,
             horizon_days: 30,
         },
@@ -18,23 +25,38 @@ pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
             portals,
             domains: 50,
             shared_persons: 0.2,
+            duplicate_contacts: flag,
+            mailbox_providers: vec![
+                MailboxProvider {
+                    name: "gmail".to_owned(),
+                    share: 0.6,
+                    soft_bounce: rate / 2.0,
+                    policy_rejection: rate / 4.0,
+                },
+                MailboxProvider {
+                    name: "corporate".to_owned(),
+                    share: 0.4,
+                    soft_bounce: rate,
+                    policy_rejection: rate / 2.0,
+                },
+            ],
             rates: Rates {
-                missing_email: rate,
-                invalid_address: rate,
-                blocked_address: rate,
-                blocked_domain: rate,
-                bounced_globally_if_invalid: rate,
-                bounced_globally_if_valid: rate,
-                bounced_if_invalid: rate,
-                bounced_if_valid: rate,
-                bounced_on_portal_if_invalid: rate,
-                bounced_on_portal_if_valid: rate,
-                marked_as_spam: rate,
-                other_send_rejected: rate,
-                unsubscribed: rate,
-                unsubscribed_personal: rate,
-                cannot_communicate: rate,
-                already_enrolled: rate,
+                missing_email: flag,
+                invalid_address: flag,
+                blocked_address: flag,
+                blocked_domain: flag,
+                bounced_globally_if_invalid: flag,
+                bounced_globally_if_valid: flag,
+                bounced_if_invalid: flag,
+                bounced_if_valid: flag,
+                bounced_on_portal_if_invalid: flag,
+                bounced_on_portal_if_valid: flag,
+                marked_as_spam: flag,
+                other_send_rejected: flag,
+                unsubscribed: flag,
+                unsubscribed_personal: flag,
+                cannot_communicate: flag,
+                already_enrolled: flag,
             },
         },
         senders: vec![
@@ -49,17 +71,23 @@ pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
         sequences: vec![
             Sequence {
                 name: "a".to_owned(),
-                steps: vec![Step {
-                    kind: StepKind::AutomatedEmail,
-                    delay_days: 0,
-                }],
+                steps: vec![
+                    step(StepKind::AutomatedEmail, 0),
+                    step(StepKind::AutomatedEmail, 2),
+                    step(StepKind::Task, 1),
+                    step(StepKind::ManualEmail, 1),
+                ],
+                weekdays_only: true,
+                send_window: Some((9 * 60, 17 * 60)),
             },
             Sequence {
                 name: "b".to_owned(),
-                steps: vec![Step {
-                    kind: StepKind::AutomatedEmail,
-                    delay_days: 0,
-                }],
+                steps: vec![
+                    step(StepKind::AutomatedEmail, 0),
+                    step(StepKind::AutomatedEmail, 3),
+                ],
+                weekdays_only: false,
+                send_window: None,
             },
         ],
         plan: Plan {
@@ -75,7 +103,52 @@ pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
             bulk_size_max: 50,
         },
         rules: RuleSet::default(),
+        sending: Sending {
+            stagger_seconds: 30,
+            bulk_per_minute: 3,
+            per_minute_limit: None,
+            provider_limits: true,
+            provider_block_hours: 24,
+            send_failure: rate / 10.0,
+            gmail_send_error: rate / 2.0,
+            soft_bounce_retries: 2,
+            retry_backoff_minutes: 30,
+        },
+        engagement: Engagement {
+            reply: rate / 2.0,
+            meeting_booked: rate / 8.0,
+            unsubscribe: rate / 4.0,
+            unsubscribe_all_share: 0.5,
+            spam_complaint: rate / 8.0,
+            out_of_office: rate / 4.0,
+            reaction_hours_max: 48,
+        },
+        disconnections: Disconnections {
+            per_inbox_day: rate / 2.0,
+            reconnect_hours: (1, 30),
+            outages: vec![Outage {
+                start: 86_400 * 5 + 9 * 3_600,
+                duration: 4 * 3_600,
+                inbox: Some(InboxProvider::GoogleWorkspace),
+            }],
+        },
+        tasks: Tasks {
+            completion_hours: (1, 48),
+        },
+        reenrollment: Reenrollment::Resume { delay_hours: 24 },
     }
+}
+
+/// A scenario in which nothing goes wrong by chance: every rate is 0.
+pub fn quiet(seed: u64, contacts: u32) -> Scenario {
+    let mut s = scenario(seed, contacts, 1, 0.0);
+    s.disconnections.outages.clear();
+    s.reenrollment = Reenrollment::None;
+    s
+}
+
+pub fn step(kind: StepKind, delay_days: u32) -> Step {
+    Step { kind, delay_days }
 }
 
 fn group(count: u32, seat: SeatTier, inbox: Option<InboxProvider>) -> SenderGroup {
@@ -86,5 +159,6 @@ fn group(count: u32, seat: SeatTier, inbox: Option<InboxProvider>) -> SenderGrou
         portal: None,
         sequence: 0,
         daily_limit: None,
+        other_emails_per_day: 0,
     }
 }

@@ -1,0 +1,133 @@
+//! Send limits where arithmetic gives the answer exactly.
+//!
+//! One sender, a one-step sequence, and a hand-made plan: every business day at 08:00:00 the
+//! sender enrolls `per_day` contacts at once. Sends leave 30 seconds apart (the stagger), so on
+//! every day the k-th send of the day leaves at 08:00:00 + 30k s. At that moment the rolling
+//! 24 hours hold the previous day's sends with a later offset and this day's earlier sends:
+//! exactly `cap - 1` while k < cap, and `cap` from then on. So each business day sends exactly
+//! `cap` emails and fails exactly `per_day - cap` steps with SEND_LIMIT_REACHED.
+
+mod common;
+
+use model::{InboxProvider, Outcome, StepFailure};
+use sim::plan::Attempt;
+use sim::{run_world, RunOptions, RunResult, Scenario, Source, StepKind, World};
+
+const PER_DAY: u32 = 1_000;
+const DAYS: u32 = 5;
+
+fn one_sender(inbox: InboxProvider, block_hours: u32) -> Scenario {
+    let mut s = common::quiet(5, PER_DAY * DAYS);
+    s.senders = vec![s.senders[0].clone()];
+    s.senders[0].count = 1;
+    s.senders[0].inbox = Some(inbox);
+    s.sequences.truncate(1);
+    s.sequences[0].steps = vec![common::step(StepKind::AutomatedEmail, 0)];
+    s.sending.provider_block_hours = block_hours;
+    s.calendar.horizon_days = 10;
+    s
+}
+
+fn run_plan(scenario: &Scenario) -> RunResult {
+    let world = World::generate(scenario);
+    let days = scenario.calendar.business_days(DAYS);
+    let attempts: Vec<Attempt> = (0..PER_DAY * DAYS)
+        .map(|c| Attempt {
+            time: days[(c / PER_DAY) as usize] * 86_400 + 8 * 3_600,
+            user: 0,
+            contact: c,
+            source: Source::CrmSingle,
+            bulk_position: 0,
+        })
+        .collect();
+    run_world(scenario, world, attempts, &RunOptions::default())
+}
+
+fn per_day(
+    result: &RunResult,
+    scenario: &Scenario,
+    f: impl Fn(&sim::DayCounters) -> u64,
+) -> Vec<u64> {
+    scenario
+        .calendar
+        .business_days(DAYS)
+        .iter()
+        .map(|&d| result.daily[d as usize].iter().map(&f).sum())
+        .collect()
+}
+
+#[test]
+fn platform_limit_hits_per_day_are_exact() {
+    // Google Workspace: the platform's limit is 90% of 1,000 = 900 a rolling day.
+    let scenario = one_sender(InboxProvider::GoogleWorkspace, 24);
+    let result = run_plan(&scenario);
+    assert_eq!(
+        per_day(&result, &scenario, |c| c.sent),
+        vec![900; DAYS as usize]
+    );
+    assert_eq!(
+        per_day(&result, &scenario, |c| c.limit_hits_platform),
+        vec![100; DAYS as usize]
+    );
+    assert_eq!(
+        per_day(&result, &scenario, |c| c.limit_hits_provider),
+        vec![0; DAYS as usize]
+    );
+    let limited = result.outcome(Outcome::StepFailed(StepFailure::SendLimitReached));
+    assert_eq!(limited, 100 * u64::from(DAYS));
+    assert_eq!(result.limit_outcomes_by_side, [limited, 0]);
+    assert_eq!(result.outcome(Outcome::Finished), 900 * u64::from(DAYS));
+}
+
+#[test]
+fn a_custom_limit_moves_the_cap() {
+    let mut scenario = one_sender(InboxProvider::GoogleWorkspace, 24);
+    scenario.senders[0].daily_limit = Some(500);
+    let result = run_plan(&scenario);
+    assert_eq!(
+        per_day(&result, &scenario, |c| c.sent),
+        vec![450; DAYS as usize]
+    );
+    assert_eq!(
+        per_day(&result, &scenario, |c| c.limit_hits_platform),
+        vec![550; DAYS as usize]
+    );
+}
+
+#[test]
+fn provider_limit_hits_per_day_are_exact() {
+    // Outlook.com allows 300 a day, under the platform's 900: the provider limits, and with no
+    // block after the limit the same arithmetic holds with cap 300.
+    let scenario = one_sender(InboxProvider::OutlookCom, 0);
+    let result = run_plan(&scenario);
+    assert_eq!(
+        per_day(&result, &scenario, |c| c.sent),
+        vec![300; DAYS as usize]
+    );
+    assert_eq!(
+        per_day(&result, &scenario, |c| c.limit_hits_provider),
+        vec![700; DAYS as usize]
+    );
+    assert_eq!(
+        per_day(&result, &scenario, |c| c.limit_hits_platform),
+        vec![0; DAYS as usize]
+    );
+    assert_eq!(result.limit_outcomes_by_side, [0, 700 * u64::from(DAYS)]);
+}
+
+#[test]
+fn a_provider_block_stops_sending_until_it_lifts() {
+    // With the default 24-hour block, the first day sends 300; the block then covers the next
+    // day's sends until 08:00 + 300 * 30 s, after which the window is empty again and 300 more
+    // leave before the limit blocks the inbox once more: 300 a day still, but from offset 300.
+    let scenario = one_sender(InboxProvider::OutlookCom, 24);
+    let result = run_plan(&scenario);
+    assert_eq!(
+        per_day(&result, &scenario, |c| c.sent),
+        vec![300; DAYS as usize]
+    );
+    assert_eq!(
+        per_day(&result, &scenario, |c| c.limit_hits_provider),
+        vec![700; DAYS as usize]
+    );
+}
