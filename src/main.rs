@@ -118,7 +118,9 @@ fn execute(command: Command) -> Result<()> {
                 threads: threads.map_or(0, usize::from),
                 ..sim::RunOptions::default()
             };
-            let result = sim::run_with(&scenario, &options);
+            let bar = ProgressBar::new(u64::from(scenario.calendar.horizon_days));
+            let result = sim::run_with_progress(&scenario, &options, &|p| bar.update(p));
+            bar.finish();
             let text = reports::Report::new(&scenario, &result).render(format.into());
             match output {
                 Some(output) => output.commit(&text),
@@ -171,6 +173,55 @@ fn execute(command: Command) -> Result<()> {
             );
             Ok(())
         }
+    }
+}
+
+/// A progress bar on stderr for runs that take a while: it appears only on a terminal, and only
+/// once a run has lasted a second, so quick runs and pipes print nothing extra.
+struct ProgressBar {
+    bar: indicatif::ProgressBar,
+    started: std::time::Instant,
+    shown: std::sync::atomic::AtomicBool,
+}
+
+impl ProgressBar {
+    fn new(days: u64) -> Self {
+        let bar = indicatif::ProgressBar::hidden();
+        bar.set_length(days);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg:>12} [{bar:30}] day {pos}/{len}, {elapsed} elapsed",
+            )
+            .expect("a valid template")
+            .progress_chars("=> "),
+        );
+        bar.set_message("generating");
+        Self {
+            bar,
+            started: std::time::Instant::now(),
+            shown: false.into(),
+        }
+    }
+
+    fn update(&self, progress: sim::Progress) {
+        use std::io::IsTerminal as _;
+        use std::sync::atomic::Ordering;
+        if !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed() > std::time::Duration::from_secs(1)
+            && std::io::stderr().is_terminal()
+        {
+            self.shown.store(true, Ordering::Relaxed);
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        match progress {
+            sim::Progress::Generated => self.bar.set_message("simulating"),
+            sim::Progress::Day { done, .. } => self.bar.set_position(u64::from(done)),
+        }
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
     }
 }
 

@@ -13,8 +13,8 @@ pub mod time;
 pub mod world;
 
 pub use engine::{
-    run, run_with, run_world, Audit, DayCounters, Reaction, RunOptions, RunResult, SendRecord,
-    TraceEvent, TraceWhat, TracedContact, PROVIDER_SLOTS,
+    run, run_with, run_with_progress, run_world, Audit, DayCounters, Progress, Reaction,
+    RunOptions, RunResult, SendRecord, TraceEvent, TraceWhat, TracedContact, PROVIDER_SLOTS,
 };
 pub use scenario::{
     Disconnections, Engagement, MailboxProvider, Outage, Plan, Population, Rates, Reenrollment,

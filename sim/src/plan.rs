@@ -1,5 +1,7 @@
 //! The enrollment plan: which user tries to enroll which contact, when, and from where.
 
+use rayon::prelude::*;
+
 use crate::rng::{Stream, StreamKind};
 use crate::scenario::{Scenario, Source};
 use crate::time::{SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
@@ -33,73 +35,103 @@ pub fn build(scenario: &Scenario, world: &World) -> Vec<Attempt> {
     let plan = &scenario.plan;
     let seed = scenario.seed;
 
-    // Who enrolls whom: (user, contact) pairs in contact order.
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
-    for (portal, range) in world.portal_starts.windows(2).enumerate() {
-        let users = world.users_of(portal as u32);
-        for c in range[0]..range[1] {
-            let mut s = Stream::new(seed, StreamKind::Assignment, c.into());
-            let covered = s.chance(plan.coverage);
-            let owner_draw = s.below(users.len().max(1) as u32);
-            let second = s.chance(plan.second_enrollment);
-            let other_draw = s.below(users.len().saturating_sub(1).max(1) as u32);
-            if !covered || users.is_empty() {
-                continue;
-            }
-            let owner = users[owner_draw as usize];
-            pairs.push((owner, c));
-            if second {
-                // Any user but the owner; the owner again if they are alone in the portal.
-                let other = if users.len() == 1 {
-                    owner
-                } else {
-                    let i = other_draw as usize;
-                    let owner_at = owner_draw as usize;
-                    users[if i < owner_at { i } else { i + 1 }]
-                };
-                pairs.push((other, c));
-            }
-        }
-    }
+    // Who enrolls whom: (user, contact) pairs in contact order, portals in parallel.
+    let pairs: Vec<(u32, u32)> = world
+        .portal_starts
+        .par_windows(2)
+        .enumerate()
+        .flat_map_iter(|(portal, range)| {
+            let users = world.users_of(portal as u32);
+            (range[0]..range[1])
+                .flat_map(move |c| assign(seed, plan, users, c).into_iter().flatten())
+        })
+        .collect();
     let (starts, lists) = group_by_key(world.users.len(), pairs.iter().copied());
     drop(pairs);
 
     let days = scenario.calendar.business_days(plan.business_days);
-    let (hour_from, hour_to) = plan.working_hours;
-    let day_seconds = (hour_to - hour_from) * SECONDS_PER_HOUR;
     let weights = plan.sources.weights();
 
-    let mut attempts = Vec::with_capacity(lists.len());
-    for user in 0..world.users.len() {
-        let list = &lists[starts[user] as usize..starts[user + 1] as usize];
-        let mut s = Stream::new(seed, StreamKind::UserPlan, user as u64);
-        let mut rest = list;
-        while !rest.is_empty() {
-            let mut source = Source::ALL[s.pick(&weights)];
-            let google = world.users[user].inbox.is_some_and(|p| p.is_google());
-            if source == Source::GmailExtension && !google {
-                source = Source::CrmSingle;
-            }
-            let bulk = 1 + s.below(plan.bulk_size_max);
-            let day = days[s.below(days.len() as u32) as usize];
-            let time = day * SECONDS_PER_DAY + hour_from * SECONDS_PER_HOUR + s.below(day_seconds);
-            let take = match source {
-                Source::CrmBulk => (bulk as usize).min(rest.len()),
-                _ => 1,
-            };
-            for (position, &contact) in rest[..take].iter().enumerate() {
-                attempts.push(Attempt {
-                    time,
-                    user: user as u32,
-                    contact,
-                    source,
-                    bulk_position: position as u8,
-                });
-            }
-            rest = &rest[take..];
-        }
-    }
+    let mut attempts: Vec<Attempt> = (0..world.users.len())
+        .into_par_iter()
+        .flat_map_iter(|user| {
+            let list = &lists[starts[user] as usize..starts[user + 1] as usize];
+            user_actions(seed, plan, world, user, list, &days, &weights)
+        })
+        .collect();
     // Stable: ties keep user order, then list order.
-    attempts.sort_by_key(|a| a.time);
+    attempts.par_sort_by_key(|a| a.time);
+    attempts
+}
+
+/// The users who enroll contact `c`: with probability `coverage` one drawn among `users`, and
+/// with probability `second_enrollment` a second one.
+fn assign(
+    seed: u64,
+    plan: &crate::scenario::Plan,
+    users: &[u32],
+    c: u32,
+) -> [Option<(u32, u32)>; 2] {
+    let mut s = Stream::new(seed, StreamKind::Assignment, c.into());
+    let covered = s.chance(plan.coverage);
+    let owner_draw = s.below(users.len().max(1) as u32);
+    let second = s.chance(plan.second_enrollment);
+    let other_draw = s.below(users.len().saturating_sub(1).max(1) as u32);
+    if !covered || users.is_empty() {
+        return [None, None];
+    }
+    let owner = users[owner_draw as usize];
+    if !second {
+        return [Some((owner, c)), None];
+    }
+    // Any user but the owner; the owner again if they are alone in the portal.
+    let other = if users.len() == 1 {
+        owner
+    } else {
+        let i = other_draw as usize;
+        users[if i < owner_draw as usize { i } else { i + 1 }]
+    };
+    [Some((owner, c)), Some((other, c))]
+}
+
+/// User `user`'s enrollment actions over `list`, its contacts in order.
+fn user_actions(
+    seed: u64,
+    plan: &crate::scenario::Plan,
+    world: &World,
+    user: usize,
+    list: &[u32],
+    days: &[u32],
+    weights: &[f64],
+) -> Vec<Attempt> {
+    let (hour_from, hour_to) = plan.working_hours;
+    let day_seconds = (hour_to - hour_from) * SECONDS_PER_HOUR;
+    let google = world.users[user].inbox.is_some_and(|p| p.is_google());
+    let mut s = Stream::new(seed, StreamKind::UserPlan, user as u64);
+    let mut attempts = Vec::with_capacity(list.len());
+    let mut rest = list;
+    while !rest.is_empty() {
+        let mut source = Source::ALL[s.pick(weights)];
+        if source == Source::GmailExtension && !google {
+            source = Source::CrmSingle;
+        }
+        let bulk = 1 + s.below(plan.bulk_size_max);
+        let day = days[s.below(days.len() as u32) as usize];
+        let time = day * SECONDS_PER_DAY + hour_from * SECONDS_PER_HOUR + s.below(day_seconds);
+        let take = match source {
+            Source::CrmBulk => (bulk as usize).min(rest.len()),
+            _ => 1,
+        };
+        for (position, &contact) in rest[..take].iter().enumerate() {
+            attempts.push(Attempt {
+                time,
+                user: user as u32,
+                contact,
+                source,
+                bulk_position: position as u8,
+            });
+        }
+        rest = &rest[take..];
+    }
     attempts
 }

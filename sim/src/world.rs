@@ -6,6 +6,8 @@
 
 use model::{AddressFlags, ContactFlags, InboxProvider, SeatTier};
 
+use rayon::prelude::*;
+
 use crate::rng::{Stream, StreamKind};
 use crate::scenario::{Population, Scenario, MAX_SEQUENCES};
 use crate::time::{SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
@@ -98,30 +100,45 @@ impl World {
             .collect();
 
         let domain_blocked: Vec<bool> = (0..pop.domains)
+            .into_par_iter()
             .map(|d| Stream::new(seed, StreamKind::Domain, d.into()).chance(rates.blocked_domain))
             .collect();
         let provider_shares: Vec<f64> = pop.mailbox_providers.iter().map(|m| m.share).collect();
         let persons: Vec<Person> = (0..n)
+            .into_par_iter()
             .map(|p| generate_person(seed, p, pop, &provider_shares, &domain_blocked))
             .collect();
 
+        // Portals in parallel; within a portal in order, since a duplicate copies an earlier
+        // record of its portal.
         let sequences = scenario.sequences.len() as u32;
+        let portals: Vec<(Vec<Contact>, Vec<bool>)> = portal_starts
+            .par_windows(2)
+            .map(|range| {
+                let (first, end) = (range[0], range[1]);
+                let mut contacts = Vec::with_capacity((end - first) as usize);
+                let mut elsewhere = Vec::with_capacity((end - first) as usize);
+                for c in first..end {
+                    let (contact, e) = generate_contact(
+                        seed,
+                        c,
+                        (first, end),
+                        pop,
+                        &persons,
+                        &contacts,
+                        sequences,
+                    );
+                    contacts.push(contact);
+                    elsewhere.push(e);
+                }
+                (contacts, elsewhere)
+            })
+            .collect();
         let mut contacts: Vec<Contact> = Vec::with_capacity(n as usize);
         let mut enrolled_elsewhere = Vec::with_capacity(n as usize);
-        for range in portal_starts.windows(2) {
-            for c in range[0]..range[1] {
-                let (contact, elsewhere) = generate_contact(
-                    seed,
-                    c,
-                    (range[0], range[1]),
-                    pop,
-                    &persons,
-                    &contacts,
-                    sequences,
-                );
-                contacts.push(contact);
-                enrolled_elsewhere.push(elsewhere);
-            }
+        for (c, e) in portals {
+            contacts.extend(c);
+            enrolled_elsewhere.extend(e);
         }
 
         let user_portals = scenario.user_portals();
@@ -248,7 +265,7 @@ fn generate_person(
 }
 
 /// Generates contact `c` of the portal whose contacts are `portal.0..portal.1`. `earlier`
-/// holds every contact before `c`: a duplicate points at an earlier record of its portal.
+/// holds the portal's contacts before `c`: a duplicate points at an earlier record of its portal.
 fn generate_contact(
     seed: u64,
     c: u32,
@@ -291,7 +308,7 @@ fn generate_contact(
         return (contact, false);
     }
     let duplicated = (duplicate && original < c)
-        .then(|| earlier[original as usize])
+        .then(|| earlier[(original - portal.0) as usize])
         .filter(|o| !o.flags.contains(ContactFlags::MISSING_EMAIL));
     let (person, canonical) = match duplicated {
         // The same address as an earlier record: the same person, and that record's canonical.

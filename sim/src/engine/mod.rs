@@ -27,6 +27,7 @@ use crate::time::SimTime;
 use crate::world::World;
 
 use portal::PortalRun;
+use rayon::prelude::*;
 
 /// How to run.
 #[derive(Clone, Debug, Default)]
@@ -354,19 +355,64 @@ pub fn run(scenario: &Scenario) -> RunResult {
     run_with(scenario, &RunOptions::default())
 }
 
+/// Where a run is, for a progress display.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// The world is generated and the plan built.
+    Generated,
+    /// Simulated day `done` (counting from 1) of `of` is over.
+    Day {
+        /// Days simulated so far.
+        done: u32,
+        /// Days to simulate.
+        of: u32,
+    },
+}
+
 /// Generates the world of `scenario` and runs its plan to the horizon.
 pub fn run_with(scenario: &Scenario, options: &RunOptions) -> RunResult {
-    let world = World::generate(scenario);
-    let attempts = plan::build(scenario, &world);
-    run_world(scenario, world, attempts, options)
+    run_with_progress(scenario, options, &|_| {})
+}
+
+/// Like [`run_with`], telling `progress` where the run is (from the run's threads).
+pub fn run_with_progress(
+    scenario: &Scenario,
+    options: &RunOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> RunResult {
+    pool(options).install(|| {
+        let world = World::generate(scenario);
+        let attempts = plan::build(scenario, &world);
+        progress(Progress::Generated);
+        simulate(scenario, world, attempts, options, progress)
+    })
 }
 
 /// Runs `attempts` (time-ordered) over `world`; for tests and tools that build their own plan.
 pub fn run_world(
     scenario: &Scenario,
+    world: World,
+    attempts: Vec<Attempt>,
+    options: &RunOptions,
+) -> RunResult {
+    pool(options).install(|| simulate(scenario, world, attempts, options, &|_| {}))
+}
+
+/// The worker pool of a run: `options.threads` threads, or one per core.
+fn pool(options: &RunOptions) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(options.threads)
+        .build()
+        .expect("a thread pool")
+}
+
+/// The run itself, inside the run's pool.
+fn simulate(
+    scenario: &Scenario,
     mut world: World,
     attempts: Vec<Attempt>,
     options: &RunOptions,
+    progress: &(dyn Fn(Progress) + Sync),
 ) -> RunResult {
     let horizon_days = scenario.calendar.horizon_days;
     let mut result = RunResult {
@@ -432,10 +478,6 @@ pub fn run_world(
         ));
     }
 
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.threads)
-        .build()
-        .expect("a thread pool");
     for day in 0..horizon_days {
         let end = (day + 1) * crate::time::SECONDS_PER_DAY;
         let shared = portal::Shared {
@@ -444,11 +486,8 @@ pub fn run_world(
             user_local: &world.user_local,
             persons: &world.persons,
         };
-        pool.install(|| {
-            use rayon::prelude::*;
-            runs.par_iter_mut()
-                .for_each(|run| run.run_until(end, &shared));
-        });
+        runs.par_iter_mut()
+            .for_each(|run| run.run_until(end, &shared));
         // The daily merge of the global bounce list, in portal order (a set union: the order
         // cannot change the result, but keep it fixed anyway).
         let mut traced_listed = false;
@@ -465,6 +504,10 @@ pub fn run_world(
                 run.note(end, TraceWhat::GloballyBounced);
             }
         }
+        progress(Progress::Day {
+            done: day + 1,
+            of: horizon_days,
+        });
     }
 
     let mut audit = options.audit.then(Audit::default);

@@ -573,8 +573,11 @@ impl<'a> PortalRun<'a> {
         e.step = next as u8;
         e.retry = 0;
         e.task_done = false;
+        // A step that left late (a full send queue, a retry) can put the nominal time of the
+        // next one in the past: then it is due now.
+        let nominal = e.base + seq.steps[next].delay_days * SECONDS_PER_DAY;
         let due = sh.scenario.calendar.next_allowed(
-            e.base + seq.steps[next].delay_days * SECONDS_PER_DAY,
+            nominal.max(self.now),
             seq.weekdays_only,
             seq.send_window,
         );
