@@ -37,6 +37,8 @@ pub struct Report {
     pub horizon_days: u32,
     /// The world's size.
     pub population: PopulationSummary,
+    /// Events the engine processed (attempts, steps, sends, reactions...): the run's work.
+    pub events: u64,
     /// Attempts made.
     pub enrollment_attempts: u64,
     /// `ENROLLED` and every rejection code, with its count; sums to `enrollment_attempts`.
@@ -206,6 +208,7 @@ impl Report {
                 portals: result.portals,
                 senders: result.users,
             },
+            events: result.events,
             enrollment_attempts: result.attempts,
             enrollment: Counts(enrollment),
             attempts_by_source: Counts(by_source),

@@ -21,13 +21,14 @@ const DAILY_COLUMNS: [(&str, &str); 11] = [
 
 fn headline(r: &Report) -> String {
     format!(
-        "{} contacts in {} portals, {} senders, {} days from {}; {} enrollment attempts",
+        "{} contacts in {} portals, {} senders, {} days from {}; {} enrollment attempts, {} events",
         thousands(r.population.contacts),
         thousands(r.population.portals),
         thousands(r.population.senders),
         r.horizon_days,
         r.start_date,
         thousands(r.enrollment_attempts),
+        thousands(r.events),
     )
 }
 

@@ -15,7 +15,7 @@
 
 mod inbox;
 mod portal;
-mod queue;
+pub mod queue;
 
 use model::{
     AddressFlags, Conditions, Decision, LimitSide, Outcome, RejectionCode, SmtpReply, StepFailure,

@@ -14,7 +14,7 @@ use crate::time::{SimTime, SECONDS_PER_HOUR};
 
 /// What an event does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Action {
+pub enum Action {
     /// A step of the enrollment is due.
     StepDue,
     /// A placed send of the enrollment leaves now.
@@ -29,10 +29,14 @@ pub(crate) enum Action {
 
 /// One pending event.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Event {
+pub struct Event {
+    /// When it happens.
     pub time: SimTime,
+    /// Insertion sequence: breaks ties between events at the same second.
     pub seq: u32,
+    /// The enrollment it concerns.
     pub enrollment: u32,
+    /// What it does.
     pub action: Action,
 }
 
@@ -54,7 +58,7 @@ impl Ord for Event {
 }
 
 /// Pending events of one partition, popped in (time, sequence) order.
-pub(crate) struct EventQueue {
+pub struct EventQueue {
     buckets: Vec<Vec<Event>>,
     /// The bucket whose events are in `heap`; every earlier bucket is empty.
     current: usize,
@@ -64,6 +68,7 @@ pub(crate) struct EventQueue {
 }
 
 impl EventQueue {
+    /// An empty queue for events before `horizon`.
     pub fn new(horizon: SimTime) -> Self {
         let buckets = horizon.div_ceil(SECONDS_PER_HOUR) as usize;
         Self {
