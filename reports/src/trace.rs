@@ -87,8 +87,11 @@ pub fn render_trace(scenario: &Scenario, result: &RunResult) -> Option<String> {
                         )
                     }
                 };
+                let inbox = scenario
+                    .group_of_user(*user)
+                    .map_or("unknown", |g| g.inbox.map_or("no inbox", |p| p.name()));
                 format!(
-                    "attempt by user {user} ({}) into {:?} at step {}: {verdict}",
+                    "attempt by user {user} ({inbox}, {}) into {:?} at step {}: {verdict}",
                     source.name(),
                     sequence_name(*sequence),
                     step + 1
@@ -123,13 +126,15 @@ pub fn render_trace(scenario: &Scenario, result: &RunResult) -> Option<String> {
                 step,
                 failure,
                 side,
+                reply,
             } => {
                 let side = match side {
-                    Some(LimitSide::Platform) => " (the platform's 24-hour limit)",
+                    Some(LimitSide::Platform) => " (the platform's rolling 24-hour limit)",
                     Some(LimitSide::Provider) => " (the sender's provider's limit)",
                     None => "",
                 };
-                format!("step {} failed: {}{side}", step + 1, failure.name())
+                let reply = reply.map_or(String::new(), |r| format!(", answered {}", r.code()));
+                format!("step {} failed: {}{side}{reply}", step + 1, failure.name())
             }
             TraceWhat::Reacted(reaction) => match reaction {
                 Reaction::Reply => "the contact replied".to_owned(),

@@ -1,3 +1,5 @@
+//! The embedded default scenario fires every enrollment check at least once.
+
 use model::RejectionCode;
 
 #[test]

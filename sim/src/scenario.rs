@@ -340,6 +340,15 @@ impl Source {
 }
 
 impl Scenario {
+    /// The sender group of user `user` (users are numbered group by group).
+    pub fn group_of_user(&self, user: u32) -> Option<&SenderGroup> {
+        let mut first = 0;
+        self.senders.iter().find(|g| {
+            first += g.count;
+            user < first
+        })
+    }
+
     /// The portal of every user, users numbered group by group. A group pinned to a portal puts
     /// all its users there; the others are dealt round-robin over the portals by their global
     /// user number, so every portal gets senders as soon as there are as many as portals.

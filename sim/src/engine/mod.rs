@@ -124,6 +124,9 @@ pub enum TraceWhat {
         failure: StepFailure,
         /// For send limits, which side limited it.
         side: Option<LimitSide>,
+        /// The sender's provider's answer, where it gives one (Gmail's 550 5.4.5 when its
+        /// quota is exhausted).
+        reply: Option<SmtpReply>,
     },
     /// The recipient reacted.
     Reacted(Reaction),

@@ -437,10 +437,14 @@ impl<'a> PortalRun<'a> {
                         LimitSide::Platform => day.limit_hits_platform += 1,
                         LimitSide::Provider => day.limit_hits_provider += 1,
                     }
+                    let google = user_record.inbox.is_some_and(|p| p.is_google());
+                    let reply = (side == LimitSide::Provider && google)
+                        .then_some(SmtpReply::SenderQuotaExhausted);
                     self.traced(contact, || TraceWhat::StepFailed {
                         step,
                         failure: StepFailure::SendLimitReached,
                         side: Some(side),
+                        reply,
                     });
                     self.tally.limit_outcomes_by_side[side as usize] += 1;
                     return self.end(sh, id, Outcome::StepFailed(StepFailure::SendLimitReached));
@@ -459,6 +463,7 @@ impl<'a> PortalRun<'a> {
                 step,
                 failure,
                 side: None,
+                reply: None,
             });
             return self.end(sh, id, Outcome::StepFailed(failure));
         }

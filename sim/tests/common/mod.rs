@@ -1,6 +1,5 @@
-#![allow(dead_code)] // each test file uses its own part of these builders
-
 //! Scenarios built by hand for the simulator's tests.
+#![allow(dead_code)] // each test file uses its own part of these builders
 
 use model::{InboxProvider, RuleSet, SeatTier};
 use sim::*;
