@@ -15,6 +15,7 @@ Examples:
   seqsim run scenarios/clean-opt-in.toml --seed 7 --format json --out report.json
   seqsim run scenarios/scale-1m.toml --contacts 10000000 --threads 2
   seqsim trace scenarios/spam-wave.toml --contact 42
+  seqsim diff scenarios/default.toml my-reordered-rules.toml --examples 20
   seqsim validate scenarios/overlapping-team.toml";
 
 /// Deterministic simulator and test harness for sales-email sequences.
@@ -60,6 +61,30 @@ enum Command {
         /// Seed to use instead of the scenario's own.
         #[arg(long)]
         seed: Option<u64>,
+    },
+    /// Run one seeded world under two scenarios (say, two rule sets) and show which contacts'
+    /// journeys changed, how, and examples to trace.
+    #[command(after_help = EXAMPLES)]
+    Diff {
+        /// The scenario before the change.
+        before: PathBuf,
+        /// The scenario after the change; it must describe the same population.
+        after: PathBuf,
+        /// Seed for both runs (default: the first scenario's).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+        format: FormatArg,
+        /// How many changed contacts to list.
+        #[arg(long, default_value_t = 10)]
+        examples: usize,
+        /// Write the diff to this file instead of standard output (written whole or not at all).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Worker threads (default: one per core).
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
     },
     /// Check a scenario file and report every problem in it.
     #[command(after_help = EXAMPLES)]
@@ -122,17 +147,44 @@ fn execute(command: Command) -> Result<()> {
             let result = sim::run_with_progress(&scenario, &options, &|p| bar.update(p));
             bar.finish();
             let text = reports::Report::new(&scenario, &result).render(format.into());
-            match output {
-                Some(output) => output.commit(&text),
-                None => {
-                    let mut stdout = std::io::stdout().lock();
-                    // A closed pipe (`seqsim run | head`) is not an error worth a message.
-                    let _ = stdout
-                        .write_all(text.as_bytes())
-                        .and_then(|()| stdout.flush());
-                    Ok(())
-                }
+            emit(output, &text)
+        }
+        Command::Diff {
+            before,
+            after,
+            seed,
+            format,
+            examples,
+            out,
+            threads,
+        } => {
+            let mut first = scenarios::load(&before)?;
+            let mut second = scenarios::load(&after)?;
+            let seed = seed.unwrap_or(first.seed);
+            first.seed = seed;
+            second.seed = seed;
+            let (a, b) = (&first.population, &second.population);
+            if (a.contacts, a.portals) != (b.contacts, b.portals) {
+                bail!(
+                    "`{}` and `{}` describe different populations (population.contacts {} and {}, population.portals {} and {}); diff compares one world under two scenarios, so these keys must match",
+                    before.display(),
+                    after.display(),
+                    a.contacts,
+                    b.contacts,
+                    a.portals,
+                    b.portals
+                );
             }
+            let output = out.as_deref().map(Output::prepare).transpose()?;
+            let options = sim::RunOptions {
+                threads: threads.map_or(0, usize::from),
+                journeys: true,
+                ..sim::RunOptions::default()
+            };
+            let r1 = sim::run_with(&first, &options);
+            let r2 = sim::run_with(&second, &options);
+            let diff = reports::Diff::new((&first, &r1), (&second, &r2), examples);
+            emit(output, &diff.render(format.into()))
         }
         Command::Trace {
             scenario,
@@ -162,14 +214,14 @@ fn execute(command: Command) -> Result<()> {
             let pop = &scenario.population;
             let senders: u32 = scenario.senders.iter().map(|g| g.count).sum();
             println!(
-                "scenario file `{}` is valid: scenario {:?}, seed {}, {} contacts in {} portals, {} senders, {} sequences",
+                "scenario file `{}` is valid: scenario {:?}, seed {}, {} in {}, {}, {}",
                 path.display(),
                 scenario.name,
                 scenario.seed,
-                pop.contacts,
-                pop.portals,
-                senders,
-                scenario.sequences.len()
+                reports::counted(pop.contacts.into(), "contact"),
+                reports::counted(pop.portals.into(), "portal"),
+                reports::counted(senders.into(), "sender"),
+                reports::counted(scenario.sequences.len() as u64, "sequence"),
             );
             Ok(())
         }
@@ -222,6 +274,21 @@ impl ProgressBar {
 
     fn finish(&self) {
         self.bar.finish_and_clear();
+    }
+}
+
+/// Writes `text` to the prepared output file, or to standard output.
+fn emit(output: Option<Output>, text: &str) -> Result<()> {
+    match output {
+        Some(output) => output.commit(text),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`seqsim run | head`) is not an error worth a message.
+            let _ = stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush());
+            Ok(())
+        }
     }
 }
 

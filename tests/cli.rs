@@ -456,3 +456,73 @@ fn bad_dynamics_settings_are_rejected() {
     );
     assert_rejected(&text, &["sequences[0].send_window"]);
 }
+
+/// The default scenario with the bounce checks moved to the end of the rule order.
+fn reordered_default() -> (tempfile::TempDir, std::path::PathBuf) {
+    let text = std::fs::read_to_string("scenarios/default.toml").unwrap()
+        + "\n[rules]\norder = [\"MISSING_EMAIL_ADDRESS\", \"NO_CONNECTED_INBOX\", \"CANNOT_COMMUNICATE\", \
+           \"SEAT_NOT_ELIGIBLE\", \"BLOCKED_ADDRESS\", \"BLOCKED_DOMAIN\", \"PREVIOUSLY_MARKED_AS_SPAM\", \
+           \"OTHER_SEND_REJECTED\", \"UNSUBSCRIBED\", \"UNSUBSCRIBED_PERSONAL\", \"ALREADY_ENROLLED\", \
+           \"RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY\", \"RECIPIENT_PREVIOUSLY_BOUNCED_ON_PORTAL\", \"BOUNCED\"]\n";
+    scenario_file(&text)
+}
+
+#[test]
+fn diff_shows_which_contacts_a_rule_change_moves() {
+    let (_dir, reordered) = reordered_default();
+    let out = seqsim()
+        .args(["diff", "scenarios/default.toml"])
+        .arg(&reordered)
+        .args(["--format", "json", "--examples", "3"])
+        .assert()
+        .success();
+    let diff = json_of(&out.get_output().stdout);
+    let changed = diff["changed_contacts"].as_u64().unwrap();
+    assert!(changed > 0);
+    let moved: u64 = diff["transitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["contacts"].as_u64().unwrap())
+        .sum();
+    assert_eq!(moved, changed);
+    assert_eq!(diff["examples"].as_array().unwrap().len(), 3);
+    // Reordering checks never changes who enrolls, only the codes of the rejected.
+    let enrolled = &diff["enrollment"][0];
+    assert_eq!(enrolled["name"], "ENROLLED");
+    assert_eq!(enrolled["before"], enrolled["after"]);
+    let first = &diff["transitions"][0];
+    assert_eq!(first["before"], "BOUNCED");
+    assert_eq!(first["after"], "RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY");
+
+    let text = seqsim()
+        .args(["diff", "scenarios/default.toml"])
+        .arg(&reordered)
+        .assert()
+        .success();
+    let text = String::from_utf8(text.get_output().stdout.clone()).unwrap();
+    assert!(text.contains("rule order after:"), "{text}");
+    assert!(text.contains("seqsim trace"), "{text}");
+}
+
+#[test]
+fn diff_of_a_scenario_with_itself_is_empty_and_other_worlds_are_refused() {
+    let out = seqsim()
+        .args([
+            "diff",
+            "scenarios/clean-opt-in.toml",
+            "scenarios/clean-opt-in.toml",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success();
+    let diff = json_of(&out.get_output().stdout);
+    assert_eq!(diff["changed_contacts"], 0);
+    assert!(diff["transitions"].as_array().unwrap().is_empty());
+    seqsim()
+        .args(["diff", "scenarios/default.toml", "scenarios/spam-wave.toml"])
+        .assert()
+        .code(2)
+        .stderr(contains("population.portals"));
+}

@@ -4,6 +4,7 @@
 //! report is an integer count (shares are computed from them when printed), keys come in a fixed
 //! order, and nothing depends on the clock or the machine, so the same run gives the same bytes.
 
+mod diff;
 mod text;
 mod trace;
 
@@ -11,6 +12,8 @@ use model::{InboxProvider, Outcome, RejectionCode};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use sim::{DayCounters, RunResult, Scenario, Source, PROVIDER_SLOTS};
 
+pub use diff::Diff;
+pub use text::counted;
 pub use trace::render_trace;
 
 /// The output formats.

@@ -21,14 +21,14 @@ const DAILY_COLUMNS: [(&str, &str); 11] = [
 
 fn headline(r: &Report) -> String {
     format!(
-        "{} contacts in {} portals, {} senders, {} days from {}; {} enrollment attempts, {} events",
-        thousands(r.population.contacts),
-        thousands(r.population.portals),
-        thousands(r.population.senders),
-        r.horizon_days,
+        "{} in {}, {}, {} from {}; {}, {}",
+        counted(r.population.contacts, "contact"),
+        counted(r.population.portals, "portal"),
+        counted(r.population.senders, "sender"),
+        counted(r.horizon_days.into(), "day"),
         r.start_date,
-        thousands(r.enrollment_attempts),
-        thousands(r.events),
+        counted(r.enrollment_attempts, "enrollment attempt"),
+        counted(r.events, "event"),
     )
 }
 
@@ -172,8 +172,14 @@ pub(crate) fn markdown(r: &Report) -> String {
     out
 }
 
+/// `3 portals`, `1 portal`.
+pub fn counted(n: u64, noun: &str) -> String {
+    let s = if n == 1 { "" } else { "s" };
+    format!("{} {noun}{s}", thousands(n))
+}
+
 /// `1234567` as `1,234,567`.
-pub(crate) fn thousands(n: u64) -> String {
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, ch) in digits.chars().enumerate() {

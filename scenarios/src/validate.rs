@@ -207,15 +207,21 @@ pub(crate) fn validate(
         }
     };
 
-    if let (Some(days), Some(plan_days)) = (horizon_days, business_days) {
+    if let (Some(days), Some(plan_days), Some(start)) = (horizon_days, business_days, start) {
         // The last planned business day must fall inside the horizon.
-        let needed = plan_days + (plan_days - 1) / 5 * 2 + 1;
-        if needed > days + 2 {
+        let calendar = sim::Calendar {
+            start_date: String::new(),
+            start_weekday: weekday(start),
+            horizon_days: days,
+        };
+        let fitting = (0..days)
+            .filter(|&d| !calendar.weekday(d).is_weekend())
+            .count();
+        if plan_days as usize > fitting {
             v.problem(
                 "plan.business_days",
                 format!(
-                    "{plan_days} business days do not fit in calendar.horizon_days = {days}; allowed: at most about {} business days",
-                    days * 5 / 7
+                    "{plan_days} business days do not fit in calendar.horizon_days = {days}; allowed: at most {fitting}"
                 ),
             );
         }

@@ -13,7 +13,7 @@ pub mod time;
 pub mod world;
 
 pub use engine::{
-    run, run_with, run_with_progress, run_world, Audit, DayCounters, Progress, Reaction,
+    run, run_with, run_with_progress, run_world, Audit, DayCounters, Journey, Progress, Reaction,
     RunOptions, RunResult, SendRecord, TraceEvent, TraceWhat, TracedContact, PROVIDER_SLOTS,
 };
 pub use scenario::{

@@ -38,6 +38,22 @@ pub struct RunOptions {
     pub trace_contact: Option<u32>,
     /// Record every attempt and send (see [`RunResult::audit`]), for tests.
     pub audit: bool,
+    /// Record each contact's journey (see [`RunResult::journeys`]), for comparing runs.
+    pub journeys: bool,
+}
+
+/// What happened to one contact over a run, in brief: enough to tell whether a rule change
+/// changed it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Journey {
+    /// The rules' decision on the contact's first attempt; `None` if no one tried.
+    pub first_decision: Option<Decision>,
+    /// Attempts to enroll the contact.
+    pub attempts: u16,
+    /// Times the contact was enrolled.
+    pub enrollments: u16,
+    /// How the contact's last enrollment ended (STILL_ACTIVE if it runs at the horizon).
+    pub last_outcome: Option<Outcome>,
 }
 
 /// A recipient's reaction to a delivered email.
@@ -308,6 +324,8 @@ pub struct RunResult {
     pub trace: Vec<TraceEvent>,
     /// Everything, when auditing.
     pub audit: Option<Audit>,
+    /// Each contact's journey, by contact id, when asked for.
+    pub journeys: Option<Vec<Journey>>,
 }
 
 impl RunResult {
@@ -514,9 +532,13 @@ fn simulate(
     }
 
     let mut audit = options.audit.then(Audit::default);
+    let mut journeys = options.journeys.then(Vec::new);
     for run in runs {
-        let (tally, trace, part_audit) = run.finish();
+        let (tally, trace, part_audit, part_journeys) = run.finish();
         result.absorb(tally);
+        if let (Some(all), Some(part)) = (&mut journeys, part_journeys) {
+            all.extend(part);
+        }
         result.trace.extend(trace);
         if let (Some(audit), Some(part)) = (&mut audit, part_audit) {
             audit.attempts.extend(part.attempts);
@@ -526,6 +548,7 @@ fn simulate(
         }
     }
     result.audit = audit;
+    result.journeys = journeys;
     let ended: u64 = result.outcomes.iter().sum();
     assert_eq!(
         ended, result.enrolled,

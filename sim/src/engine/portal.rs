@@ -8,8 +8,8 @@ use model::{
 use super::inbox::{Inbox, Refusal};
 use super::queue::{Action, EventQueue};
 use super::{
-    AttemptRecord, Audit, DayCounters, Reaction, RunOptions, SendRecord, TraceEvent, TraceWhat,
-    PROVIDER_SLOTS,
+    AttemptRecord, Audit, DayCounters, Journey, Reaction, RunOptions, SendRecord, TraceEvent,
+    TraceWhat, PROVIDER_SLOTS,
 };
 use crate::plan::Attempt;
 use crate::rng::{Stream, StreamKind};
@@ -84,6 +84,7 @@ pub(crate) struct PortalRun<'a> {
     trace_contact: Option<u32>,
     trace: Vec<TraceEvent>,
     audit: Option<Audit>,
+    journeys: Option<Vec<Journey>>,
 }
 
 impl<'a> PortalRun<'a> {
@@ -109,6 +110,7 @@ impl<'a> PortalRun<'a> {
             event_times: vec![Vec::new()],
             ..Audit::default()
         });
+        let contacts_len = contacts.len();
         Self {
             seed: scenario.seed,
             first_contact: range.start,
@@ -129,6 +131,9 @@ impl<'a> PortalRun<'a> {
             trace_contact: options.trace_contact.filter(|c| range.contains(c)),
             trace: Vec::new(),
             audit,
+            journeys: options
+                .journeys
+                .then(|| vec![Journey::default(); contacts_len]),
         }
     }
 
@@ -186,10 +191,16 @@ impl<'a> PortalRun<'a> {
     }
 
     /// Closes the run at the horizon: enrollments not ended are STILL_ACTIVE.
-    pub fn finish(mut self) -> (Tally, Vec<TraceEvent>, Option<Audit>) {
+    #[allow(clippy::type_complexity)] // the partition's four results, taken apart at once
+    pub fn finish(mut self) -> (Tally, Vec<TraceEvent>, Option<Audit>, Option<Vec<Journey>>) {
         for e in &self.enrollments {
             if !e.ended {
                 self.tally.outcomes[Outcome::StillActive.index()] += 1;
+                if let Some(journeys) = &mut self.journeys {
+                    // A running enrollment is always its contact's last one.
+                    journeys[(e.contact - self.first_contact) as usize].last_outcome =
+                        Some(Outcome::StillActive);
+                }
             }
         }
         if let Some(audit) = &mut self.audit {
@@ -197,7 +208,7 @@ impl<'a> PortalRun<'a> {
                 .outcomes
                 .resize(self.enrollments.len(), Outcome::StillActive);
         }
-        (self.tally, self.trace, self.audit)
+        (self.tally, self.trace, self.audit, self.journeys)
     }
 
     fn local(&self, contact: u32) -> usize {
@@ -281,6 +292,14 @@ impl<'a> PortalRun<'a> {
             conditions,
             decision,
         });
+        if let Some(journeys) = &mut self.journeys {
+            let j = &mut journeys[c];
+            j.first_decision.get_or_insert(decision);
+            j.attempts = j.attempts.saturating_add(1);
+            if decision == Decision::Enrolled {
+                j.enrollments = j.enrollments.saturating_add(1);
+            }
+        }
         match decision {
             Decision::Rejected(code) => self.tally.rejected[code.index()] += 1,
             Decision::Enrolled => {
@@ -636,6 +655,9 @@ impl<'a> PortalRun<'a> {
             self.active[c] = NOT_ENROLLED;
         }
         self.tally.outcomes[outcome.index()] += 1;
+        if let Some(journeys) = &mut self.journeys {
+            journeys[c].last_outcome = Some(outcome);
+        }
         if let Some(audit) = &mut self.audit {
             // Outcomes are collected per enrollment id; pad for ids still running.
             if audit.outcomes.len() <= id as usize {

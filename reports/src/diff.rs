@@ -1,0 +1,323 @@
+//! `seqsim diff`: the same seeded world run under two scenarios (typically two rule sets), and
+//! which contacts' journeys changed.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use model::Decision;
+use sim::{Journey, RunResult, Scenario};
+
+use crate::text::{counted, thousands};
+use crate::{Format, Report};
+
+/// One run of a diff.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Side {
+    /// The scenario's name.
+    pub scenario: String,
+    /// Its rule order.
+    pub rules: Vec<&'static str>,
+}
+
+/// A count before and after.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Row {
+    /// What is counted.
+    pub name: &'static str,
+    /// Count in the first run.
+    pub before: u64,
+    /// Count in the second run.
+    pub after: u64,
+}
+
+/// Contacts whose journey moved from one summary to another.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Transition {
+    /// The journey's summary in the first run.
+    pub before: String,
+    /// In the second run.
+    pub after: String,
+    /// How many contacts moved so.
+    pub contacts: u64,
+}
+
+/// One changed contact.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Example {
+    /// The contact's id (for `seqsim trace`).
+    pub contact: u32,
+    /// Its journey in the first run.
+    pub before: String,
+    /// In the second run.
+    pub after: String,
+}
+
+/// Two runs of one world compared contact by contact.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Diff {
+    /// The first run.
+    pub before: Side,
+    /// The second run.
+    pub after: Side,
+    /// The seed both runs used.
+    pub seed: u64,
+    /// Contacts in the world.
+    pub contacts: u64,
+    /// Contacts whose journey (first decision, attempts, enrollments, last outcome) differs.
+    pub changed_contacts: u64,
+    /// Enrollment decisions of all attempts, before and after.
+    pub enrollment: Vec<Row>,
+    /// Enrollment outcomes, before and after.
+    pub outcomes: Vec<Row>,
+    /// How changed contacts moved, most common first.
+    pub transitions: Vec<Transition>,
+    /// The first changed contacts by id.
+    pub examples: Vec<Example>,
+}
+
+/// A journey in a few words: `BOUNCED`, `ENROLLED -> REPLIED`, `ENROLLED -> FINISHED (2
+/// enrollments, 3 attempts)`.
+fn summary(j: &Journey) -> String {
+    let first = match j.first_decision {
+        None => return "not attempted".to_owned(),
+        Some(Decision::Enrolled) => "ENROLLED",
+        Some(Decision::Rejected(code)) => code.name(),
+    };
+    let mut s = first.to_owned();
+    if let Some(outcome) = j.last_outcome {
+        let _ = write!(s, " -> {}", outcome.name());
+    }
+    if j.attempts > 1 {
+        let _ = write!(
+            s,
+            " ({}, {})",
+            counted(j.enrollments.into(), "enrollment"),
+            counted(j.attempts.into(), "attempt")
+        );
+    }
+    s
+}
+
+fn rows(before: &crate::Counts, after: &crate::Counts) -> Vec<Row> {
+    before
+        .0
+        .iter()
+        .zip(&after.0)
+        .map(|(&(name, b), &(_, a))| Row {
+            name,
+            before: b,
+            after: a,
+        })
+        .collect()
+}
+
+fn side(scenario: &Scenario) -> Side {
+    Side {
+        scenario: scenario.name.clone(),
+        rules: scenario.rules.order().iter().map(|c| c.name()).collect(),
+    }
+}
+
+impl Diff {
+    /// Compares two runs of the same world; both results must hold journeys.
+    pub fn new(
+        before: (&Scenario, &RunResult),
+        after: (&Scenario, &RunResult),
+        examples: usize,
+    ) -> Self {
+        let journeys = |r: &RunResult| r.journeys.clone().expect("runs with journeys");
+        let (jb, ja) = (journeys(before.1), journeys(after.1));
+        assert_eq!(jb.len(), ja.len(), "the two runs have the same contacts");
+        let mut moves: BTreeMap<(String, String), u64> = BTreeMap::new();
+        let mut changed = 0u64;
+        let mut shown = Vec::new();
+        for (contact, (b, a)) in jb.iter().zip(&ja).enumerate() {
+            if b == a {
+                continue;
+            }
+            changed += 1;
+            let (sb, sa) = (summary(b), summary(a));
+            if shown.len() < examples {
+                shown.push(Example {
+                    contact: contact as u32,
+                    before: sb.clone(),
+                    after: sa.clone(),
+                });
+            }
+            *moves.entry((sb, sa)).or_default() += 1;
+        }
+        let mut transitions: Vec<Transition> = moves
+            .into_iter()
+            .map(|((before, after), contacts)| Transition {
+                before,
+                after,
+                contacts,
+            })
+            .collect();
+        // Most common first; the map's order breaks ties, so the list is stable.
+        transitions.sort_by_key(|t| std::cmp::Reverse(t.contacts));
+        let (rb, ra) = (
+            Report::new(before.0, before.1),
+            Report::new(after.0, after.1),
+        );
+        Diff {
+            before: side(before.0),
+            after: side(after.0),
+            seed: before.0.seed,
+            contacts: jb.len() as u64,
+            changed_contacts: changed,
+            enrollment: rows(&rb.enrollment, &ra.enrollment),
+            outcomes: rows(&rb.outcomes, &ra.outcomes),
+            transitions,
+            examples: shown,
+        }
+    }
+
+    /// The diff in `format`, ending with a newline.
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Json => {
+                let mut out = serde_json::to_string_pretty(self).expect("a diff always serializes");
+                out.push('\n');
+                out
+            }
+            Format::Table | Format::Markdown => self.render_text(format == Format::Markdown),
+        }
+    }
+
+    fn render_text(&self, markdown: bool) -> String {
+        let mut out = String::new();
+        let title = format!(
+            "{} (before) against {} (after), seed {}: {} of {} changed",
+            self.before.scenario,
+            self.after.scenario,
+            self.seed,
+            counted(self.changed_contacts, "contact"),
+            thousands(self.contacts),
+        );
+        if markdown {
+            let _ = writeln!(out, "# Diff: {title}");
+        } else {
+            let _ = writeln!(out, "diff: {title}");
+        }
+        if self.before.rules != self.after.rules {
+            let _ = writeln!(out, "\nrule order before: {}", self.before.rules.join(", "));
+            let _ = writeln!(out, "rule order after:  {}", self.after.rules.join(", "));
+        }
+        for (title, rows) in [
+            ("enrollment decision", &self.enrollment),
+            ("enrollment outcome", &self.outcomes),
+        ] {
+            let cells: Vec<[String; 4]> = rows
+                .iter()
+                .filter(|r| r.before != 0 || r.after != 0)
+                .map(|r| {
+                    let change = r.after as i128 - r.before as i128;
+                    let sign = if change > 0 { "+" } else { "" };
+                    [
+                        r.name.to_owned(),
+                        thousands(r.before),
+                        thousands(r.after),
+                        format!("{sign}{change}"),
+                    ]
+                })
+                .collect();
+            table(
+                &mut out,
+                markdown,
+                [title, "before", "after", "change"],
+                1,
+                &cells,
+            );
+        }
+        let moves: Vec<[String; 4]> = self
+            .transitions
+            .iter()
+            .take(20)
+            .map(|t| {
+                [
+                    t.before.clone(),
+                    "->".to_owned(),
+                    t.after.clone(),
+                    thousands(t.contacts),
+                ]
+            })
+            .collect();
+        if !moves.is_empty() {
+            table(
+                &mut out,
+                markdown,
+                ["before", "", "after", "contacts"],
+                3,
+                &moves,
+            );
+            if self.transitions.len() > 20 {
+                let _ = writeln!(
+                    out,
+                    "\n({} more kinds of change in --format json)",
+                    self.transitions.len() - 20
+                );
+            }
+        }
+        if !self.examples.is_empty() {
+            let _ = writeln!(
+                out,
+                "\nexamples (explain one with `seqsim trace SCENARIO --contact ID`):"
+            );
+            for e in &self.examples {
+                let _ = writeln!(
+                    out,
+                    "  contact {}: {}  =>  {}",
+                    e.contact, e.before, e.after
+                );
+            }
+        }
+        out
+    }
+}
+
+/// A four-column table: columns before `right_from` left-aligned, the others right-aligned.
+fn table(
+    out: &mut String,
+    markdown: bool,
+    header: [&str; 4],
+    right_from: usize,
+    rows: &[[String; 4]],
+) {
+    out.push('\n');
+    if markdown {
+        let align: Vec<&str> = (0..4)
+            .map(|i| if i < right_from { "---" } else { "---:" })
+            .collect();
+        let _ = writeln!(out, "| {} |\n|{}|", header.join(" | "), align.join("|"));
+        for r in rows {
+            let _ = writeln!(out, "| {} |", r.join(" | "));
+        }
+        return;
+    }
+    let widths: Vec<usize> = (0..4)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].len())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: [&str; 4]| {
+        let mut s = String::new();
+        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
+            let gap = if i == 0 { "" } else { "  " };
+            if i < right_from {
+                let _ = write!(s, "{gap}{cell:<w$}");
+            } else {
+                let _ = write!(s, "{gap}{cell:>w$}");
+            }
+        }
+        s.trim_end().to_owned()
+    };
+    let _ = writeln!(out, "{}", line(header));
+    for r in rows {
+        let _ = writeln!(out, "{}", line([&r[0], &r[1], &r[2], &r[3]]));
+    }
+}
