@@ -339,35 +339,39 @@ impl RunResult {
         self.outcomes[outcome.index()]
     }
 
-    fn absorb(&mut self, part: portal::Tally) {
+    /// Adds a partition's share: counts are summed; trace, audit records and journeys are
+    /// appended (partitions come in portal order, so contacts stay in id order).
+    fn absorb(&mut self, part: RunResult) {
+        fn add<const N: usize>(into: &mut [u64; N], from: [u64; N]) {
+            for (a, b) in into.iter_mut().zip(from) {
+                *a += b;
+            }
+        }
         self.attempts += part.attempts;
         self.enrolled += part.enrolled;
-        for (a, b) in self.rejected.iter_mut().zip(part.rejected) {
-            *a += b;
-        }
-        for (a, b) in self
-            .attempts_by_source
-            .iter_mut()
-            .zip(part.attempts_by_source)
-        {
-            *a += b;
-        }
-        for (a, b) in self.outcomes.iter_mut().zip(part.outcomes) {
-            *a += b;
-        }
-        for (a, b) in self
-            .limit_outcomes_by_side
-            .iter_mut()
-            .zip(part.limit_outcomes_by_side)
-        {
-            *a += b;
-        }
+        add(&mut self.rejected, part.rejected);
+        add(&mut self.attempts_by_source, part.attempts_by_source);
+        add(&mut self.outcomes, part.outcomes);
+        add(
+            &mut self.limit_outcomes_by_side,
+            part.limit_outcomes_by_side,
+        );
         for (day, part_day) in self.daily.iter_mut().zip(&part.daily) {
             for (slot, part_slot) in day.iter_mut().zip(part_day) {
                 slot.add(part_slot);
             }
         }
         self.events += part.events;
+        self.trace.extend(part.trace);
+        if let (Some(audit), Some(p)) = (&mut self.audit, part.audit) {
+            audit.attempts.extend(p.attempts);
+            audit.sends.extend(p.sends);
+            audit.event_times.extend(p.event_times);
+            audit.outcomes.extend(p.outcomes);
+        }
+        if let (Some(all), Some(p)) = (&mut self.journeys, part.journeys) {
+            all.extend(p);
+        }
     }
 }
 
@@ -531,24 +535,11 @@ fn simulate(
         });
     }
 
-    let mut audit = options.audit.then(Audit::default);
-    let mut journeys = options.journeys.then(Vec::new);
+    result.audit = options.audit.then(Audit::default);
+    result.journeys = options.journeys.then(Vec::new);
     for run in runs {
-        let (tally, trace, part_audit, part_journeys) = run.finish();
-        result.absorb(tally);
-        if let (Some(all), Some(part)) = (&mut journeys, part_journeys) {
-            all.extend(part);
-        }
-        result.trace.extend(trace);
-        if let (Some(audit), Some(part)) = (&mut audit, part_audit) {
-            audit.attempts.extend(part.attempts);
-            audit.sends.extend(part.sends);
-            audit.event_times.extend(part.event_times);
-            audit.outcomes.extend(part.outcomes);
-        }
+        result.absorb(run.finish());
     }
-    result.audit = audit;
-    result.journeys = journeys;
     let ended: u64 = result.outcomes.iter().sum();
     assert_eq!(
         ended, result.enrolled,

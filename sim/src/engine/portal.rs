@@ -1,15 +1,14 @@
 //! One portal's share of a run: its contacts, inboxes, enrollments and event queue.
 
 use model::{
-    Conditions, ContactFlags, Decision, LimitSide, Outcome, RejectionCode, SenderState, SmtpReply,
-    StepFailure,
+    Conditions, ContactFlags, Decision, LimitSide, Outcome, SenderState, SmtpReply, StepFailure,
 };
 
 use super::inbox::{Inbox, Refusal};
 use super::queue::{Action, EventQueue};
 use super::{
-    AttemptRecord, Audit, DayCounters, Journey, Reaction, RunOptions, SendRecord, TraceEvent,
-    TraceWhat, PROVIDER_SLOTS,
+    AttemptRecord, Audit, DayCounters, Journey, Reaction, RunOptions, RunResult, SendRecord,
+    TraceEvent, TraceWhat, PROVIDER_SLOTS,
 };
 use crate::plan::Attempt;
 use crate::rng::{Stream, StreamKind};
@@ -24,19 +23,6 @@ pub(crate) struct Shared<'a> {
     pub user_local: &'a [u32],
     /// Persons as of the last daily merge.
     pub persons: &'a [Person],
-}
-
-/// The portal's counts.
-#[derive(Default)]
-pub(crate) struct Tally {
-    pub attempts: u64,
-    pub enrolled: u64,
-    pub rejected: [u64; RejectionCode::ALL.len()],
-    pub attempts_by_source: [u64; Source::ALL.len()],
-    pub outcomes: [u64; Outcome::ALL.len()],
-    pub limit_outcomes_by_side: [u64; 2],
-    pub daily: Vec<[DayCounters; PROVIDER_SLOTS]>,
-    pub events: u64,
 }
 
 /// The daily-series slot of `user`'s inbox provider.
@@ -79,12 +65,10 @@ pub(crate) struct PortalRun<'a> {
     enrollments: Vec<Enrollment>,
     queue: EventQueue,
     now: SimTime,
-    tally: Tally,
+    /// The partition's share of the result: counts, trace, audit and journeys.
+    part: RunResult,
     global_bounces: Vec<u32>,
     trace_contact: Option<u32>,
-    trace: Vec<TraceEvent>,
-    audit: Option<Audit>,
-    journeys: Option<Vec<Journey>>,
 }
 
 impl<'a> PortalRun<'a> {
@@ -123,17 +107,16 @@ impl<'a> PortalRun<'a> {
             enrollments: Vec::new(),
             queue: EventQueue::new(scenario.calendar.horizon()),
             now: 0,
-            tally: Tally {
+            part: RunResult {
                 daily: vec![Default::default(); scenario.calendar.horizon_days as usize],
-                ..Tally::default()
+                audit,
+                journeys: options
+                    .journeys
+                    .then(|| vec![Journey::default(); contacts_len]),
+                ..RunResult::default()
             },
             global_bounces: Vec::new(),
             trace_contact: options.trace_contact.filter(|c| range.contains(c)),
-            trace: Vec::new(),
-            audit,
-            journeys: options
-                .journeys
-                .then(|| vec![Journey::default(); contacts_len]),
         }
     }
 
@@ -160,8 +143,8 @@ impl<'a> PortalRun<'a> {
                 self.now
             );
             self.now = at;
-            self.tally.events += 1;
-            if let Some(audit) = &mut self.audit {
+            self.part.events += 1;
+            if let Some(audit) = &mut self.part.audit {
                 audit.event_times[0].push(at);
             }
             if take_attempt {
@@ -186,29 +169,28 @@ impl<'a> PortalRun<'a> {
     /// Adds `what` to the trace, if this portal holds the traced contact.
     pub fn note(&mut self, time: SimTime, what: TraceWhat) {
         if self.trace_contact.is_some() {
-            self.trace.push(TraceEvent { time, what });
+            self.part.trace.push(TraceEvent { time, what });
         }
     }
 
     /// Closes the run at the horizon: enrollments not ended are STILL_ACTIVE.
-    #[allow(clippy::type_complexity)] // the partition's four results, taken apart at once
-    pub fn finish(mut self) -> (Tally, Vec<TraceEvent>, Option<Audit>, Option<Vec<Journey>>) {
+    pub fn finish(mut self) -> RunResult {
         for e in &self.enrollments {
             if !e.ended {
-                self.tally.outcomes[Outcome::StillActive.index()] += 1;
-                if let Some(journeys) = &mut self.journeys {
+                self.part.outcomes[Outcome::StillActive.index()] += 1;
+                if let Some(journeys) = &mut self.part.journeys {
                     // A running enrollment is always its contact's last one.
                     journeys[(e.contact - self.first_contact) as usize].last_outcome =
                         Some(Outcome::StillActive);
                 }
             }
         }
-        if let Some(audit) = &mut self.audit {
+        if let Some(audit) = &mut self.part.audit {
             audit
                 .outcomes
                 .resize(self.enrollments.len(), Outcome::StillActive);
         }
-        (self.tally, self.trace, self.audit, self.journeys)
+        self.part
     }
 
     fn local(&self, contact: u32) -> usize {
@@ -217,7 +199,7 @@ impl<'a> PortalRun<'a> {
 
     fn traced(&mut self, contact: u32, what: impl FnOnce() -> TraceWhat) {
         if self.trace_contact == Some(contact) {
-            self.trace.push(TraceEvent {
+            self.part.trace.push(TraceEvent {
                 time: self.now,
                 what: what(),
             });
@@ -226,7 +208,7 @@ impl<'a> PortalRun<'a> {
 
     fn day(&mut self, user: &User) -> &mut DayCounters {
         let day = (self.now / SECONDS_PER_DAY) as usize;
-        &mut self.tally.daily[day][provider_slot(user)]
+        &mut self.part.daily[day][provider_slot(user)]
     }
 
     /// The flags of contact `c` as the rules and the send guard read them: its own, and the
@@ -272,9 +254,9 @@ impl<'a> PortalRun<'a> {
             was_active,
         );
         let decision = sh.scenario.rules.evaluate(conditions);
-        self.tally.attempts += 1;
-        self.tally.attempts_by_source[source as usize] += 1;
-        if let Some(audit) = &mut self.audit {
+        self.part.attempts += 1;
+        self.part.attempts_by_source[source as usize] += 1;
+        if let Some(audit) = &mut self.part.audit {
             audit.attempts.push(AttemptRecord {
                 time: self.now,
                 user,
@@ -292,7 +274,7 @@ impl<'a> PortalRun<'a> {
             conditions,
             decision,
         });
-        if let Some(journeys) = &mut self.journeys {
+        if let Some(journeys) = &mut self.part.journeys {
             let j = &mut journeys[c];
             j.first_decision.get_or_insert(decision);
             j.attempts = j.attempts.saturating_add(1);
@@ -301,14 +283,14 @@ impl<'a> PortalRun<'a> {
             }
         }
         match decision {
-            Decision::Rejected(code) => self.tally.rejected[code.index()] += 1,
+            Decision::Rejected(code) => self.part.rejected[code.index()] += 1,
             Decision::Enrolled => {
                 assert!(
                     !was_active,
                     "seed {}: contact {contact} enrolled while already enrolled",
                     self.seed
                 );
-                self.tally.enrolled += 1;
+                self.part.enrolled += 1;
                 let id = self.enrollments.len() as u32;
                 let ordinal = self.ordinals[c];
                 self.ordinals[c] = ordinal
@@ -465,7 +447,7 @@ impl<'a> PortalRun<'a> {
                         side: Some(side),
                         reply,
                     });
-                    self.tally.limit_outcomes_by_side[side as usize] += 1;
+                    self.part.limit_outcomes_by_side[side as usize] += 1;
                     return self.end(sh, id, Outcome::StepFailed(StepFailure::SendLimitReached));
                 }
                 Ok(()) => (fail_draw < sending.send_failure).then_some(StepFailure::SendFailure),
@@ -510,7 +492,7 @@ impl<'a> PortalRun<'a> {
             record.rejected_sequences & (1 << sequence) != 0,
             false,
         );
-        if let Some(audit) = &mut self.audit {
+        if let Some(audit) = &mut self.part.audit {
             audit.sends.push(SendRecord {
                 time: self.now,
                 user,
@@ -654,11 +636,11 @@ impl<'a> PortalRun<'a> {
         if self.active[c] == id {
             self.active[c] = NOT_ENROLLED;
         }
-        self.tally.outcomes[outcome.index()] += 1;
-        if let Some(journeys) = &mut self.journeys {
+        self.part.outcomes[outcome.index()] += 1;
+        if let Some(journeys) = &mut self.part.journeys {
             journeys[c].last_outcome = Some(outcome);
         }
-        if let Some(audit) = &mut self.audit {
+        if let Some(audit) = &mut self.part.audit {
             // Outcomes are collected per enrollment id; pad for ids still running.
             if audit.outcomes.len() <= id as usize {
                 audit.outcomes.resize(id as usize + 1, Outcome::StillActive);
