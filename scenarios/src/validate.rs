@@ -133,7 +133,7 @@ pub(crate) fn validate(
 
     let pop = &raw.population;
     let contacts = v.count("population.contacts", pop.contacts, 1, 100_000_000);
-    let portals = v.count("population.portals", pop.portals, 1, 100_000);
+    let portals = v.count("population.portals", pop.portals, 1, 10_000);
     let domains = v.count("population.domains", pop.domains, 1, 100_000_000);
     let shared_persons = v.probability("population.shared_persons", pop.shared_persons);
     let duplicate_contacts = v.probability("population.duplicate_contacts", pop.duplicate_contacts);

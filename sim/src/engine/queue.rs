@@ -4,8 +4,10 @@
 //! Most events in this domain are known hours or days ahead (a follow-up two days out, a
 //! reaction within a day), so a single heap over every pending event would be large and
 //! cache-cold. Here a push into a later hour is an append to that hour's `Vec`; only the hour
-//! being processed is a heap. Order is exactly (time, insertion sequence): ties are FIFO and
-//! reproducible. Events at or after the horizon are dropped: the queue is bounded by it.
+//! being processed is a heap. The buckets form a ring covering the next [`WINDOW_HOURS`];
+//! the rare event further ahead waits in an overflow heap until the ring reaches it, so memory
+//! does not grow with the horizon. Order is exactly (time, insertion sequence): ties are FIFO
+//! and reproducible. Events at or after the horizon are dropped: the queue is bounded by it.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -57,10 +59,18 @@ impl Ord for Event {
     }
 }
 
+/// Hours of buckets in the ring: three weeks, longer than any delay but a sequence's own.
+pub const WINDOW_HOURS: usize = 512;
+
 /// Pending events of one partition, popped in (time, sequence) order.
 pub struct EventQueue {
-    buckets: Vec<Vec<Event>>,
-    /// The bucket whose events are in `heap`; every earlier bucket is empty.
+    /// Bucket of hour `h` is `ring[h % WINDOW_HOURS]`, for `current < h < current + WINDOW_HOURS`.
+    ring: Vec<Vec<Event>>,
+    /// Events at `current + WINDOW_HOURS` or later.
+    overflow: BinaryHeap<Reverse<Event>>,
+    /// Events in `ring` and `overflow`.
+    waiting: usize,
+    /// The hour whose events are in `heap`; every earlier hour is done.
     current: usize,
     heap: BinaryHeap<Reverse<Event>>,
     next_seq: u32,
@@ -70,9 +80,10 @@ pub struct EventQueue {
 impl EventQueue {
     /// An empty queue for events before `horizon`.
     pub fn new(horizon: SimTime) -> Self {
-        let buckets = horizon.div_ceil(SECONDS_PER_HOUR) as usize;
         Self {
-            buckets: vec![Vec::new(); buckets.max(1)],
+            ring: vec![Vec::new(); WINDOW_HOURS],
+            overflow: BinaryHeap::new(),
+            waiting: 0,
             current: 0,
             heap: BinaryHeap::new(),
             next_seq: 0,
@@ -96,23 +107,39 @@ impl EventQueue {
             .next_seq
             .checked_add(1)
             .expect("more than 2^32 events in one partition");
-        let bucket = (time / SECONDS_PER_HOUR) as usize;
-        if bucket <= self.current {
+        let hour = (time / SECONDS_PER_HOUR) as usize;
+        if hour <= self.current {
             self.heap.push(Reverse(event));
-        } else {
-            self.buckets[bucket].push(event);
+            return true;
         }
+        if hour < self.current + WINDOW_HOURS {
+            self.ring[hour % WINDOW_HOURS].push(event);
+        } else {
+            self.overflow.push(Reverse(event));
+        }
+        self.waiting += 1;
         true
     }
 
     /// The time of the earliest pending event.
     pub fn peek_time(&mut self) -> Option<SimTime> {
+        // Each turn moves one hour on; the hours before the horizon bound the loop.
         while self.heap.is_empty() {
-            if self.current + 1 >= self.buckets.len() {
+            if self.waiting == 0 {
                 return None;
             }
             self.current += 1;
-            let bucket = std::mem::take(&mut self.buckets[self.current]);
+            let reach = self.current + WINDOW_HOURS;
+            while let Some(Reverse(e)) = self.overflow.peek() {
+                let hour = (e.time / SECONDS_PER_HOUR) as usize;
+                if hour >= reach {
+                    break;
+                }
+                self.ring[hour % WINDOW_HOURS].push(*e);
+                self.overflow.pop();
+            }
+            let bucket = std::mem::take(&mut self.ring[self.current % WINDOW_HOURS]);
+            self.waiting -= bucket.len();
             self.heap = bucket.into_iter().map(Reverse).collect();
         }
         self.heap.peek().map(|Reverse(e)| e.time)
@@ -133,10 +160,11 @@ mod tests {
     proptest! {
         #[test]
         fn pops_in_time_then_insertion_order(
-            times in proptest::collection::vec(0u32..200_000, 0..300),
-            later in proptest::collection::vec(0u32..20_000, 0..100),
+            times in proptest::collection::vec(0u32..6_000_000, 0..300),
+            later in proptest::collection::vec(0u32..3_000_000, 0..100),
         ) {
-            let horizon = 150_000;
+            // Seventy days: events land in the current hour, the ring and the overflow.
+            let horizon = 70 * 86_400;
             let mut q = EventQueue::new(horizon);
             let mut expected = Vec::new();
             for (i, &t) in times.iter().enumerate() {
