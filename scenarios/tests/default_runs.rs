@@ -10,7 +10,11 @@ fn default_scenario_exercises_every_code_and_outcome() {
         assert!(result.rejected(code) > 0, "{} never occurs", code.name());
     }
     for outcome in Outcome::ALL {
-        assert!(result.outcome(outcome) > 0, "{} never occurs", outcome.name());
+        assert!(
+            result.outcome(outcome) > 0,
+            "{} never occurs",
+            outcome.name()
+        );
     }
     assert!(result.enrolled > 0);
 }
