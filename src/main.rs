@@ -45,7 +45,7 @@ enum Command {
         /// Worker threads (default: one per core). The report is the same for any number.
         #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
         threads: Option<u16>,
-        /// Replace the scenario's contact count; the plan scales with it.
+        /// Replace the scenario's contact count; its domains and plan scale with it.
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
         contacts: Option<u32>,
     },
@@ -134,7 +134,7 @@ fn execute(command: Command) -> Result<()> {
         } => {
             let mut scenario = load(scenario.as_deref(), seed)?;
             if let Some(contacts) = contacts {
-                scenario.population.contacts = contacts;
+                scenario.scale_contacts(contacts);
             }
             // Claim the output file before the run, so a bad path fails at once rather than
             // after a long simulation; the report replaces it whole when done.

@@ -18,7 +18,7 @@ fn runs(c: &mut Criterion) {
     group.sample_size(10);
     for contacts in [10_000u32, 100_000, 1_000_000] {
         let mut scenario = base.clone();
-        scenario.population.contacts = contacts;
+        scenario.scale_contacts(contacts);
         group.throughput(Throughput::Elements(contacts.into()));
         group.bench_with_input(BenchmarkId::new("scale-1m", contacts), &scenario, |b, s| {
             b.iter(|| black_box(sim::run(s)))

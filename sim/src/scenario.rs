@@ -340,6 +340,16 @@ impl Source {
 }
 
 impl Scenario {
+    /// Scales the population to `contacts` contacts: the domains they are drawn from scale in
+    /// proportion (so a domain holds as many addresses as before), and the plan, which is
+    /// drawn per contact, follows by itself. Senders and portals stay.
+    pub fn scale_contacts(&mut self, contacts: u32) {
+        let pop = &mut self.population;
+        let domains = u64::from(pop.domains) * u64::from(contacts) / u64::from(pop.contacts);
+        pop.domains = domains.clamp(1, u64::from(u32::MAX)) as u32;
+        pop.contacts = contacts;
+    }
+
     /// The sender group of user `user` (users are numbered group by group).
     pub fn group_of_user(&self, user: u32) -> Option<&SenderGroup> {
         let mut first = 0;
