@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use model::Decision;
 use sim::{Journey, RunResult, Scenario};
 
-use crate::text::{counted, thousands};
+use crate::text::{counted, thousands, Grid};
 use crate::{Format, Report};
 
 /// One run of a diff.
@@ -208,54 +208,36 @@ impl Diff {
             ("enrollment decision", &self.enrollment),
             ("enrollment outcome", &self.outcomes),
         ] {
-            let cells: Vec<[String; 4]> = rows
-                .iter()
-                .filter(|r| r.before != 0 || r.after != 0)
-                .map(|r| {
-                    let change = r.after as i128 - r.before as i128;
-                    let sign = if change > 0 { "+" } else { "" };
-                    [
-                        r.name.to_owned(),
-                        thousands(r.before),
-                        thousands(r.after),
-                        format!("{sign}{change}"),
-                    ]
-                })
-                .collect();
-            table(
-                &mut out,
-                markdown,
-                [title, "before", "after", "change"],
-                1,
-                &cells,
-            );
+            let mut grid = Grid::new(&[title, "before", "after", "change"], 1);
+            for r in rows.iter().filter(|r| r.before != 0 || r.after != 0) {
+                let change = i128::from(r.after) - i128::from(r.before);
+                let sign = if change > 0 { "+" } else { "" };
+                grid.rows.push(vec![
+                    r.name.to_owned(),
+                    thousands(r.before),
+                    thousands(r.after),
+                    format!("{sign}{change}"),
+                ]);
+            }
+            grid.write(&mut out, markdown);
         }
-        let moves: Vec<[String; 4]> = self
-            .transitions
-            .iter()
-            .take(20)
-            .map(|t| {
-                [
+        const SHOWN: usize = 20;
+        if !self.transitions.is_empty() {
+            let mut grid = Grid::new(&["before", "", "after", "contacts"], 3);
+            for t in self.transitions.iter().take(SHOWN) {
+                grid.rows.push(vec![
                     t.before.clone(),
                     "->".to_owned(),
                     t.after.clone(),
                     thousands(t.contacts),
-                ]
-            })
-            .collect();
-        if !moves.is_empty() {
-            table(
-                &mut out,
-                markdown,
-                ["before", "", "after", "contacts"],
-                3,
-                &moves,
-            );
-            if self.transitions.len() > 20 {
+                ]);
+            }
+            grid.write(&mut out, markdown);
+            if self.transitions.len() > SHOWN {
                 let _ = writeln!(
                     out,
                     "\n({} more kinds of change in --format json)",
-                    self.transitions.len() - 20
+                    self.transitions.len() - SHOWN
                 );
             }
         }
@@ -273,51 +255,5 @@ impl Diff {
             }
         }
         out
-    }
-}
-
-/// A four-column table: columns before `right_from` left-aligned, the others right-aligned.
-fn table(
-    out: &mut String,
-    markdown: bool,
-    header: [&str; 4],
-    right_from: usize,
-    rows: &[[String; 4]],
-) {
-    out.push('\n');
-    if markdown {
-        let align: Vec<&str> = (0..4)
-            .map(|i| if i < right_from { "---" } else { "---:" })
-            .collect();
-        let _ = writeln!(out, "| {} |\n|{}|", header.join(" | "), align.join("|"));
-        for r in rows {
-            let _ = writeln!(out, "| {} |", r.join(" | "));
-        }
-        return;
-    }
-    let widths: Vec<usize> = (0..4)
-        .map(|i| {
-            rows.iter()
-                .map(|r| r[i].len())
-                .chain([header[i].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let line = |cells: [&str; 4]| {
-        let mut s = String::new();
-        for (i, (cell, w)) in cells.iter().zip(&widths).enumerate() {
-            let gap = if i == 0 { "" } else { "  " };
-            if i < right_from {
-                let _ = write!(s, "{gap}{cell:<w$}");
-            } else {
-                let _ = write!(s, "{gap}{cell:>w$}");
-            }
-        }
-        s.trim_end().to_owned()
-    };
-    let _ = writeln!(out, "{}", line(header));
-    for r in rows {
-        let _ = writeln!(out, "{}", line([&r[0], &r[1], &r[2], &r[3]]));
     }
 }

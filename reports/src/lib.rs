@@ -233,8 +233,8 @@ impl Report {
                 out.push('\n');
                 out
             }
-            Format::Table => text::table(self),
-            Format::Markdown => text::markdown(self),
+            Format::Table => text::render(self, false),
+            Format::Markdown => text::render(self, true),
         }
     }
 }

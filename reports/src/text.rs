@@ -41,15 +41,13 @@ fn sections(r: &Report) -> [(&'static str, &Counts); 4] {
     ]
 }
 
-/// One row of the daily series: day, date, weekday, provider, then the columns; `None` for a
-/// day and provider on which nothing happened.
-fn daily_rows(r: &Report) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
+/// The daily series: one row per day and sender provider on which something happened.
+fn daily(r: &Report) -> Grid {
+    let mut header = vec!["day", "date", "wd", "provider"];
+    header.extend(DAILY_COLUMNS.iter().map(|(_, short)| *short));
+    let mut grid = Grid::new(&header, 4);
     for day in &r.daily {
-        for p in &day.providers {
-            if p.counts.total() == 0 {
-                continue;
-            }
+        for p in day.providers.iter().filter(|p| p.counts.total() > 0) {
             let mut row = vec![
                 day.day.to_string(),
                 day.date.clone(),
@@ -61,115 +59,125 @@ fn daily_rows(r: &Report) -> Vec<Vec<String>> {
                     .iter()
                     .map(|(key, _)| thousands(p.counts.get(key).unwrap_or(0))),
             );
-            rows.push(row);
+            grid.rows.push(row);
         }
     }
-    rows
+    grid
 }
 
-fn daily_header() -> Vec<&'static str> {
-    let mut header = vec!["day", "date", "wd", "provider"];
-    header.extend(DAILY_COLUMNS.iter().map(|(_, short)| *short));
-    header
-}
-
-pub(crate) fn table(r: &Report) -> String {
-    let mut out = format!(
-        "scenario {} (seed {})\n{}\n",
-        r.scenario,
-        r.seed,
-        headline(r)
-    );
-    for (title, counts) in sections(r) {
-        let width = counts
-            .0
-            .iter()
-            .map(|(n, _)| n.len())
-            .max()
-            .unwrap_or(0)
-            .max(title.len());
-        let total = counts.total();
-        let _ = writeln!(out, "\n{title:<width$}  {:>12}  {:>7}", "count", "share");
-        let _ = writeln!(
-            out,
-            "{}  {}  {}",
-            "-".repeat(width),
-            "-".repeat(12),
-            "-".repeat(7)
-        );
-        for &(name, count) in &counts.0 {
-            let _ = writeln!(
-                out,
-                "{name:<width$}  {:>12}  {:>7}",
-                thousands(count),
-                share(count, total)
-            );
-        }
-    }
-    let header = daily_header();
-    let rows = daily_rows(r);
-    let widths: Vec<usize> = (0..header.len())
-        .map(|i| {
-            rows.iter()
-                .map(|row| row[i].len())
-                .chain([header[i].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let _ = writeln!(out, "\ndaily series (days and providers with activity)");
-    let line = |cells: &[&str]| {
-        cells
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(i, (cell, &w))| {
-                if i < 4 {
-                    format!("{cell:<w$}")
-                } else {
-                    format!("{cell:>w$}")
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("  ")
+/// The report as a terminal table, or as Markdown.
+pub(crate) fn render(r: &Report, markdown: bool) -> String {
+    let mut out = if markdown {
+        format!(
+            "# Scenario `{}` (seed {})\n\n{}.\n",
+            r.scenario,
+            r.seed,
+            headline(r)
+        )
+    } else {
+        format!(
+            "scenario {} (seed {})\n{}\n",
+            r.scenario,
+            r.seed,
+            headline(r)
+        )
     };
-    let _ = writeln!(out, "{}", line(&header).trim_end());
-    for row in &rows {
-        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
-        let _ = writeln!(out, "{}", line(&cells).trim_end());
+    for (title, counts) in sections(r) {
+        let total = counts.total();
+        let mut grid = Grid::new(&[title, "count", "share"], 1);
+        for &(name, count) in &counts.0 {
+            let name = if markdown {
+                format!("`{name}`")
+            } else {
+                name.to_owned()
+            };
+            grid.rows
+                .push(vec![name, thousands(count), share(count, total)]);
+        }
+        grid.write(&mut out, markdown);
     }
+    let _ = write!(
+        out,
+        "\n{}",
+        if markdown {
+            "## Daily series\n"
+        } else {
+            "daily series (days and providers with activity)\n"
+        }
+    );
+    daily(r).write(&mut out, markdown);
     out
 }
 
-pub(crate) fn markdown(r: &Report) -> String {
-    let mut out = format!(
-        "# Scenario `{}` (seed {})\n\n{}.\n",
-        r.scenario,
-        r.seed,
-        headline(r)
-    );
-    for (title, counts) in sections(r) {
-        let total = counts.total();
-        let _ = writeln!(out, "\n| {title} | count | share |\n|---|---:|---:|");
-        for &(name, count) in &counts.0 {
-            let _ = writeln!(
-                out,
-                "| `{name}` | {} | {} |",
-                thousands(count),
-                share(count, total)
-            );
+/// A table of text cells: the first `left` columns aligned left, the others right; drawn for a
+/// terminal (a rule under the header) or as Markdown.
+pub(crate) struct Grid {
+    header: Vec<String>,
+    /// The rows, each as long as the header.
+    pub rows: Vec<Vec<String>>,
+    left: usize,
+}
+
+impl Grid {
+    /// An empty grid with these column headers.
+    pub fn new(header: &[&str], left: usize) -> Self {
+        Self {
+            header: header.iter().map(|h| (*h).to_owned()).collect(),
+            rows: Vec::new(),
+            left,
         }
     }
-    let header = daily_header();
-    let _ = writeln!(out, "\n## Daily series\n\n| {} |", header.join(" | "));
-    let align: Vec<&str> = (0..header.len())
-        .map(|i| if i < 4 { "---" } else { "---:" })
-        .collect();
-    let _ = writeln!(out, "|{}|", align.join("|"));
-    for row in daily_rows(r) {
-        let _ = writeln!(out, "| {} |", row.join(" | "));
+
+    /// Appends the grid to `out`, after a blank line.
+    pub fn write(&self, out: &mut String, markdown: bool) {
+        out.push('\n');
+        if markdown {
+            let align: Vec<&str> = (0..self.header.len())
+                .map(|i| if i < self.left { "---" } else { "---:" })
+                .collect();
+            let _ = writeln!(
+                out,
+                "| {} |\n|{}|",
+                self.header.join(" | "),
+                align.join("|")
+            );
+            for row in &self.rows {
+                let _ = writeln!(out, "| {} |", row.join(" | "));
+            }
+            return;
+        }
+        let widths: Vec<usize> = (0..self.header.len())
+            .map(|i| {
+                self.rows
+                    .iter()
+                    .map(|row| row[i].len())
+                    .chain([self.header[i].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |cells: &[String]| {
+            let padded: Vec<String> = cells
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(i, (cell, &w))| {
+                    if i < self.left {
+                        format!("{cell:<w$}")
+                    } else {
+                        format!("{cell:>w$}")
+                    }
+                })
+                .collect();
+            padded.join("  ").trim_end().to_owned()
+        };
+        let rule: Vec<String> = widths.iter().map(|&w| "-".repeat(w)).collect();
+        let _ = writeln!(out, "{}", line(&self.header));
+        let _ = writeln!(out, "{}", line(&rule));
+        for row in &self.rows {
+            let _ = writeln!(out, "{}", line(row));
+        }
     }
-    out
 }
 
 /// `3 portals`, `1 portal`.
