@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use model::{Decision, Outcome, RejectionCode, RuleSet};
+use model::{ContactFlags, Decision, Outcome, RejectionCode, RuleSet};
 use proptest::prelude::*;
 use sim::{run, run_with, RunOptions, RunResult, Scenario, World};
 
@@ -128,19 +128,22 @@ proptest! {
     #[test]
     fn nothing_is_sent_where_the_state_forbids_or_outside_allowed_times(scenario in any_scenario()) {
         let result = audited(&scenario);
+        // The record's own facts that forbid mail (portal- and platform-level facts are checked
+        // at enrollment only, as in the product).
         let forbidding = [
-            RejectionCode::MissingEmailAddress,
-            RejectionCode::Bounced,
-            RejectionCode::PreviouslyMarkedAsSpam,
-            RejectionCode::OtherSendRejected,
-            RejectionCode::Unsubscribed,
-            RejectionCode::UnsubscribedPersonal,
+            ContactFlags::MISSING_EMAIL,
+            ContactFlags::BOUNCED,
+            ContactFlags::MARKED_AS_SPAM,
+            ContactFlags::UNSUBSCRIBED,
+            ContactFlags::UNSUBSCRIBED_PERSONAL,
         ];
         for s in &result.audit.as_ref().unwrap().sends {
-            for code in forbidding {
-                prop_assert!(!s.contact_state.contains(code),
-                    "sent to contact {} marked {} (seed {})", s.contact, code.name(), scenario.seed);
+            for flag in forbidding {
+                prop_assert!(!s.contact_flags.contains(flag),
+                    "sent to contact {} marked {flag:?} (seed {})", s.contact, scenario.seed);
             }
+            prop_assert!(!s.rejected_in_sequence,
+                "sent to contact {} after a rejection in the sequence (seed {})", s.contact, scenario.seed);
             if s.step > 0 {
                 let seq = &scenario.sequences[usize::from(s.sequence)];
                 prop_assert!(scenario.calendar.allows(s.time, seq.weekdays_only, seq.send_window),

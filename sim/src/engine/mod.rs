@@ -214,8 +214,10 @@ pub struct SendRecord {
     pub step: u8,
     /// Sent by Gmail itself (step 1 of a Gmail-extension enrollment), not by the platform.
     pub by_gmail: bool,
-    /// The contact's own blocking facts at the moment of sending.
-    pub contact_state: Conditions,
+    /// The contact record's facts at the moment of sending.
+    pub contact_flags: model::ContactFlags,
+    /// Whether a provider had rejected an earlier email of this sequence to the contact.
+    pub rejected_in_sequence: bool,
     /// The answer.
     pub reply: SmtpReply,
 }

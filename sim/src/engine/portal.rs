@@ -485,13 +485,6 @@ impl<'a> PortalRun<'a> {
         } else {
             SmtpReply::Delivered
         };
-        let contact_state = Conditions::new(
-            model::AddressFlags::EMPTY,
-            record.flags,
-            SenderState::new(model::SeatTier::Enterprise, true),
-            record.rejected_sequences & (1 << sequence) != 0,
-            false,
-        );
         if let Some(audit) = &mut self.part.audit {
             audit.sends.push(SendRecord {
                 time: self.now,
@@ -500,7 +493,8 @@ impl<'a> PortalRun<'a> {
                 sequence,
                 step,
                 by_gmail,
-                contact_state,
+                contact_flags: record.flags,
+                rejected_in_sequence: record.rejected_sequences & (1 << sequence) != 0,
                 reply,
             });
         }
