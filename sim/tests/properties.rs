@@ -101,7 +101,11 @@ proptest! {
         for (user, times) in by_user {
             let u = &world.users[user as usize];
             let provider = u.inbox.expect("only connected inboxes send");
-            let cap = provider.sequence_daily_limit(u.daily_limit) as usize;
+            let platform = provider.sequence_daily_limit(u.daily_limit);
+            let provider_cap = provider
+                .provider_daily_limit()
+                .map(|cap| cap.saturating_sub(u.other_emails_per_day));
+            let cap = platform.min(provider_cap.unwrap_or(u32::MAX)) as usize;
             // Rolling 24 hours: the sends in (t - 24h, t] for every send time t.
             let mut start = 0;
             for end in 0..times.len() {
@@ -239,4 +243,8 @@ fn the_property_worlds_exercise_every_mechanism() {
         }
     }
     assert!(result.attempts_by_source[sim::Source::ReEnrollment as usize] > 0);
+    assert!(
+        result.limit_outcomes_by_side.iter().all(|&n| n > 0),
+        "both sides limit"
+    );
 }

@@ -66,6 +66,12 @@ pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
             ),
             group(1, SeatTier::Starter, Some(InboxProvider::Gmail)),
             group(1, SeatTier::Enterprise, None),
+            // Outlook.com allows 300 a day; this user's own mail takes 280 of them, so the
+            // provider's limit binds long before the platform's.
+            SenderGroup {
+                other_emails_per_day: 280,
+                ..group(2, SeatTier::Professional, Some(InboxProvider::OutlookCom))
+            },
         ],
         sequences: vec![
             Sequence {
