@@ -450,6 +450,9 @@ fn bad_dynamics_settings_are_rejected() {
             "sending.per_minute_limit",
         ],
     );
+    let text = base.split("\n[engagement]").next().unwrap().to_owned()
+        + "\n[reenrollment]\npolicy = \"resume\"\ndelay_hours = 0\n";
+    assert_rejected(&text, &["reenrollment.delay_hours"]);
     let text = valid_scenario().replace(
         "name = \"demo-follow-up\"",
         "name = \"demo-follow-up\"\nsend_window = [\"17:00\", \"09:00\"]",

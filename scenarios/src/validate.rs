@@ -194,7 +194,7 @@ pub(crate) fn validate(
             .count(
                 "reenrollment.delay_hours",
                 raw.reenrollment.delay_hours,
-                0,
+                1,
                 24 * 365,
             )
             .map(|delay_hours| sim::Reenrollment::Resume { delay_hours }),

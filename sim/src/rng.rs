@@ -48,7 +48,17 @@ const fn mix64(mut z: u64) -> u64 {
 impl Stream {
     /// The stream of entity `id` of `kind` under `master_seed`.
     pub fn new(master_seed: u64, kind: StreamKind, id: u64) -> Self {
-        let key = mix64(mix64(master_seed ^ mix64(kind as u64)) ^ id);
+        Self::keyed(master_seed, kind, &[id])
+    }
+
+    /// The stream of the entity identified by the words of `id` (say contact, enrollment
+    /// count, step and retry): each word is mixed in turn, so no word's range limits another.
+    pub fn keyed(master_seed: u64, kind: StreamKind, id: &[u64]) -> Self {
+        let key = id
+            .iter()
+            .fold(mix64(master_seed ^ mix64(kind as u64)), |key, &word| {
+                mix64(key ^ word)
+            });
         Self(Xoshiro256PlusPlus::seed_from_u64(key))
     }
 
@@ -131,6 +141,15 @@ mod tests {
         let mut all = vec![a, b, c, d];
         all.dedup();
         assert_eq!(all.len(), 4);
+    }
+
+    #[test]
+    fn multi_word_keys_are_ordered_and_unbounded() {
+        let draw = |id: &[u64]| Stream::keyed(3, StreamKind::Send, id).next_u64();
+        assert_ne!(draw(&[1, 2]), draw(&[2, 1]));
+        assert_ne!(draw(&[1 << 40, 0]), draw(&[0, 1 << 40]));
+        assert_ne!(draw(&[5, u64::MAX]), draw(&[5, u64::MAX - 1]));
+        assert_eq!(draw(&[7]), Stream::new(3, StreamKind::Send, 7).next_u64());
     }
 
     #[test]

@@ -8,7 +8,8 @@ use crate::time::{Calendar, SimTime};
 /// Most sequences a scenario may define: a contact's per-sequence rejection marks are one
 /// 16-bit set.
 pub const MAX_SEQUENCES: usize = 16;
-/// Most retries of one soft-bounced send: the retry count is part of the send's stream id.
+/// Most retries of one soft-bounced send: the backoff doubles with each, so more would only
+/// wait past any horizon.
 pub const MAX_SOFT_BOUNCE_RETRIES: u32 = 10;
 /// Most contacts one bulk enrollment may hold (domain.md §1).
 pub const MAX_BULK_SIZE: u32 = 50;
@@ -300,7 +301,8 @@ pub enum Reenrollment {
     /// SEND_LIMIT_REACHED, at the failed step after SEND_FAILURE or INBOX_DISCONNECTED, and from
     /// the CRM at step 1 after GMAIL_SEND_ERROR. The re-enrollment goes through the rules again.
     Resume {
-        /// Hours between the failure and the re-enrollment.
+        /// Hours between the failure and the re-enrollment; at least 1, so that a failure
+        /// that repeats cannot loop within one moment.
         delay_hours: u32,
     },
 }

@@ -36,13 +36,13 @@ const ENROLLED_ELSEWHERE: u32 = u32::MAX - 1;
 
 /// The stream slot of a task's completion delay (sends use their retry count, at most
 /// [`crate::scenario::MAX_SOFT_BOUNCE_RETRIES`]).
-const TASK_SLOT: u64 = 15;
+const TASK_SLOT: u64 = u64::MAX;
 
 struct Enrollment {
     contact: u32,
     user: u32,
     /// The contact's enrollment count before this one: with the contact, the stream key.
-    ordinal: u16,
+    ordinal: u32,
     sequence: u16,
     step: u8,
     retry: u8,
@@ -58,7 +58,7 @@ pub(crate) struct PortalRun<'a> {
     first_contact: u32,
     contacts: &'a mut [Contact],
     active: Vec<u32>,
-    ordinals: Vec<u16>,
+    ordinals: Vec<u32>,
     inboxes: Vec<Inbox>,
     plan: Vec<Attempt>,
     next_attempt: usize,
@@ -293,9 +293,7 @@ impl<'a> PortalRun<'a> {
                 self.part.enrolled += 1;
                 let id = self.enrollments.len() as u32;
                 let ordinal = self.ordinals[c];
-                self.ordinals[c] = ordinal
-                    .checked_add(1)
-                    .expect("more than 65,535 enrollments of one contact");
+                self.ordinals[c] += 1;
                 self.active[c] = id;
                 let seq = &sh.scenario.sequences[usize::from(sequence)];
                 // Step 1 runs at enrollment, whatever the day; a resumed later step is a
@@ -343,10 +341,8 @@ impl<'a> PortalRun<'a> {
     /// A draw stream for the current step and retry of enrollment `id`, in `slot`.
     fn stream(&self, id: u32, slot: u64) -> Stream {
         let e = &self.enrollments[id as usize];
-        let key = (u64::from(e.contact) << 16 | u64::from(e.ordinal)) << 12
-            | u64::from(e.step) << 4
-            | slot;
-        Stream::new(self.seed, StreamKind::Send, key)
+        let key = [e.contact.into(), e.ordinal.into(), e.step.into(), slot];
+        Stream::keyed(self.seed, StreamKind::Send, &key)
     }
 
     fn step_due(&mut self, sh: &Shared, id: u32) {
