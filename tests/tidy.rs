@@ -19,6 +19,17 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Every folder of the workspace that holds Rust sources.
+const EVERY_CRATE: &[&str] = &[
+    "model",
+    "sim",
+    "scenarios",
+    "reports",
+    "benches",
+    "src",
+    "tests",
+];
+
 fn files_of(crates: &[&str]) -> Vec<(PathBuf, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
@@ -37,15 +48,7 @@ fn files_of(crates: &[&str]) -> Vec<(PathBuf, String)> {
 
 #[test]
 fn every_source_file_documents_its_module() {
-    for (path, text) in files_of(&[
-        "model",
-        "sim",
-        "scenarios",
-        "reports",
-        "benches",
-        "src",
-        "tests",
-    ]) {
+    for (path, text) in files_of(EVERY_CRATE) {
         let first = text.lines().next().unwrap_or("");
         assert!(
             first.starts_with("//!"),
@@ -97,15 +100,7 @@ fn no_debugging_leftovers() {
         ["unimpl", "emented!("].concat(),
         ["#[ig", "nore"].concat(),
     ];
-    for (path, text) in files_of(&[
-        "model",
-        "sim",
-        "scenarios",
-        "reports",
-        "benches",
-        "src",
-        "tests",
-    ]) {
+    for (path, text) in files_of(EVERY_CRATE) {
         for word in &banned {
             assert!(
                 !text.contains(word.as_str()),

@@ -43,17 +43,27 @@ fn run_plan(scenario: &Scenario) -> RunResult {
     run_world(scenario, world, attempts, &RunOptions::default())
 }
 
-fn per_day(
-    result: &RunResult,
-    scenario: &Scenario,
-    f: impl Fn(&sim::DayCounters) -> u64,
-) -> Vec<u64> {
-    scenario
-        .calendar
-        .business_days(DAYS)
-        .iter()
-        .map(|&d| result.daily[d as usize].iter().map(&f).sum())
-        .collect()
+/// Asserts that every business day sent `sent` emails and had `platform` and `provider`
+/// limit hits.
+fn assert_daily(result: &RunResult, scenario: &Scenario, sent: u64, platform: u64, provider: u64) {
+    let days = scenario.calendar.business_days(DAYS);
+    let per_day = |f: fn(&sim::DayCounters) -> u64| -> Vec<u64> {
+        days.iter()
+            .map(|&d| result.daily[d as usize].iter().map(f).sum())
+            .collect()
+    };
+    let expected = |n: u64| vec![n; DAYS as usize];
+    assert_eq!(per_day(|c| c.sent), expected(sent), "sent");
+    assert_eq!(
+        per_day(|c| c.limit_hits_platform),
+        expected(platform),
+        "platform hits"
+    );
+    assert_eq!(
+        per_day(|c| c.limit_hits_provider),
+        expected(provider),
+        "provider hits"
+    );
 }
 
 #[test]
@@ -61,18 +71,7 @@ fn platform_limit_hits_per_day_are_exact() {
     // Google Workspace: the platform's limit is 90% of 1,000 = 900 a rolling day.
     let scenario = one_sender(InboxProvider::GoogleWorkspace, 24);
     let result = run_plan(&scenario);
-    assert_eq!(
-        per_day(&result, &scenario, |c| c.sent),
-        vec![900; DAYS as usize]
-    );
-    assert_eq!(
-        per_day(&result, &scenario, |c| c.limit_hits_platform),
-        vec![100; DAYS as usize]
-    );
-    assert_eq!(
-        per_day(&result, &scenario, |c| c.limit_hits_provider),
-        vec![0; DAYS as usize]
-    );
+    assert_daily(&result, &scenario, 900, 100, 0);
     let limited = result.outcome(Outcome::StepFailed(StepFailure::SendLimitReached));
     assert_eq!(limited, 100 * u64::from(DAYS));
     assert_eq!(result.limit_outcomes_by_side, [limited, 0]);
@@ -84,14 +83,7 @@ fn a_custom_limit_moves_the_cap() {
     let mut scenario = one_sender(InboxProvider::GoogleWorkspace, 24);
     scenario.senders[0].daily_limit = Some(500);
     let result = run_plan(&scenario);
-    assert_eq!(
-        per_day(&result, &scenario, |c| c.sent),
-        vec![450; DAYS as usize]
-    );
-    assert_eq!(
-        per_day(&result, &scenario, |c| c.limit_hits_platform),
-        vec![550; DAYS as usize]
-    );
+    assert_daily(&result, &scenario, 450, 550, 0);
 }
 
 #[test]
@@ -100,18 +92,7 @@ fn provider_limit_hits_per_day_are_exact() {
     // block after the limit the same arithmetic holds with cap 300.
     let scenario = one_sender(InboxProvider::OutlookCom, 0);
     let result = run_plan(&scenario);
-    assert_eq!(
-        per_day(&result, &scenario, |c| c.sent),
-        vec![300; DAYS as usize]
-    );
-    assert_eq!(
-        per_day(&result, &scenario, |c| c.limit_hits_provider),
-        vec![700; DAYS as usize]
-    );
-    assert_eq!(
-        per_day(&result, &scenario, |c| c.limit_hits_platform),
-        vec![0; DAYS as usize]
-    );
+    assert_daily(&result, &scenario, 300, 0, 700);
     assert_eq!(result.limit_outcomes_by_side, [0, 700 * u64::from(DAYS)]);
 }
 
@@ -122,12 +103,5 @@ fn a_provider_block_stops_sending_until_it_lifts() {
     // leave before the limit blocks the inbox once more: 300 a day still, but from offset 300.
     let scenario = one_sender(InboxProvider::OutlookCom, 24);
     let result = run_plan(&scenario);
-    assert_eq!(
-        per_day(&result, &scenario, |c| c.sent),
-        vec![300; DAYS as usize]
-    );
-    assert_eq!(
-        per_day(&result, &scenario, |c| c.limit_hits_provider),
-        vec![700; DAYS as usize]
-    );
+    assert_daily(&result, &scenario, 300, 0, 700);
 }
