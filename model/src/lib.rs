@@ -8,12 +8,14 @@
 //! of its arguments, so the simulator can call it millions of times a second and tests can call it
 //! with hand-made states.
 
+mod catalogue;
 mod codes;
 mod rules;
 mod sender;
 mod smtp;
 mod state;
 
+pub use catalogue::Catalogue;
 pub use codes::{Outcome, RejectionCode, StepFailure};
 pub use rules::{Decision, RuleSet, RuleSetError};
 pub use sender::{InboxProvider, SeatTier, SenderState};

@@ -2,85 +2,48 @@
 
 use crate::RejectionCode;
 
-/// A user's seat tier. Only Professional and Enterprise seats (Sales or Service Hub) may use
-/// sequences.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum SeatTier {
-    /// No paid seat.
-    Free,
-    /// A Starter seat.
-    Starter,
-    /// A Professional seat.
-    Professional,
-    /// An Enterprise seat.
-    Enterprise,
+crate::catalogue! {
+    /// A user's seat tier, cheapest first. Only Professional and Enterprise seats (Sales or
+    /// Service Hub) may use sequences.
+    pub enum SeatTier {
+        /// No paid seat.
+        Free = "free",
+        /// A Starter seat.
+        Starter = "starter",
+        /// A Professional seat.
+        Professional = "professional",
+        /// An Enterprise seat.
+        Enterprise = "enterprise",
+    }
 }
 
 impl SeatTier {
-    /// Every tier, cheapest first.
-    pub const ALL: [SeatTier; 4] = [
-        Self::Free,
-        Self::Starter,
-        Self::Professional,
-        Self::Enterprise,
-    ];
-
     /// Whether a user with this seat may enroll contacts in sequences.
     pub const fn may_use_sequences(self) -> bool {
         matches!(self, Self::Professional | Self::Enterprise)
     }
-
-    /// Lower-case name, as scenario files spell it.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::Free => "free",
-            Self::Starter => "starter",
-            Self::Professional => "professional",
-            Self::Enterprise => "enterprise",
-        }
-    }
 }
 
-/// The provider behind a sender's connected inbox (domain.md §5).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum InboxProvider {
-    /// A free Gmail account.
-    Gmail,
-    /// Google Workspace.
-    GoogleWorkspace,
-    /// Microsoft 365 / Office 365.
-    Microsoft365,
-    /// Outlook.com (consumer).
-    OutlookCom,
-    /// Exchange on premises.
-    Exchange,
-    /// Any other IMAP/SMTP inbox.
-    Other,
+crate::catalogue! {
+    /// The provider behind a sender's connected inbox (domain.md §5); names as scenario files
+    /// and reports spell them.
+    pub enum InboxProvider {
+        /// A free Gmail account.
+        Gmail = "gmail",
+        /// Google Workspace.
+        GoogleWorkspace = "google_workspace",
+        /// Microsoft 365 / Office 365.
+        Microsoft365 = "microsoft_365",
+        /// Outlook.com (consumer).
+        OutlookCom = "outlook_com",
+        /// Exchange on premises.
+        Exchange = "exchange",
+        /// Any other IMAP/SMTP inbox.
+        Other = "other",
+    }
 }
 
 impl InboxProvider {
-    /// Every provider.
-    pub const ALL: [InboxProvider; 6] = [
-        Self::Gmail,
-        Self::GoogleWorkspace,
-        Self::Microsoft365,
-        Self::OutlookCom,
-        Self::Exchange,
-        Self::Other,
-    ];
-
-    /// Snake-case name, as scenario files and reports spell it.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::Gmail => "gmail",
-            Self::GoogleWorkspace => "google_workspace",
-            Self::Microsoft365 => "microsoft_365",
-            Self::OutlookCom => "outlook_com",
-            Self::Exchange => "exchange",
-            Self::Other => "other",
-        }
-    }
-
     /// The platform's default per-inbox limit over a rolling 24 hours: free Gmail 350, every
     /// other inbox 1,000 (domain.md §5).
     pub const fn platform_daily_limit(self) -> u32 {

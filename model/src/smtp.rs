@@ -51,13 +51,14 @@ impl SmtpReply {
     }
 }
 
-/// Which side's send limit stopped a step (the product tells them apart, domain.md §4).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum LimitSide {
-    /// The platform's per-inbox limit (90% of the inbox limit over a rolling 24 hours).
-    Platform,
-    /// The sender's mail provider's own limit.
-    Provider,
+crate::catalogue! {
+    /// Which side's send limit stopped a step (the product tells them apart, domain.md §4).
+    pub enum LimitSide {
+        /// The platform's per-inbox limit (90% of the inbox limit over a rolling 24 hours).
+        Platform = "platform",
+        /// The sender's mail provider's own limit.
+        Provider = "provider",
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! From a TOML table to a validated [`sim::Scenario`], collecting every problem on the way.
 
 use chrono::{Datelike, NaiveDate};
-use model::{InboxProvider, RejectionCode, RuleSet, RuleSetError, SeatTier};
+use model::{Catalogue, InboxProvider, RejectionCode, RuleSet, RuleSetError, SeatTier};
 use serde_path_to_error::Segment;
 use sim::scenario::{MAX_BULK_SIZE, MAX_SEQUENCES, MAX_SOFT_BOUNCE_RETRIES};
 use sim::time::Weekday;

@@ -163,25 +163,15 @@ pub struct Step {
     pub delay_days: u32,
 }
 
-/// What a step does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StepKind {
-    /// An email the platform sends.
-    AutomatedEmail,
-    /// An email the user writes and sends from a task.
-    ManualEmail,
-    /// A call, LinkedIn or to-do task.
-    Task,
-}
-
-impl StepKind {
-    /// Snake-case name, as scenario files spell it.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::AutomatedEmail => "automated_email",
-            Self::ManualEmail => "manual_email",
-            Self::Task => "task",
-        }
+model::catalogue! {
+    /// What a step does; names as scenario files spell them.
+    pub enum StepKind {
+        /// An email the platform sends.
+        AutomatedEmail = "automated_email",
+        /// An email the user writes and sends from a task.
+        ManualEmail = "manual_email",
+        /// A call, LinkedIn or to-do task.
+        Task = "task",
     }
 }
 
@@ -307,37 +297,19 @@ pub enum Reenrollment {
     },
 }
 
-/// Where an enrollment was made.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[repr(u8)]
-pub enum Source {
-    /// One contact from the CRM.
-    CrmSingle,
-    /// A bulk of at most 50 contacts from the CRM.
-    CrmBulk,
-    /// The Gmail extension: Gmail itself sends step 1.
-    GmailExtension,
-    /// A re-enrollment after a step failure, under [`Reenrollment::Resume`].
-    ReEnrollment,
-}
-
-impl Source {
-    /// Every source, in report order.
-    pub const ALL: [Source; 4] = [
-        Self::CrmSingle,
-        Self::CrmBulk,
-        Self::GmailExtension,
-        Self::ReEnrollment,
-    ];
-
-    /// Snake-case name, as scenario files and reports spell it.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::CrmSingle => "crm_single",
-            Self::CrmBulk => "crm_bulk",
-            Self::GmailExtension => "gmail_extension",
-            Self::ReEnrollment => "re_enrollment",
-        }
+model::catalogue! {
+    /// Where an enrollment was made; names as scenario files and reports spell them, in report
+    /// order.
+    #[repr(u8)]
+    pub enum Source {
+        /// One contact from the CRM.
+        CrmSingle = "crm_single",
+        /// A bulk of at most 50 contacts from the CRM.
+        CrmBulk = "crm_bulk",
+        /// The Gmail extension: Gmail itself sends step 1.
+        GmailExtension = "gmail_extension",
+        /// A re-enrollment after a step failure, under [`Reenrollment::Resume`].
+        ReEnrollment = "re_enrollment",
     }
 }
 
