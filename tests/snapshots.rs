@@ -23,7 +23,7 @@ fn every_scenario_file_matches_its_snapshot() {
         let result = sim::run(&scenario);
         let report = Report::new(&scenario, &result);
         assert_eq!(report.enrollment.total(), report.enrollment_attempts);
-        assert_eq!(report.outcomes.total(), result.enrolled);
+        assert_eq!(report.outcomes.total(), result.counters.enrolled);
         for (section, counts) in [
             ("enrollment", &report.enrollment),
             ("outcomes", &report.outcomes),

@@ -125,7 +125,7 @@ impl Diff {
         after: (&Scenario, &RunResult),
         examples: usize,
     ) -> Self {
-        let journeys = |r: &RunResult| r.journeys.clone().expect("runs with journeys");
+        let journeys = |r: &RunResult| r.recordings.journeys.clone().expect("runs with journeys");
         let (jb, ja) = (journeys(before.1), journeys(after.1));
         assert_eq!(jb.len(), ja.len(), "the two runs have the same contacts");
         let mut moves: BTreeMap<(String, String), u64> = BTreeMap::new();

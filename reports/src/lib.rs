@@ -10,7 +10,7 @@ mod trace;
 
 use model::{InboxProvider, Outcome, RejectionCode};
 use serde::ser::{Serialize, SerializeMap, Serializer};
-use sim::{DayCounters, RunResult, Scenario, Source, PROVIDER_SLOTS};
+use sim::{DayCounter, DayCounts, RunResult, Scenario, Source, PROVIDER_SLOTS};
 
 pub use diff::Diff;
 pub use text::counted;
@@ -131,23 +131,13 @@ fn slot_name(slot: usize) -> &'static str {
     InboxProvider::ALL.get(slot).map_or("none", |p| p.name())
 }
 
-fn day_counts(c: &DayCounters) -> Counts {
-    Counts(vec![
-        ("sent", c.sent),
-        ("hard_bounces", c.hard_bounces),
-        ("soft_bounces", c.soft_bounces),
-        ("rejections", c.rejections),
-        ("complaints", c.complaints),
-        ("unsubscribes", c.unsubscribes),
-        ("replies", c.replies),
-        ("meetings", c.meetings),
-        ("out_of_office", c.out_of_office),
-        ("limit_hits_platform", c.limit_hits_platform),
-        ("limit_hits_provider", c.limit_hits_provider),
-        ("send_failures", c.send_failures),
-        ("inbox_disconnected", c.inbox_disconnected),
-        ("gmail_send_errors", c.gmail_send_errors),
-    ])
+fn day_counts(c: &DayCounts) -> Counts {
+    Counts(
+        DayCounter::ALL
+            .iter()
+            .map(|&counter| (counter.name(), c.get(counter)))
+            .collect(),
+    )
 }
 
 /// The date `days` after `start` (`YYYY-MM-DD`), or `day N` if `start` is not a date.
@@ -164,7 +154,8 @@ fn date_after(start: &str, days: u32) -> String {
 impl Report {
     /// The report of `result`, a run of `scenario`.
     pub fn new(scenario: &Scenario, result: &RunResult) -> Self {
-        let enrollment = std::iter::once(("ENROLLED", result.enrolled))
+        let counters = &result.counters;
+        let enrollment = std::iter::once(("ENROLLED", counters.enrolled))
             .chain(
                 RejectionCode::ALL
                     .into_iter()
@@ -173,18 +164,18 @@ impl Report {
             .collect();
         let by_source = Source::ALL
             .into_iter()
-            .map(|s| (s.name(), result.attempts_by_source[s as usize]))
+            .map(|s| (s.name(), counters.attempts_from(s)))
             .collect();
         let outcomes = Outcome::ALL
             .into_iter()
             .map(|o| (o.name(), result.outcome(o)))
             .collect();
-        let [platform, provider] = result.limit_outcomes_by_side;
+        let [platform, provider] = counters.limit_outcomes_by_side;
         let slots: Vec<usize> = (0..PROVIDER_SLOTS)
-            .filter(|&s| result.provider_slots_used[s])
+            .filter(|&s| result.shape.provider_slots_used[s])
             .collect();
         let cal = &scenario.calendar;
-        let daily = result
+        let daily = counters
             .daily
             .iter()
             .enumerate()
@@ -205,14 +196,14 @@ impl Report {
             scenario: scenario.name.clone(),
             seed: scenario.seed,
             start_date: cal.start_date.clone(),
-            horizon_days: result.horizon_days,
+            horizon_days: result.shape.horizon_days,
             population: PopulationSummary {
-                contacts: result.contacts,
-                portals: result.portals,
-                senders: result.users,
+                contacts: result.shape.contacts,
+                portals: result.shape.portals,
+                senders: result.shape.users,
             },
-            events: result.events,
-            enrollment_attempts: result.attempts,
+            events: counters.events,
+            enrollment_attempts: counters.attempts,
             enrollment: Counts(enrollment),
             attempts_by_source: Counts(by_source),
             outcomes: Counts(outcomes),

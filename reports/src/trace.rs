@@ -3,14 +3,14 @@
 use std::fmt::Write as _;
 
 use model::{AddressFlags, ContactFlags, Decision, LimitSide, SmtpReply};
-use sim::{Reaction, RunResult, Scenario, TraceWhat};
+use sim::{Reaction, RunResult, Scenario, TracedEvent};
 
 use crate::{date_after, weekday_name};
 
 /// The journey of the contact traced in `result` (see `sim::RunOptions::trace_contact`), or
 /// `None` if the run traced no existing contact.
 pub fn render_trace(scenario: &Scenario, result: &RunResult) -> Option<String> {
-    let t = result.traced.as_ref()?;
+    let t = result.recordings.traced.as_ref()?;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -47,13 +47,13 @@ pub fn render_trace(scenario: &Scenario, result: &RunResult) -> Option<String> {
     }
     out.push('\n');
 
-    if result.trace.is_empty() {
+    if result.recordings.trace.is_empty() {
         let _ = writeln!(out, "no user tried to enroll this contact");
     }
     let sequence_name = |s: u16| scenario.sequences[usize::from(s)].name.as_str();
-    for event in &result.trace {
-        let line = match &event.what {
-            TraceWhat::Attempt {
+    for entry in &result.recordings.trace {
+        let line = match &entry.event {
+            TracedEvent::Attempt {
                 user,
                 source,
                 sequence,
@@ -97,13 +97,13 @@ pub fn render_trace(scenario: &Scenario, result: &RunResult) -> Option<String> {
                     step + 1
                 )
             }
-            TraceWhat::TaskCreated { step, kind, done } => format!(
+            TracedEvent::TaskCreated { step, kind, done } => format!(
                 "step {} ({}) is due: a task for the user, completed {}",
                 step + 1,
                 kind.name(),
                 moment(scenario, *done)
             ),
-            TraceWhat::Sent { step, retry, reply } => {
+            TracedEvent::Sent { step, retry, reply } => {
                 let what = match reply {
                     SmtpReply::Delivered => "delivered",
                     SmtpReply::HardBounce => "hard bounce: the mailbox does not exist",
@@ -122,7 +122,7 @@ pub fn render_trace(scenario: &Scenario, result: &RunResult) -> Option<String> {
                     reply.code()
                 )
             }
-            TraceWhat::StepFailed {
+            TracedEvent::StepFailed {
                 step,
                 failure,
                 side,
@@ -136,7 +136,7 @@ pub fn render_trace(scenario: &Scenario, result: &RunResult) -> Option<String> {
                 let reply = reply.map_or(String::new(), |r| format!(", answered {}", r.code()));
                 format!("step {} failed: {}{side}{reply}", step + 1, failure.name())
             }
-            TraceWhat::Reacted(reaction) => match reaction {
+            TracedEvent::Reacted(reaction) => match reaction {
                 Reaction::Reply => "the contact replied".to_owned(),
                 Reaction::MeetingBooked => "the contact booked a meeting".to_owned(),
                 Reaction::Unsubscribe { all: true } => {
@@ -152,17 +152,17 @@ pub fn render_trace(scenario: &Scenario, result: &RunResult) -> Option<String> {
                 }
                 Reaction::OutOfOffice => "out-of-office auto-reply (does not unenroll)".to_owned(),
             },
-            TraceWhat::Ended(outcome) => format!("enrollment ended: {}", outcome.name()),
-            TraceWhat::ReEnrollScheduled { step, at } => format!(
+            TracedEvent::Ended(outcome) => format!("enrollment ended: {}", outcome.name()),
+            TracedEvent::ReEnrollScheduled { step, at } => format!(
                 "re-enrollment at step {} scheduled for {}",
                 step + 1,
                 moment(scenario, *at)
             ),
-            TraceWhat::GloballyBounced => {
+            TracedEvent::GloballyBounced => {
                 "the address joined the platform's global bounce list (daily refresh)".to_owned()
             }
         };
-        let _ = writeln!(out, "{}  {line}", moment(scenario, event.time));
+        let _ = writeln!(out, "{}  {line}", moment(scenario, entry.time));
     }
     Some(out)
 }

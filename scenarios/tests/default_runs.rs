@@ -7,7 +7,11 @@ fn default_scenario_exercises_every_code_and_outcome() {
     let scenario = scenarios::default_scenario();
     let result = sim::run(&scenario);
     for code in RejectionCode::ALL {
-        assert!(result.rejected(code) > 0, "{} never occurs", code.name());
+        assert!(
+            result.counters.rejected(code) > 0,
+            "{} never occurs",
+            code.name()
+        );
     }
     for outcome in Outcome::ALL {
         assert!(
@@ -16,5 +20,5 @@ fn default_scenario_exercises_every_code_and_outcome() {
             outcome.name()
         );
     }
-    assert!(result.enrolled > 0);
+    assert!(result.counters.enrolled > 0);
 }

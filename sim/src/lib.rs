@@ -13,8 +13,9 @@ pub mod time;
 pub mod world;
 
 pub use engine::{
-    run, run_with, run_with_progress, run_world, Audit, DayCounters, Journey, Progress, Reaction,
-    RunOptions, RunResult, SendRecord, TraceEvent, TraceWhat, TracedContact, PROVIDER_SLOTS,
+    run, run_with, run_with_progress, run_world, AttemptRecord, Audit, Counters, DayCounter,
+    DayCounts, Journey, Progress, Reaction, Recordings, RunOptions, RunResult, SendRecord,
+    TraceEntry, TracedContact, TracedEvent, WorldShape, PROVIDER_SLOTS,
 };
 pub use scenario::{
     Disconnections, Engagement, MailboxProvider, Outage, Plan, Population, Rates, Reenrollment,

@@ -36,23 +36,22 @@ pub fn build(scenario: &Scenario, world: &World) -> Vec<Attempt> {
     let seed = scenario.seed;
 
     // Who enrolls whom: (user, contact) pairs in contact order, portals in parallel.
-    let pairs: Vec<(u32, u32)> = world
-        .portal_starts
-        .par_windows(2)
-        .enumerate()
-        .flat_map_iter(|(portal, range)| {
-            let users = world.users_of(portal as u32);
-            (range[0]..range[1])
+    let pairs: Vec<(u32, u32)> = (0..world.portals())
+        .into_par_iter()
+        .flat_map_iter(|portal| {
+            let users = world.users_of(portal);
+            world
+                .contacts_of(portal)
                 .flat_map(move |c| assign(seed, plan, users, c).into_iter().flatten())
         })
         .collect();
-    let (starts, lists) = group_by_key(world.users.len(), pairs.iter().copied());
+    let (starts, lists) = group_by_key(world.users().len(), pairs.iter().copied());
     drop(pairs);
 
     let days = scenario.calendar.business_days(plan.business_days);
     let weights = plan.sources.weights();
 
-    let mut attempts: Vec<Attempt> = (0..world.users.len())
+    let mut attempts: Vec<Attempt> = (0..world.users().len())
         .into_par_iter()
         .flat_map_iter(|user| {
             let list = &lists[starts[user] as usize..starts[user + 1] as usize];
@@ -61,7 +60,28 @@ pub fn build(scenario: &Scenario, world: &World) -> Vec<Attempt> {
         .collect();
     // Stable: ties keep user order, then list order.
     attempts.par_sort_by_key(|a| a.time);
+    assert_plan(seed, world, &attempts);
     attempts
+}
+
+/// What the engine relies on: the plan is time-ordered, within the working days, and every
+/// attempt's user works in its contact's portal.
+fn assert_plan(seed: u64, world: &World, attempts: &[Attempt]) {
+    assert!(
+        attempts.windows(2).all(|w| w[0].time <= w[1].time),
+        "seed {seed}: the plan is time-ordered"
+    );
+    for a in attempts {
+        let user = &world.users()[a.user as usize];
+        assert_eq!(
+            user.portal,
+            world.portal_of(a.contact),
+            "seed {seed}: user {} enrolls contact {} of another portal",
+            a.user,
+            a.contact
+        );
+        assert!(usize::from(a.bulk_position) < crate::scenario::MAX_BULK_SIZE as usize);
+    }
 }
 
 /// The users who enroll contact `c`: with probability `coverage` one drawn among `users`, and
@@ -106,7 +126,7 @@ fn user_actions(
 ) -> Vec<Attempt> {
     let (hour_from, hour_to) = plan.working_hours;
     let day_seconds = (hour_to - hour_from) * SECONDS_PER_HOUR;
-    let google = world.users[user].inbox.is_some_and(|p| p.is_google());
+    let google = world.users()[user].inbox.is_some_and(|p| p.is_google());
     let mut s = Stream::new(seed, StreamKind::UserPlan, user as u64);
     let mut attempts = Vec::with_capacity(list.len());
     let mut rest = list;

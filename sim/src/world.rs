@@ -60,120 +60,76 @@ pub struct User {
     pub disconnected: Vec<(SimTime, SimTime)>,
 }
 
-/// The generated world.
+/// The generated world. Its fields are private: generation is the only writer, and a run
+/// takes it apart with [`World::split_for_run`].
 #[derive(Clone, Debug)]
 pub struct World {
     /// Contacts of portal `p` are `portal_starts[p]..portal_starts[p + 1]`.
-    pub portal_starts: Vec<u32>,
+    portal_starts: Vec<u32>,
     /// Persons; person `i` is the home mailbox of contact `i`, and shared contacts point at
     /// another contact's home mailbox.
-    pub persons: Vec<Person>,
+    persons: Vec<Person>,
     /// Contact records, portal by portal.
-    pub contacts: Vec<Contact>,
+    contacts: Vec<Contact>,
     /// Whether a contact starts the scenario enrolled in a sequence outside it.
-    pub enrolled_elsewhere: Vec<bool>,
+    enrolled_elsewhere: Vec<bool>,
     /// Users, group by group.
-    pub users: Vec<User>,
+    users: Vec<User>,
     /// Each user's position in its portal's user list.
-    pub user_local: Vec<u32>,
+    user_local: Vec<u32>,
     /// Users of portal `p` are `portal_users[portal_user_starts[p]..portal_user_starts[p + 1]]`.
-    pub portal_user_starts: Vec<u32>,
+    portal_user_starts: Vec<u32>,
     /// User ids grouped by portal, ascending within a portal.
-    pub portal_users: Vec<u32>,
+    portal_users: Vec<u32>,
+}
+
+/// One portal's part of a world split for a run.
+pub(crate) struct PortalPart<'w> {
+    /// The portal.
+    pub portal: u32,
+    /// The portal's contacts' ids.
+    pub contact_ids: std::ops::Range<u32>,
+    /// Its contact records, which its run alone changes.
+    pub contacts: &'w mut [Contact],
+    /// Whether each of them starts enrolled outside the scenario.
+    pub enrolled_elsewhere: &'w [bool],
+    /// Its users' ids.
+    pub users: &'w [u32],
+}
+
+/// A world split for a run: the persons, which change only at the daily merge; what no one
+/// changes; and each portal's part.
+pub(crate) struct RunSplit<'w> {
+    /// The persons (the platform-wide facts about each address).
+    pub persons: &'w mut [Person],
+    /// Every user.
+    pub users: &'w [User],
+    /// Each user's position in its portal's user list.
+    pub user_local: &'w [u32],
+    /// The portals' parts, in portal order.
+    pub portals: Vec<PortalPart<'w>>,
 }
 
 impl World {
     /// Generates the world of `scenario` from its seed.
     pub fn generate(scenario: &Scenario) -> World {
         let pop = &scenario.population;
-        let rates = &pop.rates;
         let seed = scenario.seed;
-        let n = pop.contacts;
         assert!(
-            n > 0 && pop.portals > 0 && pop.domains > 0,
+            pop.contacts > 0 && pop.portals > 0 && pop.domains > 0,
             "seed {seed}: empty population"
         );
         assert!(scenario.sequences.len() <= MAX_SEQUENCES);
-
         let portal_starts: Vec<u32> = (0..=pop.portals)
-            .map(|p| (u64::from(n) * u64::from(p) / u64::from(pop.portals)) as u32)
+            .map(|p| (u64::from(pop.contacts) * u64::from(p) / u64::from(pop.portals)) as u32)
             .collect();
-
-        let domain_blocked: Vec<bool> = (0..pop.domains)
-            .into_par_iter()
-            .map(|d| Stream::new(seed, StreamKind::Domain, d.into()).chance(rates.blocked_domain))
-            .collect();
-        let provider_shares: Vec<f64> = pop.mailbox_providers.iter().map(|m| m.share).collect();
-        let persons: Vec<Person> = (0..n)
-            .into_par_iter()
-            .map(|p| generate_person(seed, p, pop, &provider_shares, &domain_blocked))
-            .collect();
-
-        // Portals in parallel; within a portal in order, since a duplicate copies an earlier
-        // record of its portal.
+        let persons = generate_persons(seed, pop);
         let sequences = scenario.sequences.len() as u32;
-        let portals: Vec<(Vec<Contact>, Vec<bool>)> = portal_starts
-            .par_windows(2)
-            .map(|range| {
-                let (first, end) = (range[0], range[1]);
-                let mut contacts = Vec::with_capacity((end - first) as usize);
-                let mut elsewhere = Vec::with_capacity((end - first) as usize);
-                for c in first..end {
-                    let (contact, e) = generate_contact(
-                        seed,
-                        c,
-                        (first, end),
-                        pop,
-                        &persons,
-                        &contacts,
-                        sequences,
-                    );
-                    contacts.push(contact);
-                    elsewhere.push(e);
-                }
-                (contacts, elsewhere)
-            })
-            .collect();
-        let mut contacts: Vec<Contact> = Vec::with_capacity(n as usize);
-        let mut enrolled_elsewhere = Vec::with_capacity(n as usize);
-        for (c, e) in portals {
-            contacts.extend(c);
-            enrolled_elsewhere.extend(e);
-        }
-
-        let user_portals = scenario.user_portals();
-        let users: Vec<User> = scenario
-            .senders
-            .iter()
-            .flat_map(|g| std::iter::repeat_n(g, g.count as usize))
-            .zip(&user_portals)
-            .enumerate()
-            .map(|(u, (g, &portal))| User {
-                portal,
-                seat: g.seat,
-                inbox: g.inbox,
-                sequence: g.sequence,
-                daily_limit: g.daily_limit,
-                other_emails_per_day: g.other_emails_per_day,
-                disconnected: disconnections(scenario, u as u32, g.inbox),
-            })
-            .collect();
-        let (portal_user_starts, portal_users) = group_by_key(
-            pop.portals as usize,
-            users
-                .iter()
-                .enumerate()
-                .map(|(u, user)| (user.portal, u as u32)),
-        );
-        let mut user_local = vec![0; users.len()];
-        for p in 0..pop.portals as usize {
-            let range = portal_user_starts[p] as usize..portal_user_starts[p + 1] as usize;
-            for (i, &u) in portal_users[range].iter().enumerate() {
-                user_local[u as usize] = i as u32;
-            }
-        }
-
-        World {
+        let (contacts, enrolled_elsewhere) =
+            generate_contacts(seed, pop, &portal_starts, &persons, sequences);
+        let users = generate_users(scenario);
+        let (portal_user_starts, portal_users, user_local) = index_users(pop.portals, &users);
+        let world = World {
             portal_starts,
             persons,
             contacts,
@@ -182,6 +138,50 @@ impl World {
             user_local,
             portal_user_starts,
             portal_users,
+        };
+        world.assert_consistent(seed);
+        world
+    }
+
+    /// What generation promises: sizes agree, every reference is in range, duplicates point
+    /// at their portal's earlier records.
+    fn assert_consistent(&self, seed: u64) {
+        let n = self.contacts.len();
+        assert_eq!(
+            self.persons.len(),
+            n,
+            "seed {seed}: a home person per contact"
+        );
+        assert_eq!(self.enrolled_elsewhere.len(), n, "seed {seed}");
+        assert_eq!(
+            *self.portal_starts.last().expect("portals") as usize,
+            n,
+            "seed {seed}"
+        );
+        assert!(
+            self.portal_starts.windows(2).all(|w| w[0] <= w[1]),
+            "seed {seed}"
+        );
+        assert_eq!(self.portal_users.len(), self.users.len(), "seed {seed}");
+        for p in 0..self.portals() {
+            let range = self.contacts_of(p);
+            for c in range.clone() {
+                let contact = &self.contacts[c as usize];
+                assert!(
+                    (contact.person as usize) < n,
+                    "seed {seed}: contact {c}'s person"
+                );
+                assert!(
+                    range.contains(&contact.canonical) && contact.canonical <= c,
+                    "seed {seed}: contact {c}'s canonical record is an earlier one of its portal"
+                );
+            }
+            for &u in self.users_of(p) {
+                assert_eq!(
+                    self.users[u as usize].portal, p,
+                    "seed {seed}: user {u}'s portal"
+                );
+            }
         }
     }
 
@@ -197,6 +197,7 @@ impl World {
 
     /// The portal of contact `c`.
     pub fn portal_of(&self, c: u32) -> u32 {
+        debug_assert!((c as usize) < self.contacts.len());
         (self.portal_starts.partition_point(|&start| start <= c) - 1) as u32
     }
 
@@ -206,6 +207,148 @@ impl World {
         &self.portal_users
             [self.portal_user_starts[p] as usize..self.portal_user_starts[p + 1] as usize]
     }
+
+    /// Every contact record, portal by portal.
+    pub fn contacts(&self) -> &[Contact] {
+        &self.contacts
+    }
+
+    /// Every person (mailbox).
+    pub fn persons(&self) -> &[Person] {
+        &self.persons
+    }
+
+    /// Every user, group by group.
+    pub fn users(&self) -> &[User] {
+        &self.users
+    }
+
+    /// Whether contact `c` starts enrolled in a sequence outside the scenario.
+    pub fn enrolled_elsewhere(&self, c: u32) -> bool {
+        self.enrolled_elsewhere[c as usize]
+    }
+
+    /// Takes the world apart for a run: each portal's run owns its contact records, the
+    /// persons stay with the day loop for the daily merge, and the rest is read-only.
+    pub(crate) fn split_for_run(&mut self) -> RunSplit<'_> {
+        let mut portals = Vec::with_capacity(self.portals() as usize);
+        let mut contacts: &mut [Contact] = &mut self.contacts;
+        let mut elsewhere: &[bool] = &self.enrolled_elsewhere;
+        for p in 0..self.portal_starts.len() - 1 {
+            let ids = self.portal_starts[p]..self.portal_starts[p + 1];
+            let len = (ids.end - ids.start) as usize;
+            let (mine, rest) = std::mem::take(&mut contacts).split_at_mut(len);
+            contacts = rest;
+            let (mine_elsewhere, rest_elsewhere) = elsewhere.split_at(len);
+            elsewhere = rest_elsewhere;
+            let users =
+                self.portal_user_starts[p] as usize..self.portal_user_starts[p + 1] as usize;
+            portals.push(PortalPart {
+                portal: p as u32,
+                contact_ids: ids,
+                contacts: mine,
+                enrolled_elsewhere: mine_elsewhere,
+                users: &self.portal_users[users],
+            });
+        }
+        assert!(
+            contacts.is_empty() && elsewhere.is_empty(),
+            "every contact in one portal"
+        );
+        RunSplit {
+            persons: &mut self.persons,
+            users: &self.users,
+            user_local: &self.user_local,
+            portals,
+        }
+    }
+}
+
+fn generate_persons(seed: u64, pop: &Population) -> Vec<Person> {
+    let domain_blocked: Vec<bool> = (0..pop.domains)
+        .into_par_iter()
+        .map(|d| Stream::new(seed, StreamKind::Domain, d.into()).chance(pop.rates.blocked_domain))
+        .collect();
+    let provider_shares: Vec<f64> = pop.mailbox_providers.iter().map(|m| m.share).collect();
+    (0..pop.contacts)
+        .into_par_iter()
+        .map(|p| generate_person(seed, p, pop, &provider_shares, &domain_blocked))
+        .collect()
+}
+
+/// Contacts portal by portal, portals in parallel; within a portal in order, since a duplicate
+/// copies an earlier record of its portal. Returns the records and whether each starts
+/// enrolled elsewhere.
+fn generate_contacts(
+    seed: u64,
+    pop: &Population,
+    portal_starts: &[u32],
+    persons: &[Person],
+    sequences: u32,
+) -> (Vec<Contact>, Vec<bool>) {
+    let portals: Vec<(Vec<Contact>, Vec<bool>)> = portal_starts
+        .par_windows(2)
+        .map(|range| {
+            let (first, end) = (range[0], range[1]);
+            let mut contacts = Vec::with_capacity((end - first) as usize);
+            let mut elsewhere = Vec::with_capacity((end - first) as usize);
+            for c in first..end {
+                let (contact, e) =
+                    generate_contact(seed, c, (first, end), pop, persons, &contacts, sequences);
+                contacts.push(contact);
+                elsewhere.push(e);
+            }
+            (contacts, elsewhere)
+        })
+        .collect();
+    let n = pop.contacts as usize;
+    let mut contacts: Vec<Contact> = Vec::with_capacity(n);
+    let mut enrolled_elsewhere = Vec::with_capacity(n);
+    for (c, e) in portals {
+        contacts.extend(c);
+        enrolled_elsewhere.extend(e);
+    }
+    (contacts, enrolled_elsewhere)
+}
+
+fn generate_users(scenario: &Scenario) -> Vec<User> {
+    let user_portals = scenario.user_portals();
+    scenario
+        .senders
+        .iter()
+        .flat_map(|g| std::iter::repeat_n(g, g.count as usize))
+        .zip(&user_portals)
+        .enumerate()
+        .map(|(u, (g, &portal))| User {
+            portal,
+            seat: g.seat,
+            inbox: g.inbox,
+            sequence: g.sequence,
+            daily_limit: g.daily_limit,
+            other_emails_per_day: g.other_emails_per_day,
+            disconnected: disconnections(scenario, u as u32, g.inbox),
+        })
+        .collect()
+}
+
+/// Groups users by portal: the start of each portal's run, the user ids in portal order, and
+/// each user's position in its portal's list.
+fn index_users(portals: u32, users: &[User]) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+    let (starts, grouped) = group_by_key(
+        portals as usize,
+        users
+            .iter()
+            .enumerate()
+            .map(|(u, user)| (user.portal, u as u32)),
+    );
+    let mut local = vec![0; users.len()];
+    for p in 0..portals as usize {
+        let range = starts[p] as usize..starts[p + 1] as usize;
+        for (i, &u) in grouped[range].iter().enumerate() {
+            local[u as usize] = i as u32;
+        }
+    }
+    (starts, grouped, local)
 }
 
 /// Groups `(key, value)` pairs by key in `0..keys`, keeping the values' order within a key

@@ -11,7 +11,7 @@ mod common;
 
 use model::{InboxProvider, Outcome, StepFailure};
 use sim::plan::Attempt;
-use sim::{run_world, RunOptions, RunResult, Scenario, Source, StepKind, World};
+use sim::{run_world, DayCounter, RunOptions, RunResult, Scenario, Source, StepKind, World};
 
 const PER_DAY: u32 = 1_000;
 const DAYS: u32 = 5;
@@ -47,20 +47,25 @@ fn run_plan(scenario: &Scenario) -> RunResult {
 /// limit hits.
 fn assert_daily(result: &RunResult, scenario: &Scenario, sent: u64, platform: u64, provider: u64) {
     let days = scenario.calendar.business_days(DAYS);
-    let per_day = |f: fn(&sim::DayCounters) -> u64| -> Vec<u64> {
+    let per_day = |counter: DayCounter| -> Vec<u64> {
         days.iter()
-            .map(|&d| result.daily[d as usize].iter().map(f).sum())
+            .map(|&d| {
+                result.counters.daily[d as usize]
+                    .iter()
+                    .map(|c| c.get(counter))
+                    .sum()
+            })
             .collect()
     };
     let expected = |n: u64| vec![n; DAYS as usize];
-    assert_eq!(per_day(|c| c.sent), expected(sent), "sent");
+    assert_eq!(per_day(DayCounter::Sent), expected(sent), "sent");
     assert_eq!(
-        per_day(|c| c.limit_hits_platform),
+        per_day(DayCounter::LimitHitsPlatform),
         expected(platform),
         "platform hits"
     );
     assert_eq!(
-        per_day(|c| c.limit_hits_provider),
+        per_day(DayCounter::LimitHitsProvider),
         expected(provider),
         "provider hits"
     );
@@ -74,7 +79,7 @@ fn platform_limit_hits_per_day_are_exact() {
     assert_daily(&result, &scenario, 900, 100, 0);
     let limited = result.outcome(Outcome::StepFailed(StepFailure::SendLimitReached));
     assert_eq!(limited, 100 * u64::from(DAYS));
-    assert_eq!(result.limit_outcomes_by_side, [limited, 0]);
+    assert_eq!(result.counters.limit_outcomes_by_side, [limited, 0]);
     assert_eq!(result.outcome(Outcome::Finished), 900 * u64::from(DAYS));
 }
 
@@ -93,7 +98,10 @@ fn provider_limit_hits_per_day_are_exact() {
     let scenario = one_sender(InboxProvider::OutlookCom, 0);
     let result = run_plan(&scenario);
     assert_daily(&result, &scenario, 300, 0, 700);
-    assert_eq!(result.limit_outcomes_by_side, [0, 700 * u64::from(DAYS)]);
+    assert_eq!(
+        result.counters.limit_outcomes_by_side,
+        [0, 700 * u64::from(DAYS)]
+    );
 }
 
 #[test]

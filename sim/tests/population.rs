@@ -48,9 +48,9 @@ fn population_matches_configured_probabilities() {
     let r = scenario.population.rates.clone();
     let world = World::generate(&scenario);
 
-    let n = world.contacts.len();
+    let n = world.contacts().len();
     let count = |f: &dyn Fn(usize) -> bool| (0..n).filter(|&i| f(i)).count();
-    let flag = |i: usize, f: ContactFlags| world.contacts[i].flags.contains(f);
+    let flag = |i: usize, f: ContactFlags| world.contacts()[i].flags.contains(f);
     let missing = |i: usize| flag(i, ContactFlags::MISSING_EMAIL);
 
     assert_rate("missing_email", count(&|i| missing(i)), n, r.missing_email);
@@ -62,7 +62,7 @@ fn population_matches_configured_probabilities() {
     );
 
     // Person-level rates over the persons' own draws.
-    let persons = &world.persons;
+    let persons = world.persons();
     let invalid = persons.iter().filter(|p| p.invalid).count();
     assert_rate("invalid_address", invalid, persons.len(), r.invalid_address);
     let blocked = persons
@@ -113,17 +113,17 @@ fn population_matches_configured_probabilities() {
     );
     assert_rate(
         "already_enrolled",
-        among(&|i| world.enrolled_elsewhere[i]),
+        among(&|i| world.enrolled_elsewhere(i as u32)),
         m,
         r.already_enrolled,
     );
     assert_rate(
         "other_send_rejected",
-        among(&|i| world.contacts[i].rejected_sequences != 0),
+        among(&|i| world.contacts()[i].rejected_sequences != 0),
         m,
         r.other_send_rejected,
     );
-    let shared = among(&|i| world.contacts[i].person != i as u32);
+    let shared = among(&|i| world.contacts()[i].person != i as u32);
     assert_rate(
         "shared_persons",
         shared,
@@ -131,7 +131,7 @@ fn population_matches_configured_probabilities() {
         scenario.population.shared_persons,
     );
     for i in &with_address {
-        let person = world.contacts[*i].person;
+        let person = world.contacts()[*i].person;
         if person != *i as u32 {
             assert_ne!(
                 world.portal_of(person),
@@ -141,7 +141,7 @@ fn population_matches_configured_probabilities() {
         }
     }
 
-    let is_invalid = |i: usize| world.persons[world.contacts[i].person as usize].invalid;
+    let is_invalid = |i: usize| world.persons()[world.contacts()[i].person as usize].invalid;
     let invalid_contacts = among(&|i| is_invalid(i));
     let valid_contacts = m - invalid_contacts;
     assert_rate(
@@ -177,13 +177,13 @@ fn blocked_domains_block_every_address_on_them() {
     scenario.population.rates.blocked_domain = 0.05;
     let world = World::generate(&scenario);
     let mut blocked_domains = std::collections::BTreeSet::new();
-    for p in &world.persons {
+    for p in world.persons() {
         if p.address.contains(AddressFlags::BLOCKED_DOMAIN) {
             blocked_domains.insert(p.domain);
         }
     }
     assert_rate("blocked_domain", blocked_domains.len(), 2_000, 0.05);
-    for p in &world.persons {
+    for p in world.persons() {
         assert_eq!(
             p.address.contains(AddressFlags::BLOCKED_DOMAIN),
             blocked_domains.contains(&p.domain)
@@ -198,11 +198,11 @@ fn the_plan_follows_coverage_and_second_enrollment() {
     scenario.plan.second_enrollment = 0.25;
     let world = World::generate(&scenario);
     let attempts = sim::plan::build(&scenario, &world);
-    let mut per_contact = vec![0u8; world.contacts.len()];
+    let mut per_contact = vec![0u8; world.contacts().len()];
     for a in &attempts {
         per_contact[a.contact as usize] += 1;
         assert_eq!(
-            world.users[a.user as usize].portal,
+            world.users()[a.user as usize].portal,
             world.portal_of(a.contact),
             "same portal"
         );

@@ -45,24 +45,24 @@ proptest! {
     #[test]
     fn every_attempt_gets_exactly_one_code(scenario in any_scenario()) {
         let result = audited(&scenario);
-        let audit = result.audit.as_ref().unwrap();
-        prop_assert_eq!(audit.attempts.len() as u64, result.attempts);
+        let audit = result.recordings.audit.as_ref().unwrap();
+        prop_assert_eq!(audit.attempts.len() as u64, result.counters.attempts);
         let mut tally: BTreeMap<Decision, u64> = BTreeMap::new();
         for a in &audit.attempts {
             *tally.entry(a.decision).or_default() += 1;
         }
-        prop_assert_eq!(tally.get(&Decision::Enrolled).copied().unwrap_or(0), result.enrolled);
+        prop_assert_eq!(tally.get(&Decision::Enrolled).copied().unwrap_or(0), result.counters.enrolled);
         for code in RejectionCode::ALL {
             let seen = tally.get(&Decision::Rejected(code)).copied().unwrap_or(0);
-            prop_assert_eq!(seen, result.rejected(code));
+            prop_assert_eq!(seen, result.counters.rejected(code));
         }
     }
 
     #[test]
     fn every_enrollment_ends_in_exactly_one_outcome(scenario in any_scenario()) {
         let result = audited(&scenario);
-        let audit = result.audit.as_ref().unwrap();
-        prop_assert_eq!(audit.outcomes.len() as u64, result.enrolled);
+        let audit = result.recordings.audit.as_ref().unwrap();
+        prop_assert_eq!(audit.outcomes.len() as u64, result.counters.enrolled);
         for outcome in Outcome::ALL {
             let seen = audit.outcomes.iter().filter(|&&o| o == outcome).count() as u64;
             prop_assert_eq!(seen, result.outcome(outcome), "{}", outcome.name());
@@ -72,7 +72,7 @@ proptest! {
     #[test]
     fn no_contact_ever_has_two_active_enrollments(scenario in any_scenario()) {
         let result = audited(&scenario);
-        for a in &result.audit.as_ref().unwrap().attempts {
+        for a in &result.recordings.audit.as_ref().unwrap().attempts {
             prop_assert!(!(a.was_active && a.decision == Decision::Enrolled),
                 "contact {} enrolled while active (seed {})", a.contact, scenario.seed);
             if a.was_active {
@@ -84,7 +84,7 @@ proptest! {
     #[test]
     fn event_times_never_go_backwards(scenario in any_scenario()) {
         let result = audited(&scenario);
-        for times in &result.audit.as_ref().unwrap().event_times {
+        for times in &result.recordings.audit.as_ref().unwrap().event_times {
             prop_assert!(times.windows(2).all(|w| w[0] <= w[1]));
             prop_assert!(times.last().is_none_or(|&t| t < scenario.calendar.horizon()));
         }
@@ -95,11 +95,11 @@ proptest! {
         let result = audited(&scenario);
         let world = World::generate(&scenario);
         let mut by_user: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-        for s in result.audit.as_ref().unwrap().sends.iter().filter(|s| !s.by_gmail) {
+        for s in result.recordings.audit.as_ref().unwrap().sends.iter().filter(|s| !s.by_gmail) {
             by_user.entry(s.user).or_default().push(s.time);
         }
         for (user, times) in by_user {
-            let u = &world.users[user as usize];
+            let u = &world.users()[user as usize];
             let provider = u.inbox.expect("only connected inboxes send");
             let platform = provider.sequence_daily_limit(u.daily_limit);
             let provider_cap = provider
@@ -141,7 +141,7 @@ proptest! {
             ContactFlags::UNSUBSCRIBED,
             ContactFlags::UNSUBSCRIBED_PERSONAL,
         ];
-        for s in &result.audit.as_ref().unwrap().sends {
+        for s in &result.recordings.audit.as_ref().unwrap().sends {
             for flag in forbidding {
                 prop_assert!(!s.contact_flags.contains(flag),
                     "sent to contact {} marked {flag:?} (seed {})", s.contact, scenario.seed);
@@ -165,9 +165,9 @@ proptest! {
         let order: Vec<_> = RejectionCode::ALL.iter().rev().copied().collect();
         reversed.rules = RuleSet::new(&order).unwrap();
         let backward = run(&reversed);
-        prop_assert_eq!(forward.enrolled, backward.enrolled);
-        prop_assert_eq!(forward.attempts, backward.attempts);
-        prop_assert_eq!(forward.outcomes, backward.outcomes);
+        prop_assert_eq!(forward.counters.enrolled, backward.counters.enrolled);
+        prop_assert_eq!(forward.counters.attempts, backward.counters.attempts);
+        prop_assert_eq!(forward.counters.outcomes, backward.counters.outcomes);
     }
 
     #[test]
@@ -187,11 +187,11 @@ fn reordering_rules_changes_the_distribution() {
     let order: Vec<_> = RejectionCode::ALL.iter().rev().copied().collect();
     reversed.rules = RuleSet::new(&order).unwrap();
     let backward = run(&reversed);
-    assert_eq!(forward.enrolled, backward.enrolled);
-    assert_ne!(forward.rejected, backward.rejected);
+    assert_eq!(forward.counters.enrolled, backward.counters.enrolled);
+    assert_ne!(forward.counters.rejected, backward.counters.rejected);
     // ALREADY_ENROLLED moves from last to first place: it can only gain.
     let already = RejectionCode::AlreadyEnrolled;
-    assert!(backward.rejected(already) > forward.rejected(already));
+    assert!(backward.counters.rejected(already) > forward.counters.rejected(already));
 }
 
 #[test]
@@ -201,7 +201,7 @@ fn another_seed_gives_another_world() {
     assert_ne!(a, b);
     let wa = World::generate(&common::scenario(1, 2_000, 2, 0.1));
     let wb = World::generate(&common::scenario(2, 2_000, 2, 0.1));
-    assert_ne!(wa.contacts, wb.contacts);
+    assert_ne!(wa.contacts(), wb.contacts());
 }
 
 #[test]
@@ -210,7 +210,7 @@ fn already_enrolled_arises_from_the_plan_alone() {
     // same contact while the first enrollment runs.
     let scenario = common::quiet(3, 3_000);
     let result = run(&scenario);
-    assert!(result.rejected(RejectionCode::AlreadyEnrolled) > 0);
+    assert!(result.counters.rejected(RejectionCode::AlreadyEnrolled) > 0);
     for code in RejectionCode::ALL {
         if !matches!(
             code,
@@ -218,7 +218,7 @@ fn already_enrolled_arises_from_the_plan_alone() {
                 | RejectionCode::SeatNotEligible
                 | RejectionCode::NoConnectedInbox
         ) {
-            assert_eq!(result.rejected(code), 0, "{}", code.name());
+            assert_eq!(result.counters.rejected(code), 0, "{}", code.name());
         }
     }
 }
@@ -230,7 +230,7 @@ fn the_property_worlds_exercise_every_mechanism() {
     let mut scenario = common::scenario(21, 3_000, 2, 0.3);
     scenario.senders[0].daily_limit = Some(40);
     let result = audited(&scenario);
-    let audit = result.audit.as_ref().unwrap();
+    let audit = result.recordings.audit.as_ref().unwrap();
     assert!(audit.sends.len() > 1_000, "{} sends", audit.sends.len());
     assert!(audit.sends.iter().any(|s| s.step > 0));
     for outcome in Outcome::ALL {
@@ -242,9 +242,13 @@ fn the_property_worlds_exercise_every_mechanism() {
             );
         }
     }
-    assert!(result.attempts_by_source[sim::Source::ReEnrollment as usize] > 0);
+    assert!(result.counters.attempts_by_source[sim::Source::ReEnrollment as usize] > 0);
     assert!(
-        result.limit_outcomes_by_side.iter().all(|&n| n > 0),
+        result
+            .counters
+            .limit_outcomes_by_side
+            .iter()
+            .all(|&n| n > 0),
         "both sides limit"
     );
 }

@@ -1,23 +1,23 @@
-//! One portal's share of a run: its contacts, inboxes, enrollments and event queue.
+//! One portal's share of a run: its contacts, inboxes, enrollments and event queue. The control
+//! flow lives here; what one email does is decided by the pure functions of `mail`, and what is
+//! counted or recorded by the `Recorder`.
 
-use model::{
-    Conditions, ContactFlags, Decision, LimitSide, Outcome, SenderState, SmtpReply, StepFailure,
-};
+use model::{Conditions, ContactFlags, Decision, Outcome, SenderState, SmtpReply};
 
-use super::inbox::{Inbox, Refusal};
+use super::inbox::Inbox;
+use super::mail::{self, FailedStep, Reaction, SendDraws};
 use super::queue::{Action, EventQueue};
-use super::{
-    AttemptRecord, Audit, DayCounters, Journey, Reaction, RunOptions, RunResult, SendRecord,
-    TraceEvent, TraceWhat, PROVIDER_SLOTS,
-};
+use super::record::{Recorder, RecorderConfig};
+use super::result::{Counters, Recordings, SendRecord, TracedEvent, PROVIDER_SLOTS};
+use super::{AttemptRequest, RunOptions};
 use crate::plan::Attempt;
 use crate::rng::{Stream, StreamKind};
 use crate::scenario::{Reenrollment, Scenario, Source, StepKind};
 use crate::time::{SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
-use crate::world::{Contact, Person, User, World};
+use crate::world::{Contact, Person, PortalPart, User};
 
 /// Read-only state every portal reads during a simulated day.
-pub(crate) struct Shared<'a> {
+pub(crate) struct DayView<'a> {
     pub scenario: &'a Scenario,
     pub users: &'a [User],
     pub user_local: &'a [u32],
@@ -27,7 +27,7 @@ pub(crate) struct Shared<'a> {
 
 /// The daily-series slot of `user`'s inbox provider.
 pub(crate) fn provider_slot(user: &User) -> usize {
-    user.inbox.map_or(PROVIDER_SLOTS - 1, |p| p as usize)
+    user.inbox.map_or(PROVIDER_SLOTS - 1, |p| p.index())
 }
 
 /// Marks a contact's active enrollment: none, one outside the scenario, or one of ours.
@@ -38,6 +38,17 @@ const ENROLLED_ELSEWHERE: u32 = u32::MAX - 1;
 /// [`crate::scenario::MAX_SOFT_BOUNCE_RETRIES`]).
 const TASK_SLOT: u64 = u64::MAX;
 
+/// Where an enrollment stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    /// Executing its current step (or waiting for it to fall due).
+    Executing,
+    /// The current step's task is completed: its manual email is to be sent.
+    TaskCompleted,
+    /// Ended; events still queued for it are void.
+    Ended,
+}
+
 struct Enrollment {
     contact: u32,
     user: u32,
@@ -46,8 +57,7 @@ struct Enrollment {
     sequence: u16,
     step: u8,
     retry: u8,
-    task_done: bool,
-    ended: bool,
+    stage: Stage,
     source: Source,
     /// The scheduled time of the current step (before pacing); the next delay counts from it.
     base: SimTime,
@@ -55,9 +65,12 @@ struct Enrollment {
 
 pub(crate) struct PortalRun<'a> {
     seed: u64,
+    portal: u32,
     first_contact: u32,
     contacts: &'a mut [Contact],
+    /// Per contact: the active enrollment's id, [`NOT_ENROLLED`] or [`ENROLLED_ELSEWHERE`].
     active: Vec<u32>,
+    /// Per contact: enrollments made so far.
     ordinals: Vec<u32>,
     inboxes: Vec<Inbox>,
     plan: Vec<Attempt>,
@@ -65,41 +78,43 @@ pub(crate) struct PortalRun<'a> {
     enrollments: Vec<Enrollment>,
     queue: EventQueue,
     now: SimTime,
-    /// The partition's share of the result: counts, trace, audit and journeys.
-    part: RunResult,
+    recorder: Recorder,
     global_bounces: Vec<u32>,
-    trace_contact: Option<u32>,
 }
 
 impl<'a> PortalRun<'a> {
     pub fn new(
         scenario: &Scenario,
-        world: &World,
-        portal: u32,
-        contacts: &'a mut [Contact],
+        users: &[User],
+        part: PortalPart<'a>,
         plan: Vec<Attempt>,
         options: &RunOptions,
     ) -> Self {
-        let range = world.contacts_of(portal);
-        let active = world.enrolled_elsewhere[range.start as usize..range.end as usize]
+        let ids = part.contact_ids.clone();
+        assert!(plan.iter().all(|a| ids.contains(&a.contact)));
+        let active = part
+            .enrolled_elsewhere
             .iter()
             .map(|&e| if e { ENROLLED_ELSEWHERE } else { NOT_ENROLLED })
             .collect();
-        let inboxes = world
-            .users_of(portal)
+        let inboxes = part
+            .users
             .iter()
-            .map(|&u| Inbox::new(&world.users[u as usize], &scenario.sending))
+            .map(|&u| Inbox::new(&users[u as usize], &scenario.sending))
             .collect();
-        let audit = options.audit.then(|| Audit {
-            event_times: vec![Vec::new()],
-            ..Audit::default()
+        let recorder = Recorder::new(RecorderConfig {
+            contacts: ids.clone(),
+            trace_contact: options.trace_contact.filter(|c| ids.contains(c)),
+            audit: options.audit,
+            journeys: options.journeys,
+            horizon_days: scenario.calendar.horizon_days,
         });
-        let contacts_len = contacts.len();
         Self {
             seed: scenario.seed,
-            first_contact: range.start,
-            ordinals: vec![0; contacts.len()],
-            contacts,
+            portal: part.portal,
+            first_contact: ids.start,
+            ordinals: vec![0; part.contacts.len()],
+            contacts: part.contacts,
             active,
             inboxes,
             plan,
@@ -107,34 +122,22 @@ impl<'a> PortalRun<'a> {
             enrollments: Vec::new(),
             queue: EventQueue::new(scenario.calendar.horizon()),
             now: 0,
-            part: RunResult {
-                daily: vec![Default::default(); scenario.calendar.horizon_days as usize],
-                audit,
-                journeys: options
-                    .journeys
-                    .then(|| vec![Journey::default(); contacts_len]),
-                ..RunResult::default()
-            },
+            recorder,
             global_bounces: Vec::new(),
-            trace_contact: options.trace_contact.filter(|c| range.contains(c)),
         }
     }
 
     /// Processes every attempt and event before `end`, in time order; planned attempts before
     /// queued events at the same second.
-    pub fn run_until(&mut self, end: SimTime, sh: &Shared) {
-        loop {
-            let attempt_at = self.plan.get(self.next_attempt).map(|a| a.time);
-            let event_at = self.queue.peek_time();
-            let take_attempt = match (attempt_at, event_at) {
-                (Some(a), Some(e)) => a <= e,
-                (Some(_), None) => true,
-                (None, Some(_)) => false,
-                (None, None) => return,
-            };
-            let at = if take_attempt { attempt_at } else { event_at }.expect("checked above");
+    pub fn run_until(&mut self, end: SimTime, view: &DayView) {
+        assert!(
+            end > self.now || self.now == 0,
+            "seed {}: days advance",
+            self.seed
+        );
+        while let Some((at, take_attempt)) = self.next_moment() {
             if at >= end {
-                return;
+                break;
             }
             assert!(
                 at >= self.now,
@@ -143,22 +146,44 @@ impl<'a> PortalRun<'a> {
                 self.now
             );
             self.now = at;
-            self.part.events += 1;
-            if let Some(audit) = &mut self.part.audit {
-                audit.event_times[0].push(at);
-            }
+            self.recorder.on_event(at);
             if take_attempt {
-                let a = self.plan[self.next_attempt];
-                self.next_attempt += 1;
-                let sequence = sh.users[a.user as usize].sequence;
-                let pace = 60 / sh.scenario.sending.bulk_per_minute.max(1);
-                let delay = u32::from(a.bulk_position) * pace;
-                self.attempt(sh, a.user, a.contact, a.source, sequence, 0, delay);
+                self.planned_attempt(view);
             } else {
                 let event = self.queue.pop().expect("peeked");
-                self.handle(sh, event.enrollment, event.action);
+                debug_assert_eq!(event.time, at);
+                self.handle(view, event.enrollment, event.action);
             }
         }
+    }
+
+    /// When the next attempt or event happens, and whether it is a planned attempt (those come
+    /// first at equal times).
+    fn next_moment(&mut self) -> Option<(SimTime, bool)> {
+        let attempt_at = self.plan.get(self.next_attempt).map(|a| a.time);
+        match (attempt_at, self.queue.peek_time()) {
+            (Some(a), Some(e)) if a <= e => Some((a, true)),
+            (Some(a), None) => Some((a, true)),
+            (_, Some(e)) => Some((e, false)),
+            (None, None) => None,
+        }
+    }
+
+    fn planned_attempt(&mut self, view: &DayView) {
+        let a = self.plan[self.next_attempt];
+        self.next_attempt += 1;
+        let pace_seconds = 60 / view.scenario.sending.bulk_per_minute.max(1);
+        self.attempt(
+            view,
+            AttemptRequest {
+                user: a.user,
+                contact: a.contact,
+                source: a.source,
+                sequence: view.users[a.user as usize].sequence,
+                step: 0,
+                first_step_delay_seconds: u32::from(a.bulk_position) * pace_seconds,
+            },
+        );
     }
 
     /// Global bounces found since the last merge.
@@ -166,49 +191,38 @@ impl<'a> PortalRun<'a> {
         std::mem::take(&mut self.global_bounces)
     }
 
-    /// Adds `what` to the trace, if this portal holds the traced contact.
-    pub fn note(&mut self, time: SimTime, what: TraceWhat) {
-        if self.trace_contact.is_some() {
-            self.part.trace.push(TraceEvent { time, what });
-        }
+    /// Adds `event` to the trace, if this portal holds the traced contact.
+    pub fn note(&mut self, time: SimTime, event: TracedEvent) {
+        self.recorder.note(time, event);
     }
 
     /// Closes the run at the horizon: enrollments not ended are STILL_ACTIVE.
-    pub fn finish(mut self) -> RunResult {
-        for e in &self.enrollments {
-            if !e.ended {
-                self.part.outcomes[Outcome::StillActive.index()] += 1;
-                if let Some(journeys) = &mut self.part.journeys {
-                    // A running enrollment is always its contact's last one.
-                    journeys[(e.contact - self.first_contact) as usize].last_outcome =
-                        Some(Outcome::StillActive);
-                }
-            }
-        }
-        if let Some(audit) = &mut self.part.audit {
-            audit
-                .outcomes
-                .resize(self.enrollments.len(), Outcome::StillActive);
-        }
-        self.part
+    pub fn finish(self) -> (Counters, Recordings) {
+        assert_eq!(
+            self.next_attempt,
+            self.plan.len(),
+            "seed {}: the plan ran out",
+            self.seed
+        );
+        let running = self
+            .enrollments
+            .iter()
+            .filter(|e| e.stage != Stage::Ended)
+            .map(|e| e.contact);
+        self.recorder.finish(self.enrollments.len(), running)
     }
 
     fn local(&self, contact: u32) -> usize {
-        (contact - self.first_contact) as usize
+        let c = (contact - self.first_contact) as usize;
+        debug_assert!(
+            c < self.contacts.len(),
+            "contact {contact} is in this portal"
+        );
+        c
     }
 
-    fn traced(&mut self, contact: u32, what: impl FnOnce() -> TraceWhat) {
-        if self.trace_contact == Some(contact) {
-            self.part.trace.push(TraceEvent {
-                time: self.now,
-                what: what(),
-            });
-        }
-    }
-
-    fn day(&mut self, user: &User) -> &mut DayCounters {
-        let day = (self.now / SECONDS_PER_DAY) as usize;
-        &mut self.part.daily[day][provider_slot(user)]
+    fn enrollment(&self, id: u32) -> &Enrollment {
+        &self.enrollments[id as usize]
     }
 
     /// The flags of contact `c` as the rules and the send guard read them: its own, and the
@@ -226,377 +240,337 @@ impl<'a> PortalRun<'a> {
         flags
     }
 
-    /// An enrollment attempt by `user` of `contact` into `sequence` at `step`, now; the first
-    /// step falls due `delay` seconds later (bulk pacing).
-    #[allow(clippy::too_many_arguments)] // an attempt is these seven facts
-    fn attempt(
-        &mut self,
-        sh: &Shared,
-        user: u32,
-        contact: u32,
-        source: Source,
-        sequence: u16,
-        step: u8,
-        delay: u32,
-    ) {
-        let c = self.local(contact);
+    /// An enrollment attempt, now: the rules decide, and an enrolled contact's first step (the
+    /// request's) falls due.
+    fn attempt(&mut self, view: &DayView, request: AttemptRequest) {
+        let c = self.local(request.contact);
         let record = self.contacts[c];
-        let person = &sh.persons[record.person as usize];
-        let user_record = &sh.users[user as usize];
-        let inbox = sh.user_local[user as usize] as usize;
+        let person = &view.persons[record.person as usize];
+        let user = &view.users[request.user as usize];
+        let inbox = self.inbox_of(view, request.user);
         let connected = self.inboxes[inbox].connected(self.now);
         let was_active = self.active[c] != NOT_ENROLLED;
         let conditions = Conditions::new(
             person.address,
             self.contact_flags(c),
-            SenderState::new(user_record.seat, connected),
-            record.rejected_sequences & (1 << sequence) != 0,
+            SenderState::new(user.seat, connected),
+            record.rejected_sequences & (1 << request.sequence) != 0,
             was_active,
         );
-        let decision = sh.scenario.rules.evaluate(conditions);
-        self.part.attempts += 1;
-        self.part.attempts_by_source[source as usize] += 1;
-        if let Some(audit) = &mut self.part.audit {
-            audit.attempts.push(AttemptRecord {
-                time: self.now,
-                user,
-                contact,
-                source,
-                was_active,
-                decision,
-            });
-        }
-        self.traced(contact, || TraceWhat::Attempt {
-            user,
-            source,
-            sequence,
-            step,
-            conditions,
-            decision,
-        });
-        if let Some(journeys) = &mut self.part.journeys {
-            let j = &mut journeys[c];
-            j.first_decision.get_or_insert(decision);
-            j.attempts = j.attempts.saturating_add(1);
-            if decision == Decision::Enrolled {
-                j.enrollments = j.enrollments.saturating_add(1);
-            }
-        }
-        match decision {
-            Decision::Rejected(code) => self.part.rejected[code.index()] += 1,
-            Decision::Enrolled => {
-                assert!(
-                    !was_active,
-                    "seed {}: contact {contact} enrolled while already enrolled",
-                    self.seed
-                );
-                self.part.enrolled += 1;
-                let id = self.enrollments.len() as u32;
-                let ordinal = self.ordinals[c];
-                self.ordinals[c] += 1;
-                self.active[c] = id;
-                let seq = &sh.scenario.sequences[usize::from(sequence)];
-                // Step 1 runs at enrollment, whatever the day; a resumed later step is a
-                // follow-up and keeps to the allowed days and window.
-                let due = if step == 0 {
-                    self.now + delay
-                } else {
-                    let cal = &sh.scenario.calendar;
-                    cal.next_allowed(self.now, seq.weekdays_only, seq.send_window)
-                };
-                self.enrollments.push(Enrollment {
-                    contact,
-                    user,
-                    ordinal,
-                    sequence,
-                    step,
-                    retry: 0,
-                    task_done: false,
-                    ended: false,
-                    source,
-                    // Later steps keep the time of day of the enrollment itself, not of the
-                    // bulk-paced first send.
-                    base: if step == 0 { self.now } else { due },
-                });
-                self.queue.push(due, id, Action::StepDue);
-            }
+        let decision = view.scenario.rules.evaluate(conditions);
+        self.recorder
+            .on_attempt(self.now, &request, conditions, was_active, decision);
+        if decision == Decision::Enrolled {
+            assert!(
+                !was_active,
+                "seed {}: contact {} enrolled while already enrolled",
+                self.seed, request.contact
+            );
+            self.enroll(view, &request);
         }
     }
 
-    fn handle(&mut self, sh: &Shared, id: u32, action: Action) {
+    /// The index in `inboxes` of user `user`'s inbox; the user must be of this portal.
+    fn inbox_of(&self, view: &DayView, user: u32) -> usize {
+        let local = view.user_local[user as usize] as usize;
+        assert!(
+            local < self.inboxes.len() && view.users[user as usize].portal == self.portal,
+            "seed {}: user {user} is not of portal {}",
+            self.seed,
+            self.portal
+        );
+        local
+    }
+
+    /// Starts an enrollment for an accepted `request`. Step 1 runs at enrollment, whatever the
+    /// day; a resumed later step is a follow-up and keeps to the allowed days and window.
+    fn enroll(&mut self, view: &DayView, request: &AttemptRequest) {
+        let c = self.local(request.contact);
+        let id = self.enrollments.len() as u32;
+        let seq = &view.scenario.sequences[usize::from(request.sequence)];
+        assert!(
+            usize::from(request.step) < seq.steps.len(),
+            "seed {}",
+            self.seed
+        );
+        let due = if request.step == 0 {
+            self.now + request.first_step_delay_seconds
+        } else {
+            let cal = &view.scenario.calendar;
+            cal.next_allowed(self.now, seq.weekdays_only, seq.send_window)
+        };
+        self.enrollments.push(Enrollment {
+            contact: request.contact,
+            user: request.user,
+            ordinal: self.ordinals[c],
+            sequence: request.sequence,
+            step: request.step,
+            retry: 0,
+            stage: Stage::Executing,
+            source: request.source,
+            // Later steps keep the time of day of the enrollment itself, not of the bulk-paced
+            // first send.
+            base: if request.step == 0 { self.now } else { due },
+        });
+        self.ordinals[c] += 1;
+        self.active[c] = id;
+        self.queue.push(due, id, Action::StepDue);
+    }
+
+    fn handle(&mut self, view: &DayView, id: u32, action: Action) {
+        assert!((id as usize) < self.enrollments.len(), "seed {}", self.seed);
         match action {
             Action::ReEnroll(step) => {
-                let e = &self.enrollments[id as usize];
-                let (user, contact, sequence) = (e.user, e.contact, e.sequence);
-                self.attempt(sh, user, contact, Source::ReEnrollment, sequence, step, 0);
+                let e = self.enrollment(id);
+                debug_assert_eq!(e.stage, Stage::Ended, "only an ended enrollment resumes");
+                let request = AttemptRequest {
+                    user: e.user,
+                    contact: e.contact,
+                    source: Source::ReEnrollment,
+                    sequence: e.sequence,
+                    step,
+                    first_step_delay_seconds: 0,
+                };
+                self.attempt(view, request);
             }
-            Action::React(reaction) => self.react(sh, id, reaction),
-            _ if self.enrollments[id as usize].ended => {}
-            Action::StepDue => self.step_due(sh, id),
-            Action::TaskDone => self.task_done(sh, id),
-            Action::Send => self.send(sh, id),
+            Action::React(reaction) => self.react(view, id, reaction),
+            _ if self.enrollment(id).stage == Stage::Ended => {}
+            Action::StepDue => self.step_due(view, id),
+            Action::TaskDone => self.task_done(view, id),
+            Action::Send => self.send(view, id),
         }
     }
 
     /// A draw stream for the current step and retry of enrollment `id`, in `slot`.
     fn stream(&self, id: u32, slot: u64) -> Stream {
-        let e = &self.enrollments[id as usize];
+        let e = self.enrollment(id);
         let key = [e.contact.into(), e.ordinal.into(), e.step.into(), slot];
         Stream::keyed(self.seed, StreamKind::Send, &key)
     }
 
-    fn step_due(&mut self, sh: &Shared, id: u32) {
-        let e = &self.enrollments[id as usize];
-        let kind = sh.scenario.sequences[usize::from(e.sequence)].steps[usize::from(e.step)].kind;
-        match kind {
-            StepKind::AutomatedEmail => self.place_send(sh, id),
-            StepKind::ManualEmail if e.task_done => self.place_send(sh, id),
-            StepKind::ManualEmail | StepKind::Task => {
-                let (lo, hi) = sh.scenario.tasks.completion_hours;
-                let mut s = self.stream(id, TASK_SLOT);
-                let hours = lo * SECONDS_PER_HOUR + s.below((hi - lo) * SECONDS_PER_HOUR + 1);
-                let done = sh
-                    .scenario
-                    .calendar
-                    .next_allowed(self.now + hours, true, None);
+    fn step_kind(&self, view: &DayView, id: u32) -> StepKind {
+        let e = self.enrollment(id);
+        view.scenario.sequences[usize::from(e.sequence)].steps[usize::from(e.step)].kind
+    }
+
+    fn step_due(&mut self, view: &DayView, id: u32) {
+        let kind = self.step_kind(view, id);
+        let e = self.enrollment(id);
+        match (kind, e.stage) {
+            (StepKind::AutomatedEmail, _) | (StepKind::ManualEmail, Stage::TaskCompleted) => {
+                self.place_send(view, id)
+            }
+            (StepKind::ManualEmail | StepKind::Task, _) => {
+                let (lo, hi) = view.scenario.tasks.completion_hours;
+                let span_seconds = (hi - lo) * SECONDS_PER_HOUR;
+                let delay_seconds =
+                    lo * SECONDS_PER_HOUR + self.stream(id, TASK_SLOT).below(span_seconds + 1);
+                let cal = &view.scenario.calendar;
+                let done = cal.next_allowed(self.now + delay_seconds, true, None);
+                assert!(done >= self.now, "seed {}", self.seed);
                 let (step, contact) = (e.step, e.contact);
-                self.traced(contact, || TraceWhat::TaskCreated { step, kind, done });
+                self.recorder
+                    .traced(self.now, contact, || TracedEvent::TaskCreated {
+                        step,
+                        kind,
+                        done,
+                    });
                 self.queue.push(done, id, Action::TaskDone);
             }
         }
     }
 
-    fn task_done(&mut self, sh: &Shared, id: u32) {
+    fn task_done(&mut self, view: &DayView, id: u32) {
+        let kind = self.step_kind(view, id);
         let e = &mut self.enrollments[id as usize];
-        e.task_done = true;
+        debug_assert_eq!(e.stage, Stage::Executing);
+        e.stage = Stage::TaskCompleted;
         e.base = self.now;
-        let kind = sh.scenario.sequences[usize::from(e.sequence)].steps[usize::from(e.step)].kind;
         match kind {
-            StepKind::ManualEmail => self.place_send(sh, id),
-            _ => self.advance(sh, id),
+            StepKind::ManualEmail => self.place_send(view, id),
+            StepKind::Task => self.advance(view, id),
+            StepKind::AutomatedEmail => {
+                unreachable!("seed {}: no task for an automated email", self.seed)
+            }
         }
     }
 
-    /// Puts the step's email in the inbox's send queue: it leaves at the inbox's next free slot,
-    /// or, for a follow-up whose slot falls outside the allowed days or window, the step is
-    /// due again at the next allowed moment.
-    fn place_send(&mut self, sh: &Shared, id: u32) {
-        let e = &self.enrollments[id as usize];
+    /// Puts the step's email in the inbox's send queue: it leaves at the inbox's next free
+    /// slot, or, for a follow-up whose slot falls outside the allowed days or window, the step
+    /// is due again at the next allowed moment.
+    fn place_send(&mut self, view: &DayView, id: u32) {
+        let e = self.enrollment(id);
         if e.source == Source::GmailExtension && e.step == 0 {
             // Gmail sends step 1 itself: the platform's queue is not involved.
-            return self.send(sh, id);
+            return self.send(view, id);
         }
-        let sending = &sh.scenario.sending;
-        let inbox = sh.user_local[e.user as usize] as usize;
+        let sending = &view.scenario.sending;
+        let inbox = self.inbox_of(view, e.user);
         let slot = self.inboxes[inbox].slot(self.now, sending);
-        let seq = &sh.scenario.sequences[usize::from(e.sequence)];
-        let cal = &sh.scenario.calendar;
+        assert!(
+            slot >= self.now,
+            "seed {}: a send slot in the past",
+            self.seed
+        );
+        let seq = &view.scenario.sequences[usize::from(e.sequence)];
+        let cal = &view.scenario.calendar;
         if e.step > 0 && !cal.allows(slot, seq.weekdays_only, seq.send_window) {
             let again = cal.next_allowed(slot, seq.weekdays_only, seq.send_window);
+            assert!(
+                again > self.now,
+                "seed {}: a step due again later",
+                self.seed
+            );
             self.queue.push(again, id, Action::StepDue);
             return;
         }
         self.inboxes[inbox].reserve(slot, sending);
         if slot == self.now {
-            self.send(sh, id);
+            self.send(view, id);
         } else {
             self.queue.push(slot, id, Action::Send);
         }
     }
 
     /// The step's email leaves now, or the step fails.
-    fn send(&mut self, sh: &Shared, id: u32) {
-        let scenario = sh.scenario;
-        let sending = &scenario.sending;
-        let e = &self.enrollments[id as usize];
-        let (contact, user, step, retry, sequence) =
-            (e.contact, e.user, e.step, e.retry, e.sequence);
-        let user_record = &sh.users[user as usize];
+    fn send(&mut self, view: &DayView, id: u32) {
+        let scenario = view.scenario;
+        let e = self.enrollment(id);
+        debug_assert_ne!(e.stage, Stage::Ended);
+        let (contact, step, retry) = (e.contact, e.step, e.retry);
+        let user = &view.users[e.user as usize];
         let by_gmail = e.source == Source::GmailExtension && step == 0;
-        let inbox = sh.user_local[user as usize] as usize;
-
-        // Fixed draw slots, whatever happens.
-        let mut s = self.stream(id, u64::from(retry));
-        let fail_draw = s.unit();
-        let answer_draw = s.unit();
-        let reaction_draw = s.unit();
-        let unsubscribe_all_draw = s.unit();
-        let reaction_delay = s.below(scenario.engagement.reaction_hours_max * SECONDS_PER_HOUR + 1);
-
+        let inbox = self.inbox_of(view, e.user);
+        let draws = SendDraws::draw(&mut self.stream(id, retry.into()), &scenario.engagement);
         let refusal = if by_gmail {
-            (fail_draw < sending.gmail_send_error).then_some(StepFailure::GmailSendError)
+            None
         } else {
-            match self.inboxes[inbox].check(self.now, sending) {
-                Err(Refusal::Disconnected) => Some(StepFailure::InboxDisconnected),
-                Err(Refusal::Limit(side)) => {
-                    let day = self.day(user_record);
-                    match side {
-                        LimitSide::Platform => day.limit_hits_platform += 1,
-                        LimitSide::Provider => day.limit_hits_provider += 1,
-                    }
-                    let google = user_record.inbox.is_some_and(|p| p.is_google());
-                    let reply = (side == LimitSide::Provider && google)
-                        .then_some(SmtpReply::SenderQuotaExhausted);
-                    self.traced(contact, || TraceWhat::StepFailed {
-                        step,
-                        failure: StepFailure::SendLimitReached,
-                        side: Some(side),
-                        reply,
-                    });
-                    self.part.limit_outcomes_by_side[side as usize] += 1;
-                    return self.end(sh, id, Outcome::StepFailed(StepFailure::SendLimitReached));
-                }
-                Ok(()) => (fail_draw < sending.send_failure).then_some(StepFailure::SendFailure),
-            }
+            self.inboxes[inbox].check(self.now, &scenario.sending).err()
         };
-        if let Some(failure) = refusal {
-            let day = self.day(user_record);
-            match failure {
-                StepFailure::GmailSendError => day.gmail_send_errors += 1,
-                StepFailure::InboxDisconnected => day.inbox_disconnected += 1,
-                _ => day.send_failures += 1,
-            }
-            self.traced(contact, || TraceWhat::StepFailed {
-                step,
-                failure,
-                side: None,
-                reply: None,
-            });
-            return self.end(sh, id, Outcome::StepFailed(failure));
+        let verdict =
+            mail::sender_verdict(by_gmail, refusal, draws.fail, &scenario.sending, user.inbox);
+        if let Some(failed) = verdict {
+            return self.fail_step(view, id, failed);
         }
 
         // The email leaves.
         self.inboxes[inbox].record(self.now);
-        self.day(user_record).sent += 1;
         let c = self.local(contact);
         let record = self.contacts[c];
-        let person = &sh.persons[record.person as usize];
+        let person = &view.persons[record.person as usize];
         let provider = &scenario.population.mailbox_providers[usize::from(person.mailbox_provider)];
-        let reply = if person.invalid {
-            SmtpReply::HardBounce
-        } else if answer_draw < provider.soft_bounce {
-            SmtpReply::SoftBounce
-        } else if answer_draw < provider.soft_bounce + provider.policy_rejection {
-            SmtpReply::PolicyRejection
-        } else {
-            SmtpReply::Delivered
+        let reply = mail::recipient_answer(person.invalid, provider, draws.answer);
+        let e = self.enrollment(id);
+        let send = SendRecord {
+            time: self.now,
+            user: e.user,
+            contact,
+            sequence: e.sequence,
+            step,
+            by_gmail,
+            contact_flags: record.flags,
+            rejected_in_sequence: record.rejected_sequences & (1 << e.sequence) != 0,
+            reply,
         };
-        if let Some(audit) = &mut self.part.audit {
-            audit.sends.push(SendRecord {
-                time: self.now,
-                user,
-                contact,
-                sequence,
-                step,
-                by_gmail,
-                contact_flags: record.flags,
-                rejected_in_sequence: record.rejected_sequences & (1 << sequence) != 0,
-                reply,
-            });
-        }
-        self.traced(contact, || TraceWhat::Sent { step, retry, reply });
-
+        self.recorder.on_send(provider_slot(user), send, retry);
         match reply {
-            SmtpReply::HardBounce => {
-                self.day(user_record).hard_bounces += 1;
-                self.contacts[c].flags.insert(ContactFlags::BOUNCED);
-                let canonical = self.local(record.canonical);
-                self.contacts[canonical]
-                    .flags
-                    .insert(ContactFlags::BOUNCED_ON_PORTAL);
-                self.global_bounces.push(record.person);
-                self.end(sh, id, Outcome::Bounced);
-            }
-            SmtpReply::SoftBounce => {
-                self.day(user_record).soft_bounces += 1;
-                if u32::from(retry) < sending.soft_bounce_retries {
-                    let backoff = (sending.retry_backoff_minutes * 60) << retry;
-                    self.enrollments[id as usize].retry += 1;
-                    self.queue.push(self.now + backoff, id, Action::StepDue);
-                } else {
-                    // Answers that stay transient through every retry count as a bounce of
-                    // this contact; the address is not known to be dead, so no global listing.
-                    self.contacts[c].flags.insert(ContactFlags::BOUNCED);
-                    self.end(sh, id, Outcome::Bounced);
-                }
-            }
+            SmtpReply::HardBounce => self.hard_bounce(view, id),
+            SmtpReply::SoftBounce => self.soft_bounce(view, id),
             SmtpReply::PolicyRejection => {
-                self.day(user_record).rejections += 1;
+                let sequence = self.enrollment(id).sequence;
                 self.contacts[c].rejected_sequences |= 1 << sequence;
-                self.end(sh, id, Outcome::OtherSendRejected);
+                self.end(view, id, Outcome::OtherSendRejected);
             }
             SmtpReply::Delivered => {
-                let g = &scenario.engagement;
-                let odds = [
-                    (g.spam_complaint, Reaction::SpamComplaint),
-                    (
-                        g.unsubscribe,
-                        Reaction::Unsubscribe {
-                            all: unsubscribe_all_draw < g.unsubscribe_all_share,
-                        },
-                    ),
-                    (g.meeting_booked, Reaction::MeetingBooked),
-                    (g.reply, Reaction::Reply),
-                    (g.out_of_office, Reaction::OutOfOffice),
-                ];
-                let mut acc = 0.0;
-                for (p, reaction) in odds {
-                    acc += p;
-                    if reaction_draw < acc {
-                        // A reaction takes at least a minute.
-                        self.queue.push(
-                            self.now + 60 + reaction_delay,
-                            id,
-                            Action::React(reaction),
-                        );
-                        break;
-                    }
+                if let Some(reaction) = mail::pick_reaction(&scenario.engagement, &draws) {
+                    // A reaction takes at least a minute.
+                    let at = self.now + 60 + draws.reaction_delay_seconds;
+                    self.queue.push(at, id, Action::React(reaction));
                 }
-                self.advance(sh, id);
+                self.advance(view, id);
             }
             SmtpReply::SenderQuotaExhausted => unreachable!("a sender-side answer"),
         }
     }
 
-    /// The current step is done: on to the next, or FINISHED after the last.
-    fn advance(&mut self, sh: &Shared, id: u32) {
+    /// The step failed before its email left: the enrollment ends with the failure.
+    fn fail_step(&mut self, view: &DayView, id: u32, failed: FailedStep) {
+        let e = self.enrollment(id);
+        let slot = provider_slot(&view.users[e.user as usize]);
+        let (contact, step) = (e.contact, e.step);
+        self.recorder
+            .on_step_failed(self.now, slot, contact, step, failed);
+        self.end(view, id, Outcome::StepFailed(failed.failure));
+    }
+
+    /// 550 5.1.1: the record is BOUNCED, its portal's canonical record for the address
+    /// RECIPIENT_PREVIOUSLY_BOUNCED_ON_PORTAL, and the person joins the global bounce list at
+    /// the next daily merge.
+    fn hard_bounce(&mut self, view: &DayView, id: u32) {
+        let c = self.local(self.enrollment(id).contact);
+        let record = self.contacts[c];
+        self.contacts[c].flags.insert(ContactFlags::BOUNCED);
+        let canonical = self.local(record.canonical);
+        self.contacts[canonical]
+            .flags
+            .insert(ContactFlags::BOUNCED_ON_PORTAL);
+        self.global_bounces.push(record.person);
+        self.end(view, id, Outcome::Bounced);
+    }
+
+    /// A transient answer: retried with doubling backoff; once retries run out it counts as
+    /// a bounce of this contact (the address is not known to be dead, so no global listing).
+    fn soft_bounce(&mut self, view: &DayView, id: u32) {
+        let sending = &view.scenario.sending;
         let e = &mut self.enrollments[id as usize];
-        let seq = &sh.scenario.sequences[usize::from(e.sequence)];
+        if u32::from(e.retry) < sending.soft_bounce_retries {
+            let backoff_seconds = (sending.retry_backoff_minutes * 60) << e.retry;
+            e.retry += 1;
+            self.queue
+                .push(self.now + backoff_seconds, id, Action::StepDue);
+        } else {
+            let contact = e.contact;
+            let c = self.local(contact);
+            self.contacts[c].flags.insert(ContactFlags::BOUNCED);
+            self.end(view, id, Outcome::Bounced);
+        }
+    }
+
+    /// The current step is done: on to the next, or FINISHED after the last.
+    fn advance(&mut self, view: &DayView, id: u32) {
+        let now = self.now;
+        let e = &mut self.enrollments[id as usize];
+        let seq = &view.scenario.sequences[usize::from(e.sequence)];
         let next = usize::from(e.step) + 1;
         if next == seq.steps.len() {
-            return self.end(sh, id, Outcome::Finished);
+            return self.end(view, id, Outcome::Finished);
         }
         e.step = next as u8;
         e.retry = 0;
-        e.task_done = false;
+        e.stage = Stage::Executing;
         // A step that left late (a full send queue, a retry) can put the nominal time of the
         // next one in the past: then it is due now.
         let nominal = e.base + seq.steps[next].delay_days * SECONDS_PER_DAY;
-        let due = sh.scenario.calendar.next_allowed(
-            nominal.max(self.now),
-            seq.weekdays_only,
-            seq.send_window,
+        let cal = &view.scenario.calendar;
+        let due = cal.next_allowed(nominal.max(now), seq.weekdays_only, seq.send_window);
+        assert!(
+            due >= now && due >= e.base,
+            "seed {}: the next step is later",
+            self.seed
         );
         e.base = due;
         self.queue.push(due, id, Action::StepDue);
     }
 
-    /// The recipient reacts to an email of enrollment `id`. Complaints and unsubscribes mark the
-    /// contact whatever became of the enrollment; any unenrolling reaction ends the contact's
-    /// active enrollment, whichever it is.
-    fn react(&mut self, sh: &Shared, id: u32, reaction: Reaction) {
-        let e = &self.enrollments[id as usize];
-        let (contact, user) = (e.contact, e.user);
-        let user_record = &sh.users[user as usize];
+    /// The recipient reacts to an email of enrollment `id`. Complaints and unsubscribes mark
+    /// the contact whatever became of the enrollment; any unenrolling reaction ends the
+    /// contact's active enrollment, whichever it is.
+    fn react(&mut self, view: &DayView, id: u32, reaction: Reaction) {
+        let e = self.enrollment(id);
+        let contact = e.contact;
+        let slot = provider_slot(&view.users[e.user as usize]);
+        self.recorder.on_reaction(self.now, slot, contact, reaction);
         let c = self.local(contact);
-        let day = self.day(user_record);
-        match reaction {
-            Reaction::Reply => day.replies += 1,
-            Reaction::MeetingBooked => day.meetings += 1,
-            Reaction::Unsubscribe { .. } => day.unsubscribes += 1,
-            Reaction::SpamComplaint => day.complaints += 1,
-            Reaction::OutOfOffice => day.out_of_office += 1,
-        }
         let flags = &mut self.contacts[c].flags;
         match reaction {
             Reaction::SpamComplaint => flags.insert(ContactFlags::MARKED_AS_SPAM),
@@ -604,61 +578,53 @@ impl<'a> PortalRun<'a> {
             Reaction::Unsubscribe { all: false } => {
                 flags.insert(ContactFlags::UNSUBSCRIBED_PERSONAL)
             }
-            _ => {}
+            Reaction::Reply | Reaction::MeetingBooked | Reaction::OutOfOffice => {}
         }
-        self.traced(contact, || TraceWhat::Reacted(reaction));
         let active = self.active[c];
         if let Some(outcome) = reaction.outcome() {
             if active != NOT_ENROLLED && active != ENROLLED_ELSEWHERE {
-                self.end(sh, active, outcome);
+                self.end(view, active, outcome);
             }
         }
     }
 
-    /// Ends enrollment `id` with `outcome`, and schedules its re-enrollment if the policy says so.
-    fn end(&mut self, sh: &Shared, id: u32, outcome: Outcome) {
+    /// Ends enrollment `id` with `outcome`, and schedules its re-enrollment if the policy says
+    /// so.
+    fn end(&mut self, view: &DayView, id: u32, outcome: Outcome) {
         let e = &mut self.enrollments[id as usize];
-        debug_assert!(!e.ended, "seed {}: enrollment {id} ended twice", self.seed);
-        e.ended = true;
+        assert_ne!(
+            e.stage,
+            Stage::Ended,
+            "seed {}: enrollment {id} ended twice",
+            self.seed
+        );
+        e.stage = Stage::Ended;
         let (contact, step) = (e.contact, e.step);
-        let steps = sh.scenario.sequences[usize::from(e.sequence)].steps.len();
+        let steps = view.scenario.sequences[usize::from(e.sequence)].steps.len();
         let c = self.local(contact);
         if self.active[c] == id {
             self.active[c] = NOT_ENROLLED;
         }
-        self.part.outcomes[outcome.index()] += 1;
-        if let Some(journeys) = &mut self.part.journeys {
-            journeys[c].last_outcome = Some(outcome);
-        }
-        if let Some(audit) = &mut self.part.audit {
-            // Outcomes are collected per enrollment id; pad for ids still running.
-            if audit.outcomes.len() <= id as usize {
-                audit.outcomes.resize(id as usize + 1, Outcome::StillActive);
-            }
-            audit.outcomes[id as usize] = outcome;
-        }
-        self.traced(contact, || TraceWhat::Ended(outcome));
+        self.recorder.on_end(self.now, id, contact, outcome);
 
-        let Reenrollment::Resume { delay_hours } = sh.scenario.reenrollment else {
+        let Reenrollment::Resume { delay_hours } = view.scenario.reenrollment else {
             return;
         };
-        let resume = match outcome {
-            Outcome::StepFailed(StepFailure::SendLimitReached) => usize::from(step) + 1,
-            Outcome::StepFailed(StepFailure::SendFailure | StepFailure::InboxDisconnected) => {
-                usize::from(step)
-            }
-            Outcome::StepFailed(StepFailure::GmailSendError) => 0,
-            _ => return,
-        };
-        if resume >= steps {
+        let Some(resume) = mail::resume_step(outcome, step, steps) else {
             return;
-        }
+        };
+        assert!(
+            delay_hours >= 1,
+            "seed {}: a re-enrollment waits",
+            self.seed
+        );
         let at = self.now + delay_hours * SECONDS_PER_HOUR;
-        if self.queue.push(at, id, Action::ReEnroll(resume as u8)) {
-            self.traced(contact, || TraceWhat::ReEnrollScheduled {
-                step: resume as u8,
-                at,
-            });
+        if self.queue.push(at, id, Action::ReEnroll(resume)) {
+            self.recorder
+                .traced(self.now, contact, || TracedEvent::ReEnrollScheduled {
+                    step: resume,
+                    at,
+                });
         }
     }
 }

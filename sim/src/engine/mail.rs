@@ -1,0 +1,375 @@
+//! What happens to one email, as pure functions of the scenario and a send's random draws: the
+//! sender side's verdict, the recipient's answer, the recipient's reaction, and the step a
+//! failed enrollment resumes at. The portal calls them and acts on what they return.
+
+use model::{InboxProvider, LimitSide, Outcome, SmtpReply, StepFailure};
+
+use crate::rng::Stream;
+use crate::scenario::{Engagement, MailboxProvider, Sending};
+use crate::time::SECONDS_PER_HOUR;
+
+use super::inbox::Refusal;
+
+/// A recipient's reaction to a delivered email.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reaction {
+    /// A reply (unenrolls).
+    Reply,
+    /// A booked meeting (unenrolls).
+    MeetingBooked,
+    /// An unsubscribe click: from all email, or from this type only (unenrolls).
+    Unsubscribe {
+        /// Opted out of all email.
+        all: bool,
+    },
+    /// A spam complaint (unenrolls).
+    SpamComplaint,
+    /// An out-of-office auto-reply (does not unenroll).
+    OutOfOffice,
+}
+
+impl Reaction {
+    /// The outcome the reaction ends an enrollment with, if it ends it.
+    pub fn outcome(self) -> Option<Outcome> {
+        match self {
+            Self::Reply => Some(Outcome::Replied),
+            Self::MeetingBooked => Some(Outcome::MeetingBooked),
+            Self::Unsubscribe { .. } => Some(Outcome::Unsubscribed),
+            Self::SpamComplaint => Some(Outcome::MarkedAsSpam),
+            Self::OutOfOffice => None,
+        }
+    }
+}
+
+/// The random draws of one send (one step, one retry), made together whatever happens, so that
+/// changing one probability never moves another draw.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct SendDraws {
+    /// Against SEND_FAILURE or GMAIL_SEND_ERROR.
+    pub fail: f64,
+    /// Picks the recipient's answer.
+    pub answer: f64,
+    /// Picks the reaction.
+    pub reaction: f64,
+    /// Picks an unsubscribe's kind.
+    pub unsubscribe_all: f64,
+    /// Seconds (past the first minute) before the reaction.
+    pub reaction_delay_seconds: u32,
+}
+
+impl SendDraws {
+    /// The five draws, in this order, from the send's own stream.
+    pub fn draw(stream: &mut Stream, engagement: &Engagement) -> Self {
+        let fail = stream.unit();
+        let answer = stream.unit();
+        let reaction = stream.unit();
+        let unsubscribe_all = stream.unit();
+        let reaction_delay_seconds =
+            stream.below(engagement.reaction_hours_max * SECONDS_PER_HOUR + 1);
+        Self {
+            fail,
+            answer,
+            reaction,
+            unsubscribe_all,
+            reaction_delay_seconds,
+        }
+    }
+}
+
+/// A step that failed before its email left.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct FailedStep {
+    /// Why.
+    pub failure: StepFailure,
+    /// For SEND_LIMIT_REACHED, whose limit.
+    pub side: Option<LimitSide>,
+    /// The sender's provider's answer, where it gives one.
+    pub reply: Option<SmtpReply>,
+}
+
+impl FailedStep {
+    fn plain(failure: StepFailure) -> Self {
+        Self {
+            failure,
+            side: None,
+            reply: None,
+        }
+    }
+}
+
+/// The sender side's verdict on a send: `by_gmail` for step 1 of a Gmail-extension enrollment
+/// (Gmail sends it, and fails with GMAIL_SEND_ERROR at its rate); otherwise the inbox's
+/// `refusal`, if any, then a permanent SEND_FAILURE at its rate. A provider limit at Google
+/// answers 550 5.4.5.
+pub(crate) fn sender_verdict(
+    by_gmail: bool,
+    refusal: Option<Refusal>,
+    fail_draw: f64,
+    sending: &Sending,
+    inbox: Option<InboxProvider>,
+) -> Option<FailedStep> {
+    if by_gmail {
+        debug_assert!(
+            refusal.is_none(),
+            "Gmail's own sends meet no platform check"
+        );
+        return (fail_draw < sending.gmail_send_error)
+            .then(|| FailedStep::plain(StepFailure::GmailSendError));
+    }
+    match refusal {
+        Some(Refusal::Disconnected) => Some(FailedStep::plain(StepFailure::InboxDisconnected)),
+        Some(Refusal::Limit(side)) => {
+            let google = inbox.is_some_and(InboxProvider::is_google);
+            Some(FailedStep {
+                failure: StepFailure::SendLimitReached,
+                side: Some(side),
+                reply: (side == LimitSide::Provider && google)
+                    .then_some(SmtpReply::SenderQuotaExhausted),
+            })
+        }
+        None => {
+            (fail_draw < sending.send_failure).then(|| FailedStep::plain(StepFailure::SendFailure))
+        }
+    }
+}
+
+/// The recipient's server's answer: 5.1.1 for a mailbox that does not exist; otherwise the
+/// provider's soft-bounce share, then its policy-rejection share, then delivery.
+pub(crate) fn recipient_answer(
+    invalid: bool,
+    provider: &MailboxProvider,
+    answer_draw: f64,
+) -> SmtpReply {
+    if invalid {
+        SmtpReply::HardBounce
+    } else if answer_draw < provider.soft_bounce {
+        SmtpReply::SoftBounce
+    } else if answer_draw < provider.soft_bounce + provider.policy_rejection {
+        SmtpReply::PolicyRejection
+    } else {
+        SmtpReply::Delivered
+    }
+}
+
+/// The reaction to a delivered email, if any: the engagement odds stacked in the order
+/// complaint, unsubscribe, meeting, reply, out-of-office.
+pub(crate) fn pick_reaction(engagement: &Engagement, draws: &SendDraws) -> Option<Reaction> {
+    let odds = [
+        (engagement.spam_complaint, Reaction::SpamComplaint),
+        (
+            engagement.unsubscribe,
+            Reaction::Unsubscribe {
+                all: draws.unsubscribe_all < engagement.unsubscribe_all_share,
+            },
+        ),
+        (engagement.meeting_booked, Reaction::MeetingBooked),
+        (engagement.reply, Reaction::Reply),
+        (engagement.out_of_office, Reaction::OutOfOffice),
+    ];
+    let mut acc = 0.0;
+    for (p, reaction) in odds {
+        acc += p;
+        if draws.reaction < acc {
+            return Some(reaction);
+        }
+    }
+    None
+}
+
+/// The step (0-based) a re-enrollment resumes at after `outcome` ended an enrollment at `step`
+/// of a sequence of `steps` steps, as domain.md §4 tells the user: the following step after
+/// SEND_LIMIT_REACHED, the same step after SEND_FAILURE or INBOX_DISCONNECTED, step 1 (from
+/// the CRM) after GMAIL_SEND_ERROR. `None` when there is nothing to resume.
+pub(crate) fn resume_step(outcome: Outcome, step: u8, steps: usize) -> Option<u8> {
+    debug_assert!(usize::from(step) < steps);
+    let resume = match outcome {
+        Outcome::StepFailed(StepFailure::SendLimitReached) => usize::from(step) + 1,
+        Outcome::StepFailed(StepFailure::SendFailure | StepFailure::InboxDisconnected) => {
+            usize::from(step)
+        }
+        Outcome::StepFailed(StepFailure::GmailSendError) => 0,
+        _ => return None,
+    };
+    (resume < steps).then_some(resume as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::StreamKind;
+
+    fn engagement() -> Engagement {
+        Engagement {
+            reply: 0.1,
+            meeting_booked: 0.05,
+            unsubscribe: 0.02,
+            unsubscribe_all_share: 0.25,
+            spam_complaint: 0.01,
+            out_of_office: 0.2,
+            reaction_hours_max: 48,
+        }
+    }
+
+    fn sending() -> Sending {
+        Sending {
+            stagger_seconds: 30,
+            bulk_per_minute: 3,
+            per_minute_limit: None,
+            provider_limits: true,
+            provider_block_hours: 24,
+            send_failure: 0.1,
+            gmail_send_error: 0.2,
+            soft_bounce_retries: 2,
+            retry_backoff_minutes: 30,
+        }
+    }
+
+    fn draws(reaction: f64, unsubscribe_all: f64) -> SendDraws {
+        SendDraws {
+            fail: 0.5,
+            answer: 0.5,
+            reaction,
+            unsubscribe_all,
+            reaction_delay_seconds: 0,
+        }
+    }
+
+    #[test]
+    fn reactions_stack_in_order() {
+        let e = engagement();
+        // Cumulative bounds by hand: 0.01 spam, 0.03 unsubscribe, 0.08 meeting, 0.18 reply,
+        // 0.38 out-of-office.
+        let cases = [
+            (0.0, Some(Reaction::SpamComplaint)),
+            (0.0099, Some(Reaction::SpamComplaint)),
+            (0.01, Some(Reaction::Unsubscribe { all: true })),
+            (0.0299, Some(Reaction::Unsubscribe { all: true })),
+            (0.03, Some(Reaction::MeetingBooked)),
+            (0.079, Some(Reaction::MeetingBooked)),
+            (0.081, Some(Reaction::Reply)),
+            (0.179, Some(Reaction::Reply)),
+            (0.181, Some(Reaction::OutOfOffice)),
+            (0.379, Some(Reaction::OutOfOffice)),
+            (0.381, None),
+            (0.999, None),
+        ];
+        for (reaction, expected) in cases {
+            assert_eq!(
+                pick_reaction(&e, &draws(reaction, 0.1)),
+                expected,
+                "{reaction}"
+            );
+        }
+        assert_eq!(
+            pick_reaction(&e, &draws(0.02, 0.25)),
+            Some(Reaction::Unsubscribe { all: false }),
+            "at the share itself the unsubscribe is from this type only"
+        );
+    }
+
+    #[test]
+    fn recipient_answers_follow_the_shares() {
+        let provider = MailboxProvider {
+            name: "p".to_owned(),
+            share: 1.0,
+            soft_bounce: 0.1,
+            policy_rejection: 0.05,
+        };
+        assert_eq!(
+            recipient_answer(true, &provider, 0.9),
+            SmtpReply::HardBounce
+        );
+        assert_eq!(
+            recipient_answer(false, &provider, 0.0),
+            SmtpReply::SoftBounce
+        );
+        assert_eq!(
+            recipient_answer(false, &provider, 0.0999),
+            SmtpReply::SoftBounce
+        );
+        assert_eq!(
+            recipient_answer(false, &provider, 0.1),
+            SmtpReply::PolicyRejection
+        );
+        assert_eq!(
+            recipient_answer(false, &provider, 0.1499),
+            SmtpReply::PolicyRejection
+        );
+        assert_eq!(
+            recipient_answer(false, &provider, 0.1501),
+            SmtpReply::Delivered
+        );
+    }
+
+    #[test]
+    fn resume_steps_are_the_articles() {
+        let limit = Outcome::StepFailed(StepFailure::SendLimitReached);
+        let failure = Outcome::StepFailed(StepFailure::SendFailure);
+        let disconnected = Outcome::StepFailed(StepFailure::InboxDisconnected);
+        let gmail = Outcome::StepFailed(StepFailure::GmailSendError);
+        assert_eq!(resume_step(limit, 0, 3), Some(1));
+        assert_eq!(resume_step(limit, 2, 3), None, "no step after the last");
+        assert_eq!(resume_step(failure, 2, 3), Some(2));
+        assert_eq!(resume_step(disconnected, 1, 3), Some(1));
+        assert_eq!(resume_step(gmail, 0, 3), Some(0));
+        for outcome in [Outcome::Finished, Outcome::Bounced, Outcome::Replied] {
+            assert_eq!(resume_step(outcome, 0, 3), None);
+        }
+    }
+
+    #[test]
+    fn sender_verdicts() {
+        let s = sending();
+        let google = Some(InboxProvider::GoogleWorkspace);
+        let outlook = Some(InboxProvider::OutlookCom);
+        let limit = |side| Some(Refusal::Limit(side));
+        assert_eq!(
+            sender_verdict(true, None, 0.19, &s, google)
+                .unwrap()
+                .failure,
+            StepFailure::GmailSendError
+        );
+        assert_eq!(sender_verdict(true, None, 0.2, &s, google), None);
+        assert_eq!(
+            sender_verdict(false, Some(Refusal::Disconnected), 0.9, &s, google)
+                .unwrap()
+                .failure,
+            StepFailure::InboxDisconnected
+        );
+        let provider = sender_verdict(false, limit(LimitSide::Provider), 0.9, &s, google).unwrap();
+        assert_eq!(provider.side, Some(LimitSide::Provider));
+        assert_eq!(provider.reply, Some(SmtpReply::SenderQuotaExhausted));
+        let outlook_limit = sender_verdict(false, limit(LimitSide::Provider), 0.9, &s, outlook);
+        assert_eq!(
+            outlook_limit.unwrap().reply,
+            None,
+            "only Google answers 5.4.5"
+        );
+        let platform = sender_verdict(false, limit(LimitSide::Platform), 0.9, &s, google).unwrap();
+        assert_eq!(
+            (platform.side, platform.reply),
+            (Some(LimitSide::Platform), None)
+        );
+        assert_eq!(
+            sender_verdict(false, None, 0.09, &s, google)
+                .unwrap()
+                .failure,
+            StepFailure::SendFailure
+        );
+        assert_eq!(sender_verdict(false, None, 0.1, &s, google), None);
+    }
+
+    #[test]
+    fn send_draws_take_five_outputs_in_order() {
+        let e = engagement();
+        let mut a = Stream::keyed(7, StreamKind::Send, &[1, 2, 3, 4]);
+        let mut b = a.clone();
+        let d = SendDraws::draw(&mut a, &e);
+        assert_eq!(d.fail, b.unit());
+        assert_eq!(d.answer, b.unit());
+        assert_eq!(d.reaction, b.unit());
+        assert_eq!(d.unsubscribe_all, b.unit());
+        assert_eq!(d.reaction_delay_seconds, b.below(48 * 3_600 + 1));
+        assert_eq!(a.next_u64(), b.next_u64(), "nothing else drawn");
+    }
+}

@@ -1,0 +1,253 @@
+//! The recorder: beside the engine, not inside it. The portal tells it what happened
+//! (`on_attempt`, `on_send`, `on_step_failed`, `on_reaction`, `on_end`, ...); it keeps the
+//! counters, the daily series, and whatever recordings the run asked for (the traced contact's
+//! journey, the audit, every contact's journey in brief). The engine's control flow never reads
+//! what is recorded.
+
+use model::{Conditions, Decision, LimitSide, Outcome, StepFailure};
+
+use crate::time::{SimTime, SECONDS_PER_DAY};
+
+use super::mail::{FailedStep, Reaction};
+use super::result::{
+    AttemptRecord, Audit, Counters, DayCounter, DayCounts, Journey, Recordings, SendRecord,
+    TraceEntry, TracedEvent,
+};
+use super::AttemptRequest;
+
+/// What to record for one portal.
+pub(crate) struct RecorderConfig {
+    /// The portal's first contact and its number of contacts.
+    pub contacts: std::ops::Range<u32>,
+    /// The traced contact, if it is in this portal.
+    pub trace_contact: Option<u32>,
+    /// Whether to keep an audit.
+    pub audit: bool,
+    /// Whether to keep every contact's journey.
+    pub journeys: bool,
+    /// Simulated days.
+    pub horizon_days: u32,
+}
+
+/// One portal's recorder.
+pub(crate) struct Recorder {
+    counters: Counters,
+    first_contact: u32,
+    trace_contact: Option<u32>,
+    trace: Vec<TraceEntry>,
+    audit: Option<Audit>,
+    journeys: Option<Vec<Journey>>,
+}
+
+impl Recorder {
+    pub fn new(config: RecorderConfig) -> Self {
+        let len = (config.contacts.end - config.contacts.start) as usize;
+        assert!(config
+            .trace_contact
+            .is_none_or(|c| config.contacts.contains(&c)));
+        Self {
+            counters: Counters::new(config.horizon_days),
+            first_contact: config.contacts.start,
+            trace_contact: config.trace_contact,
+            trace: Vec::new(),
+            audit: config.audit.then(|| Audit {
+                event_times: vec![Vec::new()],
+                ..Audit::default()
+            }),
+            journeys: config.journeys.then(|| vec![Journey::default(); len]),
+        }
+    }
+
+    /// The counters of `slot` on the day of `time`.
+    fn day(&mut self, time: SimTime, slot: usize) -> &mut DayCounts {
+        let day = (time / SECONDS_PER_DAY) as usize;
+        debug_assert!(
+            day < self.counters.daily.len(),
+            "events stop at the horizon"
+        );
+        &mut self.counters.daily[day][slot]
+    }
+
+    fn journey(&mut self, contact: u32) -> Option<&mut Journey> {
+        let first = self.first_contact;
+        self.journeys
+            .as_mut()
+            .map(|j| &mut j[(contact - first) as usize])
+    }
+
+    /// Adds `event` to the trace if `contact` is the traced contact.
+    pub fn traced(&mut self, time: SimTime, contact: u32, event: impl FnOnce() -> TracedEvent) {
+        if self.trace_contact == Some(contact) {
+            self.trace.push(TraceEntry {
+                time,
+                event: event(),
+            });
+        }
+    }
+
+    /// Adds `event` to the trace if this portal holds the traced contact.
+    pub fn note(&mut self, time: SimTime, event: TracedEvent) {
+        if let Some(contact) = self.trace_contact {
+            self.traced(time, contact, || event);
+        }
+    }
+
+    /// An event (or a planned attempt) is processed at `time`.
+    pub fn on_event(&mut self, time: SimTime) {
+        self.counters.events += 1;
+        if let Some(audit) = &mut self.audit {
+            audit.event_times[0].push(time);
+        }
+    }
+
+    /// An attempt was decided.
+    pub fn on_attempt(
+        &mut self,
+        time: SimTime,
+        request: &AttemptRequest,
+        conditions: Conditions,
+        was_active: bool,
+        decision: Decision,
+    ) {
+        let counters = &mut self.counters;
+        counters.attempts += 1;
+        counters.attempts_by_source[request.source.index()] += 1;
+        match decision {
+            Decision::Enrolled => counters.enrolled += 1,
+            Decision::Rejected(code) => counters.rejected[code.index()] += 1,
+        }
+        if let Some(audit) = &mut self.audit {
+            audit.attempts.push(AttemptRecord {
+                time,
+                user: request.user,
+                contact: request.contact,
+                source: request.source,
+                was_active,
+                decision,
+            });
+        }
+        if let Some(j) = self.journey(request.contact) {
+            j.first_decision.get_or_insert(decision);
+            j.attempts = j.attempts.saturating_add(1);
+            if decision == Decision::Enrolled {
+                j.enrollments = j.enrollments.saturating_add(1);
+            }
+        }
+        self.traced(time, request.contact, || TracedEvent::Attempt {
+            user: request.user,
+            source: request.source,
+            sequence: request.sequence,
+            step: request.step,
+            conditions,
+            decision,
+        });
+    }
+
+    /// An email left (from the inbox of daily-series `slot`) and was answered.
+    pub fn on_send(&mut self, slot: usize, send: SendRecord, retry: u8) {
+        let day = self.day(send.time, slot);
+        day.bump(DayCounter::Sent);
+        match send.reply {
+            model::SmtpReply::HardBounce => day.bump(DayCounter::HardBounces),
+            model::SmtpReply::SoftBounce => day.bump(DayCounter::SoftBounces),
+            model::SmtpReply::PolicyRejection => day.bump(DayCounter::Rejections),
+            model::SmtpReply::Delivered => {}
+            model::SmtpReply::SenderQuotaExhausted => unreachable!("a sender-side answer"),
+        }
+        if let Some(audit) = &mut self.audit {
+            audit.sends.push(send);
+        }
+        self.traced(send.time, send.contact, || TracedEvent::Sent {
+            step: send.step,
+            retry,
+            reply: send.reply,
+        });
+    }
+
+    /// A step of `contact` failed before its email left.
+    pub fn on_step_failed(
+        &mut self,
+        time: SimTime,
+        slot: usize,
+        contact: u32,
+        step: u8,
+        failed: FailedStep,
+    ) {
+        let counter = match (failed.failure, failed.side) {
+            (StepFailure::SendLimitReached, Some(side)) => {
+                self.counters.limit_outcomes_by_side[side.index()] += 1;
+                match side {
+                    LimitSide::Platform => DayCounter::LimitHitsPlatform,
+                    LimitSide::Provider => DayCounter::LimitHitsProvider,
+                }
+            }
+            (StepFailure::SendLimitReached, None) => unreachable!("a limit has a side"),
+            (StepFailure::SendFailure, _) => DayCounter::SendFailures,
+            (StepFailure::InboxDisconnected, _) => DayCounter::InboxDisconnected,
+            (StepFailure::GmailSendError, _) => DayCounter::GmailSendErrors,
+        };
+        self.day(time, slot).bump(counter);
+        self.traced(time, contact, || TracedEvent::StepFailed {
+            step,
+            failure: failed.failure,
+            side: failed.side,
+            reply: failed.reply,
+        });
+    }
+
+    /// The recipient `contact` of an email from the inbox of `slot` reacted.
+    pub fn on_reaction(&mut self, time: SimTime, slot: usize, contact: u32, reaction: Reaction) {
+        let counter = match reaction {
+            Reaction::Reply => DayCounter::Replies,
+            Reaction::MeetingBooked => DayCounter::Meetings,
+            Reaction::Unsubscribe { .. } => DayCounter::Unsubscribes,
+            Reaction::SpamComplaint => DayCounter::Complaints,
+            Reaction::OutOfOffice => DayCounter::OutOfOffice,
+        };
+        self.day(time, slot).bump(counter);
+        self.traced(time, contact, || TracedEvent::Reacted(reaction));
+    }
+
+    /// Enrollment `id` (the portal's `id`-th) of `contact` ended with `outcome`.
+    pub fn on_end(&mut self, time: SimTime, id: u32, contact: u32, outcome: Outcome) {
+        self.counters.outcomes[outcome.index()] += 1;
+        if let Some(j) = self.journey(contact) {
+            j.last_outcome = Some(outcome);
+        }
+        if let Some(audit) = &mut self.audit {
+            // Outcomes are collected per enrollment id; pad for ids still running.
+            if audit.outcomes.len() <= id as usize {
+                audit.outcomes.resize(id as usize + 1, Outcome::StillActive);
+            }
+            audit.outcomes[id as usize] = outcome;
+        }
+        self.traced(time, contact, || TracedEvent::Ended(outcome));
+    }
+
+    /// Closes the recording at the horizon: `running` lists the contact of every enrollment
+    /// still running, of `enrollments` made in all.
+    pub fn finish(
+        mut self,
+        enrollments: usize,
+        running: impl Iterator<Item = u32>,
+    ) -> (Counters, Recordings) {
+        for contact in running {
+            self.counters.outcomes[Outcome::StillActive.index()] += 1;
+            // A running enrollment is always its contact's last one.
+            if let Some(j) = self.journey(contact) {
+                j.last_outcome = Some(Outcome::StillActive);
+            }
+        }
+        if let Some(audit) = &mut self.audit {
+            assert!(audit.outcomes.len() <= enrollments);
+            audit.outcomes.resize(enrollments, Outcome::StillActive);
+        }
+        let recordings = Recordings {
+            traced: None,
+            trace: self.trace,
+            audit: self.audit,
+            journeys: self.journeys,
+        };
+        (self.counters, recordings)
+    }
+}
