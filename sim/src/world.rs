@@ -505,9 +505,9 @@ fn disconnections(
     for day in 0..scenario.calendar.horizon_days {
         let drops = s.chance(d.per_inbox_day);
         let at = day * SECONDS_PER_DAY + s.below(SECONDS_PER_DAY);
-        let hours = lo * SECONDS_PER_HOUR + s.below((hi - lo) * SECONDS_PER_HOUR + 1);
+        let down_seconds = lo * SECONDS_PER_HOUR + s.below((hi - lo) * SECONDS_PER_HOUR + 1);
         if drops {
-            spans.push((at, at + hours.max(1)));
+            spans.push((at, at + down_seconds.max(1)));
         }
     }
     for outage in &d.outages {
@@ -524,4 +524,17 @@ fn disconnections(
         }
     }
     merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::group_by_key;
+
+    #[test]
+    fn grouping_keeps_order_within_a_key() {
+        let pairs = [(2, 10), (0, 11), (2, 12), (1, 13), (0, 14)];
+        let (starts, values) = group_by_key(4, pairs.iter().copied());
+        assert_eq!(starts, [0, 2, 3, 5, 5]);
+        assert_eq!(values, [11, 14, 13, 10, 12]);
+    }
 }

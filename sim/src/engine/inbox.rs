@@ -158,3 +158,136 @@ impl Inbox {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use model::{InboxProvider, SeatTier};
+
+    use super::*;
+
+    fn sending(stagger_seconds: u32, per_minute_limit: Option<u32>) -> Sending {
+        Sending {
+            stagger_seconds,
+            bulk_per_minute: 3,
+            per_minute_limit,
+            provider_limits: true,
+            provider_block_hours: 24,
+            send_failure: 0.0,
+            gmail_send_error: 0.0,
+            soft_bounce_retries: 0,
+            retry_backoff_minutes: 30,
+        }
+    }
+
+    fn user(inbox: Option<InboxProvider>, daily_limit: Option<u32>) -> User {
+        User {
+            portal: 0,
+            seat: SeatTier::Professional,
+            inbox,
+            sequence: 0,
+            daily_limit,
+            other_emails_per_day: 0,
+            disconnected: vec![(100, 200), (500, 600)],
+        }
+    }
+
+    #[test]
+    fn connection_follows_the_spans() {
+        let mut inbox = Inbox::new(&user(Some(InboxProvider::Other), None), &sending(30, None));
+        let expected = [
+            (0, true),
+            (99, true),
+            (100, false),
+            (199, false),
+            (200, true),
+            (500, false),
+            (600, true),
+        ];
+        for (t, connected) in expected {
+            assert_eq!(inbox.connected(t), connected, "at {t}");
+        }
+        let mut none = Inbox::new(&user(None, None), &sending(30, None));
+        assert!(!none.connected(0), "no inbox is never connected");
+    }
+
+    #[test]
+    fn slots_are_staggered_and_capped_per_minute() {
+        let s = sending(10, Some(3));
+        let mut inbox = Inbox::new(&user(Some(InboxProvider::Other), None), &s);
+        // Four sends due at 0: 0, 10, 20, then the minute holds three, so the next minute.
+        let mut slots = Vec::new();
+        for _ in 0..4 {
+            let at = inbox.slot(0, &s);
+            inbox.reserve(at, &s);
+            slots.push(at);
+        }
+        assert_eq!(slots, [0, 10, 20, 60]);
+        // A send due later than the next free moment leaves when due.
+        assert_eq!(inbox.slot(1_000, &s), 1_000);
+    }
+
+    #[test]
+    fn the_platform_cap_counts_a_rolling_day() {
+        // Other: 1,000 a day, 90% = 900. Fill it at t = 1000, then the 901st is refused until
+        // the first send is 24 hours old.
+        let s = sending(0, None);
+        let mut inbox = Inbox::new(&user(Some(InboxProvider::Other), Some(10)), &s);
+        // Custom limit 10: 90% = 9.
+        for i in 0..9 {
+            assert_eq!(inbox.check(1_000 + i, &s), Ok(()));
+            inbox.record(1_000 + i);
+        }
+        assert_eq!(
+            inbox.check(2_000, &s),
+            Err(Refusal::Limit(LimitSide::Platform))
+        );
+        assert_eq!(
+            inbox.check(1_000 + SECONDS_PER_DAY - 1, &s),
+            Err(Refusal::Limit(LimitSide::Platform))
+        );
+        assert_eq!(
+            inbox.check(1_000 + SECONDS_PER_DAY, &s),
+            Ok(()),
+            "the first send expired"
+        );
+    }
+
+    #[test]
+    fn exceeding_a_provider_limit_blocks_the_inbox() {
+        // Outlook.com: provider 300, platform 900: the provider binds, then blocks 24 hours.
+        let s = sending(0, None);
+        let mut inbox = Inbox::new(&user(Some(InboxProvider::OutlookCom), None), &s);
+        for i in 0..300 {
+            assert_eq!(inbox.check(1_000 + i, &s), Ok(()));
+            inbox.record(1_000 + i);
+        }
+        let blocked_at = 1_400;
+        assert_eq!(
+            inbox.check(blocked_at, &s),
+            Err(Refusal::Limit(LimitSide::Provider))
+        );
+        // The window empties a day after the sends, but the block lasts 24 h from the refusal.
+        let emptied = 1_300 + SECONDS_PER_DAY;
+        assert!(emptied < blocked_at + SECONDS_PER_DAY);
+        assert_eq!(
+            inbox.check(emptied, &s),
+            Err(Refusal::Limit(LimitSide::Provider))
+        );
+        assert_eq!(inbox.check(blocked_at + SECONDS_PER_DAY, &s), Ok(()));
+    }
+
+    #[test]
+    fn microsoft_365_takes_thirty_a_clock_minute() {
+        let s = sending(0, None);
+        let mut inbox = Inbox::new(&user(Some(InboxProvider::Microsoft365), None), &s);
+        for i in 0..30 {
+            assert_eq!(inbox.check(6_000 + i, &s), Ok(()));
+            inbox.record(6_000 + i);
+        }
+        assert_eq!(
+            inbox.check(6_059, &s),
+            Err(Refusal::Limit(LimitSide::Provider))
+        );
+        assert_eq!(inbox.check(6_060, &s), Ok(()), "a new clock minute");
+    }
+}

@@ -1,0 +1,150 @@
+//! The generated world and plan, checked against hand-computed layouts and simple recounts.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use model::InboxProvider;
+use sim::{plan, Outage, Source, World};
+
+#[test]
+fn portals_split_contacts_evenly_and_contiguously() {
+    let world = World::generate(&common::scenario(1, 10, 3, 0.1));
+    assert_eq!(world.portals(), 3);
+    // 10 * p / 3 for p = 0..=3: 0, 3, 6, 10.
+    assert_eq!(world.contacts_of(0), 0..3);
+    assert_eq!(world.contacts_of(1), 3..6);
+    assert_eq!(world.contacts_of(2), 6..10);
+    let portals: Vec<u32> = (0..10).map(|c| world.portal_of(c)).collect();
+    assert_eq!(portals, [0, 0, 0, 1, 1, 1, 2, 2, 2, 2]);
+}
+
+#[test]
+fn users_are_dealt_round_robin_over_the_portals() {
+    // The test scenario has 3 + 1 + 1 + 2 = 7 users, none pinned to a portal.
+    let world = World::generate(&common::scenario(1, 90, 3, 0.1));
+    assert_eq!(world.users().len(), 7);
+    assert_eq!(world.users_of(0), [0, 3, 6]);
+    assert_eq!(world.users_of(1), [1, 4]);
+    assert_eq!(world.users_of(2), [2, 5]);
+    for (u, user) in world.users().iter().enumerate() {
+        assert_eq!(user.portal, u as u32 % 3);
+    }
+}
+
+#[test]
+fn duplicates_share_their_original_person_within_the_portal() {
+    let mut scenario = common::scenario(5, 2_000, 4, 0.1);
+    scenario.population.duplicate_contacts = 0.3;
+    let world = World::generate(&scenario);
+    let mut duplicates = 0;
+    for (c, contact) in world.contacts().iter().enumerate() {
+        let c = c as u32;
+        if contact.canonical != c {
+            duplicates += 1;
+            let original = world.contacts()[contact.canonical as usize];
+            assert!(contact.canonical < c);
+            assert_eq!(world.portal_of(contact.canonical), world.portal_of(c));
+            assert_eq!(original.person, contact.person, "contact {c}");
+            assert_eq!(
+                original.canonical, contact.canonical,
+                "canonical of canonical"
+            );
+        }
+    }
+    // About 30% of records (less the first of each portal and those without an address).
+    assert!((450..=750).contains(&duplicates), "{duplicates} duplicates");
+}
+
+#[test]
+fn outages_and_drops_merge_into_disjoint_spans() {
+    let mut scenario = common::scenario(3, 100, 1, 0.0);
+    scenario.disconnections.per_inbox_day = 0.0;
+    let hour = 3_600;
+    scenario.disconnections.outages = vec![
+        Outage {
+            start: 10 * hour,
+            duration: 4 * hour,
+            inbox: None,
+        },
+        Outage {
+            start: 12 * hour,
+            duration: 4 * hour,
+            inbox: Some(InboxProvider::GoogleWorkspace),
+        },
+        Outage {
+            start: 30 * hour,
+            duration: hour,
+            inbox: Some(InboxProvider::Gmail),
+        },
+    ];
+    let world = World::generate(&scenario);
+    for user in world.users() {
+        let expected = match user.inbox {
+            None => vec![],
+            Some(InboxProvider::GoogleWorkspace) => vec![(10 * hour, 16 * hour)],
+            Some(InboxProvider::Gmail) => vec![(10 * hour, 14 * hour), (30 * hour, 31 * hour)],
+            Some(_) => vec![(10 * hour, 14 * hour)],
+        };
+        assert_eq!(user.disconnected, expected, "{:?}", user.inbox);
+    }
+}
+
+#[test]
+fn the_plan_enrolls_each_contact_at_most_twice_by_users_of_its_portal() {
+    let scenario = common::scenario(9, 3_000, 3, 0.1);
+    let world = World::generate(&scenario);
+    let attempts = plan::build(&scenario, &world);
+    let mut per_contact: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for a in &attempts {
+        per_contact.entry(a.contact).or_default().push(a.user);
+        assert_eq!(
+            world.users()[a.user as usize].portal,
+            world.portal_of(a.contact)
+        );
+        if a.source == Source::GmailExtension {
+            assert!(world.users()[a.user as usize]
+                .inbox
+                .is_some_and(|p| p.is_google()));
+        }
+        if a.source != Source::CrmBulk {
+            assert_eq!(a.bulk_position, 0);
+        }
+    }
+    let twice = per_contact
+        .values()
+        .filter(|users| users.len() == 2)
+        .count();
+    for users in per_contact.values() {
+        assert!(users.len() <= 2);
+        if users.len() == 2 {
+            assert_ne!(users[0], users[1], "portals here have more than one user");
+        }
+    }
+    // coverage 0.9, second enrollment 0.3: about 2,700 contacts, 810 of them twice.
+    let covered = per_contact.len();
+    assert!((2_600..=2_800).contains(&covered), "{covered} covered");
+    assert!((700..=920).contains(&twice), "{twice} twice");
+    assert!(attempts.windows(2).all(|w| w[0].time <= w[1].time));
+}
+
+#[test]
+fn bulk_enrollments_share_a_moment_and_count_their_positions() {
+    let mut scenario = common::scenario(4, 2_000, 1, 0.1);
+    scenario.plan.sources.crm_single = 0.0;
+    scenario.plan.sources.crm_bulk = 1.0;
+    scenario.plan.sources.gmail_extension = 0.0;
+    let world = World::generate(&scenario);
+    let attempts = plan::build(&scenario, &world);
+    // Within each user's list, a bulk starts at position 0 and counts up at one moment.
+    let mut last: BTreeMap<u32, (u32, u8)> = BTreeMap::new();
+    for a in attempts.iter().filter(|a| a.source == Source::CrmBulk) {
+        if a.bulk_position > 0 {
+            let (time, position) = last[&a.user];
+            assert_eq!((time, position + 1), (a.time, a.bulk_position));
+        }
+        last.insert(a.user, (a.time, a.bulk_position));
+        assert!(u32::from(a.bulk_position) < scenario.plan.bulk_size_max);
+    }
+    assert!(attempts.iter().any(|a| a.bulk_position > 10));
+}
