@@ -8,36 +8,27 @@ pub const SECONDS_PER_DAY: u32 = 86_400;
 /// Seconds in an hour.
 pub const SECONDS_PER_HOUR: u32 = 3_600;
 
-/// A day of the week.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Weekday {
-    /// Monday.
-    Monday,
-    /// Tuesday.
-    Tuesday,
-    /// Wednesday.
-    Wednesday,
-    /// Thursday.
-    Thursday,
-    /// Friday.
-    Friday,
-    /// Saturday.
-    Saturday,
-    /// Sunday.
-    Sunday,
+model::catalogue! {
+    /// A day of the week; names are the three letters reports print.
+    pub enum Weekday {
+        /// Monday.
+        Monday = "Mon",
+        /// Tuesday.
+        Tuesday = "Tue",
+        /// Wednesday.
+        Wednesday = "Wed",
+        /// Thursday.
+        Thursday = "Thu",
+        /// Friday.
+        Friday = "Fri",
+        /// Saturday.
+        Saturday = "Sat",
+        /// Sunday.
+        Sunday = "Sun",
+    }
 }
 
 impl Weekday {
-    const ALL: [Weekday; 7] = [
-        Self::Monday,
-        Self::Tuesday,
-        Self::Wednesday,
-        Self::Thursday,
-        Self::Friday,
-        Self::Saturday,
-        Self::Sunday,
-    ];
-
     /// The day `days` after this one.
     pub fn plus(self, days: u32) -> Weekday {
         Self::ALL[(self as usize + days as usize % 7) % 7]
@@ -110,6 +101,7 @@ impl Calendar {
                     continue;
                 }
             }
+            debug_assert!(self.allows(t, weekdays_only, window), "{t} is allowed");
             return t;
         }
         unreachable!("no allowed moment within a week of {t} (window {window:?})")

@@ -114,6 +114,10 @@ impl Inbox {
             return Err(Refusal::Disconnected);
         }
         self.expire(t);
+        debug_assert!(self
+            .window
+            .front()
+            .is_none_or(|&first| first + SECONDS_PER_DAY > t));
         let sent = self.window.len() as u32;
         if sent >= self.platform_cap {
             return Err(Refusal::Limit(LimitSide::Platform));
@@ -138,6 +142,10 @@ impl Inbox {
 
     /// Records a send that left at `t`.
     pub fn record(&mut self, t: SimTime) {
+        assert!(
+            self.window.back().is_none_or(|&last| last <= t),
+            "sends are recorded in time order"
+        );
         self.window.push_back(t);
         if t / 60 == self.sent_minute {
             self.sent_in_minute += 1;

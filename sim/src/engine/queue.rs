@@ -75,6 +75,9 @@ pub struct EventQueue {
     heap: BinaryHeap<Reverse<Event>>,
     next_seq: u32,
     horizon: SimTime,
+    /// (time, sequence) of the last popped event: pops never go back, pushes never land
+    /// before it.
+    last_popped: (SimTime, u32),
 }
 
 impl EventQueue {
@@ -88,12 +91,18 @@ impl EventQueue {
             heap: BinaryHeap::new(),
             next_seq: 0,
             horizon,
+            last_popped: (0, 0),
         }
     }
 
     /// Schedules `action` for `enrollment` at `time`; false (and nothing queued) at or after
     /// the horizon.
     pub fn push(&mut self, time: SimTime, enrollment: u32, action: Action) -> bool {
+        assert!(
+            time >= self.last_popped.0,
+            "an event pushed for {time}, before the last popped one at {}",
+            self.last_popped.0
+        );
         if time >= self.horizon {
             return false;
         }
@@ -148,7 +157,13 @@ impl EventQueue {
     /// Removes and returns the earliest pending event.
     pub fn pop(&mut self) -> Option<Event> {
         self.peek_time()?;
-        self.heap.pop().map(|Reverse(e)| e)
+        let Reverse(event) = self.heap.pop().expect("peeked");
+        assert!(
+            (event.time, event.seq) >= self.last_popped,
+            "events pop in (time, sequence) order"
+        );
+        self.last_popped = (event.time, event.seq);
+        Some(event)
     }
 }
 
