@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context as _, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -30,68 +30,105 @@ struct Cli {
 enum Command {
     /// Run a scenario and report its reason-code distribution.
     #[command(after_help = EXAMPLES)]
-    Run {
-        /// Scenario file (TOML); the embedded default scenario when left out.
-        scenario: Option<PathBuf>,
-        /// Seed to use instead of the scenario's own.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Report format.
-        #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-        format: FormatArg,
-        /// Write the report to this file instead of standard output (written whole or not at all).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Worker threads (default: one per core). The report is the same for any number.
-        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-        threads: Option<u16>,
-        /// Replace the scenario's contact count; its domains and plan scale with it.
-        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
-        contacts: Option<u32>,
-    },
+    Run(RunArgs),
     /// Print one contact's journey: every attempt, step, send and reply code, and the rule or
     /// event that decided it.
     #[command(after_help = EXAMPLES)]
-    Trace {
-        /// Scenario file (TOML); the embedded default scenario when left out.
-        scenario: Option<PathBuf>,
-        /// The contact's id (0 to the scenario's contacts - 1).
-        #[arg(long)]
-        contact: u32,
-        /// Seed to use instead of the scenario's own.
-        #[arg(long)]
-        seed: Option<u64>,
-    },
+    Trace(TraceArgs),
     /// Run one seeded world under two scenarios (say, two rule sets) and show which contacts'
     /// journeys changed, how, and examples to trace.
-    #[command(after_help = EXAMPLES)]
-    Diff {
-        /// The scenario before the change.
-        before: PathBuf,
-        /// The scenario after the change; it must describe the same population.
-        after: PathBuf,
-        /// Seed for both runs (default: the first scenario's).
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Report format.
-        #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-        format: FormatArg,
-        /// How many changed contacts to list.
-        #[arg(long, default_value_t = 10)]
-        examples: usize,
-        /// Write the diff to this file instead of standard output (written whole or not at all).
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Worker threads (default: one per core).
-        #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
-        threads: Option<u16>,
-    },
+    #[command(
+        after_help = EXAMPLES,
+        mut_arg("out", |a| a.help("Write the diff to this file instead of standard output (written whole or not at all)").display_order(3)),
+        mut_arg("threads", |a| a.help("Worker threads (default: one per core)")),
+    )]
+    Diff(DiffArgs),
     /// Check a scenario file and report every problem in it.
     #[command(after_help = EXAMPLES)]
-    Validate {
-        /// Scenario file (TOML).
-        scenario: PathBuf,
-    },
+    Validate(ValidateArgs),
+}
+
+// The argument structs have no doc comments: clap would read them as command descriptions.
+// The shared structs' help fits `run`; `diff` rewords two of its flags with `mut_arg`.
+
+// `seqsim run`.
+#[derive(Args)]
+struct RunArgs {
+    #[command(flatten)]
+    input: ScenarioArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+    #[command(flatten)]
+    threads: ThreadArgs,
+    /// Replace the scenario's contact count; its domains and plan scale with it.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
+    contacts: Option<u32>,
+}
+
+// `seqsim trace`.
+#[derive(Args)]
+struct TraceArgs {
+    /// The contact's id (0 to the scenario's contacts - 1).
+    #[arg(long)]
+    contact: u32,
+    #[command(flatten)]
+    input: ScenarioArgs,
+}
+
+// `seqsim diff`.
+#[derive(Args)]
+struct DiffArgs {
+    /// The scenario before the change.
+    before: PathBuf,
+    /// The scenario after the change; it must describe the same population.
+    after: PathBuf,
+    /// Seed for both runs (default: the first scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    #[command(flatten)]
+    output: OutputArgs,
+    /// How many changed contacts to list.
+    // Listed between --format and --out (display orders 1 and 3), as before the flattening.
+    #[arg(long, default_value_t = 10, display_order = 2)]
+    examples: usize,
+    #[command(flatten)]
+    threads: ThreadArgs,
+}
+
+// `seqsim validate`.
+#[derive(Args)]
+struct ValidateArgs {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+}
+
+// A scenario to run: a file or the embedded default, and a seed to override its own.
+#[derive(Args)]
+struct ScenarioArgs {
+    /// Scenario file (TOML); the embedded default scenario when left out.
+    scenario: Option<PathBuf>,
+    /// Seed to use instead of the scenario's own.
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+// Where a report goes and in which format.
+#[derive(Args)]
+struct OutputArgs {
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    format: FormatArg,
+    /// Write the report to this file instead of standard output (written whole or not at all).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+// The worker threads of a run.
+#[derive(Args)]
+struct ThreadArgs {
+    /// Worker threads (default: one per core). The report is the same for any number.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -124,107 +161,122 @@ fn main() -> ExitCode {
 
 fn execute(command: Command) -> Result<()> {
     match command {
-        Command::Run {
-            scenario,
-            seed,
-            format,
-            out,
-            threads,
-            contacts,
-        } => {
-            let mut scenario = load(scenario.as_deref(), seed)?;
-            if let Some(contacts) = contacts {
-                scenario.scale_contacts(contacts);
-            }
-            // Claim the output file before the run, so a bad path fails at once rather than
-            // after a long simulation; the report replaces it whole when done.
-            let output = out.as_deref().map(Output::prepare).transpose()?;
-            let options = sim::RunOptions {
-                threads: threads.map_or(0, usize::from),
-                ..sim::RunOptions::default()
-            };
-            let bar = ProgressBar::new(u64::from(scenario.calendar.horizon_days));
-            let result = sim::run_with_progress(&scenario, &options, &|p| bar.update(p));
-            bar.finish();
-            let text = reports::Report::new(&scenario, &result).render(format.into());
-            emit(output, &text)
+        Command::Run(args) => run(args),
+        Command::Trace(args) => trace(args),
+        Command::Diff(args) => diff(args),
+        Command::Validate(args) => validate(args),
+    }
+}
+
+/// `seqsim run`: one scenario, its report.
+fn run(args: RunArgs) -> Result<()> {
+    let mut scenario = args.input.load()?;
+    if let Some(contacts) = args.contacts {
+        scenario.scale_contacts(contacts);
+    }
+    // Claim the output file before the run, so a bad path fails at once rather than after a
+    // long simulation; the report replaces it whole when done.
+    let output = args.output.prepare()?;
+    let options = sim::RunOptions {
+        threads: args.threads.count(),
+        ..sim::RunOptions::default()
+    };
+    let bar = ProgressBar::new(u64::from(scenario.calendar.horizon_days));
+    let result = sim::run_with_progress(&scenario, &options, &|p| bar.update(p));
+    bar.finish();
+    let text = reports::Report::new(&scenario, &result).render(args.output.format.into());
+    emit(output, &text)
+}
+
+/// `seqsim trace`: one contact's journey.
+fn trace(args: TraceArgs) -> Result<()> {
+    let scenario = args.input.load()?;
+    let (contact, contacts) = (args.contact, scenario.population.contacts);
+    if contact >= contacts {
+        bail!(
+            "--contact {contact} is not a contact of scenario {:?}; allowed: 0 to {}",
+            scenario.name,
+            contacts - 1
+        );
+    }
+    let options = sim::RunOptions {
+        trace_contact: Some(contact),
+        ..sim::RunOptions::default()
+    };
+    let result = sim::run_with(&scenario, &options);
+    let text = reports::render_trace(&scenario, &result).expect("the contact exists");
+    write_stdout(&text)
+}
+
+/// `seqsim diff`: one world under two scenarios, contact by contact.
+fn diff(args: DiffArgs) -> Result<()> {
+    let mut first = scenarios::load(&args.before)?;
+    let mut second = scenarios::load(&args.after)?;
+    let seed = args.seed.unwrap_or(first.seed);
+    first.seed = seed;
+    second.seed = seed;
+    sim::compare::same_world(&first, &second).with_context(|| {
+        format!(
+            "cannot diff `{}` and `{}`",
+            args.before.display(),
+            args.after.display()
+        )
+    })?;
+    let output = args.output.prepare()?;
+    let options = sim::RunOptions {
+        threads: args.threads.count(),
+        journeys: true,
+        ..sim::RunOptions::default()
+    };
+    let r1 = sim::run_with(&first, &options);
+    let r2 = sim::run_with(&second, &options);
+    let diff = reports::Diff::new((&first, &r1), (&second, &r2), args.examples);
+    emit(output, &diff.render(args.output.format.into()))
+}
+
+/// `seqsim validate`: a scenario file checked, and summed up.
+fn validate(args: ValidateArgs) -> Result<()> {
+    let path = &args.scenario;
+    let scenario = scenarios::load(path)?;
+    let pop = &scenario.population;
+    let senders: u32 = scenario.senders.iter().map(|g| g.count).sum();
+    write_stdout(&format!(
+        "scenario file `{}` is valid: scenario {:?}, seed {}, {} in {}, {}, {}\n",
+        path.display(),
+        scenario.name,
+        scenario.seed,
+        reports::counted(pop.contacts.into(), "contact"),
+        reports::counted(pop.portals.into(), "portal"),
+        reports::counted(senders.into(), "sender"),
+        reports::counted(scenario.sequences.len() as u64, "sequence"),
+    ))
+}
+
+impl ScenarioArgs {
+    /// The scenario file (the embedded default without one), with the seed if given.
+    fn load(&self) -> Result<sim::Scenario> {
+        let mut scenario = match &self.scenario {
+            Some(path) => scenarios::load(path)?,
+            None => scenarios::default_scenario(),
+        };
+        if let Some(seed) = self.seed {
+            scenario.seed = seed;
         }
-        Command::Diff {
-            before,
-            after,
-            seed,
-            format,
-            examples,
-            out,
-            threads,
-        } => {
-            let mut first = scenarios::load(&before)?;
-            let mut second = scenarios::load(&after)?;
-            let seed = seed.unwrap_or(first.seed);
-            first.seed = seed;
-            second.seed = seed;
-            let (a, b) = (&first.population, &second.population);
-            if (a.contacts, a.portals) != (b.contacts, b.portals) {
-                bail!(
-                    "`{}` and `{}` describe different populations (population.contacts {} and {}, population.portals {} and {}); diff compares one world under two scenarios, so these keys must match",
-                    before.display(),
-                    after.display(),
-                    a.contacts,
-                    b.contacts,
-                    a.portals,
-                    b.portals
-                );
-            }
-            let output = out.as_deref().map(Output::prepare).transpose()?;
-            let options = sim::RunOptions {
-                threads: threads.map_or(0, usize::from),
-                journeys: true,
-                ..sim::RunOptions::default()
-            };
-            let r1 = sim::run_with(&first, &options);
-            let r2 = sim::run_with(&second, &options);
-            let diff = reports::Diff::new((&first, &r1), (&second, &r2), examples);
-            emit(output, &diff.render(format.into()))
-        }
-        Command::Trace {
-            scenario,
-            contact,
-            seed,
-        } => {
-            let scenario = load(scenario.as_deref(), seed)?;
-            let contacts = scenario.population.contacts;
-            if contact >= contacts {
-                bail!(
-                    "--contact {contact} is not a contact of scenario {:?}; allowed: 0 to {}",
-                    scenario.name,
-                    contacts - 1
-                );
-            }
-            let options = sim::RunOptions {
-                trace_contact: Some(contact),
-                ..sim::RunOptions::default()
-            };
-            let result = sim::run_with(&scenario, &options);
-            let text = reports::render_trace(&scenario, &result).expect("the contact exists");
-            print!("{text}");
-            Ok(())
-        }
-        Command::Validate { scenario: path } => {
-            let scenario = scenarios::load(&path)?;
-            let pop = &scenario.population;
-            let senders: u32 = scenario.senders.iter().map(|g| g.count).sum();
-            println!(
-                "scenario file `{}` is valid: scenario {:?}, seed {}, {} in {}, {}, {}",
-                path.display(),
-                scenario.name,
-                scenario.seed,
-                reports::counted(pop.contacts.into(), "contact"),
-                reports::counted(pop.portals.into(), "portal"),
-                reports::counted(senders.into(), "sender"),
-                reports::counted(scenario.sequences.len() as u64, "sequence"),
-            );
-            Ok(())
-        }
+        Ok(scenario)
+    }
+}
+
+impl OutputArgs {
+    /// The claimed `--out` file, or `None` for standard output.
+    fn prepare(&self) -> Result<Option<Output>> {
+        self.out.as_deref().map(Output::prepare).transpose()
+    }
+}
+
+impl ThreadArgs {
+    /// The thread count `sim::RunOptions` takes: 0 for one per core.
+    fn count(&self) -> usize {
+        self.threads.map_or(0, usize::from)
     }
 }
 
@@ -281,27 +333,23 @@ impl ProgressBar {
 fn emit(output: Option<Output>, text: &str) -> Result<()> {
     match output {
         Some(output) => output.commit(text),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`seqsim run | head`) is not an error worth a message.
-            let _ = stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush());
-            Ok(())
-        }
+        None => write_stdout(text),
     }
 }
 
-/// The scenario at `path` (the embedded default without one), with `seed` if given.
-fn load(path: Option<&Path>, seed: Option<u64>) -> Result<sim::Scenario> {
-    let mut scenario = match path {
-        Some(path) => scenarios::load(path)?,
-        None => scenarios::default_scenario(),
-    };
-    if let Some(seed) = seed {
-        scenario.seed = seed;
+/// Writes `text` to standard output: every command's output goes through here. A closed pipe
+/// (`seqsim run | head`) is not an error worth a message; any other write error is.
+fn write_stdout(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(err) if err.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(err).context("cannot write to standard output")
+        }
+        _ => Ok(()),
     }
-    Ok(scenario)
 }
 
 /// A report file being written: a temporary file beside the target, renamed over it at the end.

@@ -529,3 +529,90 @@ fn diff_of_a_scenario_with_itself_is_empty_and_other_worlds_are_refused() {
         .code(2)
         .stderr(contains("population.portals"));
 }
+
+#[test]
+fn diff_refuses_scenarios_whose_worlds_differ_and_names_every_key() {
+    let text = valid_scenario()
+        .replace("horizon_days = 30", "horizon_days = 31")
+        .replace("coverage = 0.95", "coverage = 0.5");
+    let (_dir, changed) = scenario_file(&text);
+    let output = seqsim()
+        .args(["diff", "scenarios/clean-opt-in.toml"])
+        .arg(&changed)
+        .assert()
+        .code(2)
+        .stdout("")
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    for part in [
+        "`scenarios/clean-opt-in.toml`",
+        &format!("`{}`", changed.display()),
+        "(`calendar.horizon_days`, `plan.coverage` differ)",
+        "must match",
+    ] {
+        assert!(stderr.contains(part), "no {part} in: {stderr}");
+    }
+    // Engagement shapes no world: the diff runs.
+    let text = valid_scenario().replace("reply = 0.09", "reply = 0.2");
+    let (_dir, changed) = scenario_file(&text);
+    seqsim()
+        .args(["diff", "scenarios/clean-opt-in.toml"])
+        .arg(&changed)
+        .assert()
+        .success();
+}
+
+/// Every command that writes to standard output, with arguments that succeed.
+const WRITING_COMMANDS: [&[&str]; 4] = [
+    &["run", "scenarios/clean-opt-in.toml", "--contacts", "500"],
+    &["trace", "scenarios/clean-opt-in.toml", "--contact", "3"],
+    &["validate", "scenarios/clean-opt-in.toml"],
+    &[
+        "diff",
+        "scenarios/clean-opt-in.toml",
+        "scenarios/clean-opt-in.toml",
+    ],
+];
+
+/// Runs `seqsim args` with `stdout` as its standard output.
+fn run_into(args: &[&str], stdout: std::process::Stdio) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_seqsim"))
+        .args(args)
+        .stdout(stdout)
+        .output()
+        .unwrap()
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_full_standard_output_is_an_error() {
+    for args in WRITING_COMMANDS {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let output = run_into(args, full.into());
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("seqsim: error: cannot write to standard output: ")
+                && stderr.lines().count() == 1,
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    for args in WRITING_COMMANDS {
+        let (reader, writer) = std::io::pipe().unwrap();
+        // No one will read: every write to the pipe fails with a broken pipe.
+        drop(reader);
+        let output = run_into(args, writer.into());
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        assert_eq!(stderr, "", "{args:?}");
+    }
+}

@@ -1,6 +1,7 @@
 //! House rules, checked on every test run: each source file documents its module, nothing
-//! reaching a report can iterate a `HashMap` or read a clock or an OS random source, and no
-//! debugging leftovers remain. The architecture's invariants, kept true by a test.
+//! reaching a report can iterate a `HashMap` or read a clock or an OS random source, no
+//! debugging leftovers remain, and no function grows past 80 lines unless it is on a shrinking
+//! allowlist. The architecture's invariants, kept true by a test.
 
 use std::path::{Path, PathBuf};
 
@@ -109,4 +110,234 @@ fn no_debugging_leftovers() {
             );
         }
     }
+}
+
+/// Longest a function body may run, in lines from its `fn` line to its closing brace.
+const FUNCTION_LINES_MAX: usize = 80;
+
+/// Functions longer than [`FUNCTION_LINES_MAX`] today, as `path::fn_name` and their length. The
+/// list may only shrink: a function on it may not grow, and one that shrinks or goes must
+/// lower or leave its entry, so the next long function is noticed. Every `.rs` file of the
+/// workspace counts, tests and `#[cfg(test)]` modules included: a test is read as often.
+const LONG_FUNCTIONS: &[(&str, usize)] = &[
+    ("sim/tests/common/mod.rs::scenario", 134),
+    (
+        "sim/tests/population.rs::population_matches_configured_probabilities",
+        144,
+    ),
+    ("scenarios/src/validate.rs::validate", 153),
+    ("scenarios/src/validate.rs::sequences", 89),
+    ("scenarios/src/validate.rs::senders", 109),
+    ("scenarios/src/validate.rs::disconnections", 97),
+];
+
+/// `text` with the contents of comments, string and character literals blanked out (newlines
+/// kept), so that braces and `fn` inside them are not read as code.
+fn code_only(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let blank = |c: char| if c == '\n' { '\n' } else { ' ' };
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        let word_before = i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_');
+        let end = if c == '/' && next == Some('/') {
+            (i..chars.len())
+                .find(|&j| chars[j] == '\n')
+                .unwrap_or(chars.len())
+        } else if c == '/' && next == Some('*') {
+            block_comment_end(&chars, i)
+        } else if c == 'r' && !word_before && matches!(next, Some('"' | '#')) {
+            raw_string_end(&chars, i).unwrap_or(i + 1)
+        } else if c == '"' {
+            string_end(&chars, i)
+        } else if c == '\'' {
+            char_end(&chars, i).unwrap_or(i + 1)
+        } else {
+            i + 1
+        };
+        if end == i + 1 {
+            out.push(c);
+        } else {
+            out.extend(chars[i..end].iter().map(|&c| blank(c)));
+        }
+        i = end;
+    }
+    out
+}
+
+/// The end (exclusive) of the block comment opening at `start`; block comments nest.
+fn block_comment_end(chars: &[char], start: usize) -> usize {
+    let (mut depth, mut i) = (0, start);
+    while i < chars.len() {
+        match (chars[i], chars.get(i + 1)) {
+            ('/', Some('*')) => (depth, i) = (depth + 1, i + 2),
+            ('*', Some('/')) if depth == 1 => return i + 2,
+            ('*', Some('/')) => (depth, i) = (depth - 1, i + 2),
+            _ => i += 1,
+        }
+    }
+    chars.len()
+}
+
+/// The end (exclusive) of the raw string `r#"..."#` opening at `start`, if it is one.
+fn raw_string_end(chars: &[char], start: usize) -> Option<usize> {
+    let hashes = chars[start + 1..].iter().take_while(|&&c| c == '#').count();
+    let quote = start + 1 + hashes;
+    if chars.get(quote) != Some(&'"') {
+        return None;
+    }
+    let closing: Vec<char> = std::iter::once('"')
+        .chain(std::iter::repeat_n('#', hashes))
+        .collect();
+    (quote + 1..chars.len())
+        .find(|&j| chars[j..].starts_with(&closing))
+        .map(|j| j + closing.len())
+        .or(Some(chars.len()))
+}
+
+/// The end (exclusive) of the string literal opening at `start`.
+fn string_end(chars: &[char], start: usize) -> usize {
+    let mut i = start + 1;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => i += 2,
+            '"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    chars.len()
+}
+
+/// The end (exclusive) of the character literal opening at `start`, or `None` for a lifetime.
+fn char_end(chars: &[char], start: usize) -> Option<usize> {
+    match chars.get(start + 1)? {
+        '\\' => (start + 2..chars.len())
+            .find(|&j| chars[j] == '\'')
+            .map(|j| j + 1),
+        _ if chars.get(start + 2) == Some(&'\'') => Some(start + 3),
+        _ => None,
+    }
+}
+
+/// Every function with a body in `code` (see [`code_only`]): its name and its length in lines,
+/// from the line of `fn` to the line of the closing brace.
+fn functions(code: &str) -> Vec<(String, usize)> {
+    let bytes = code.as_bytes();
+    let line_of = |at: usize| code[..at].matches('\n').count();
+    let mut found = Vec::new();
+    for (at, _) in code.match_indices("fn ") {
+        let keyword = at == 0 || !(bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_');
+        let name: String = code[at + 3..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if !keyword || name.is_empty() {
+            continue;
+        }
+        if let Some(close) = body_end(bytes, at + 3 + name.len()) {
+            found.push((name, line_of(close) - line_of(at) + 1));
+        }
+    }
+    found
+}
+
+/// The byte offset of the brace closing the body of the function whose signature continues at
+/// `from`, or `None` for a declaration without a body.
+fn body_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut nesting = 0i32;
+    let mut open = false;
+    for (i, &b) in bytes.iter().enumerate().skip(from) {
+        match b {
+            b'(' | b'[' => nesting += 1,
+            b')' | b']' => nesting -= 1,
+            b';' if nesting == 0 && !open => return None,
+            b'{' if nesting == 0 && !open => {
+                open = true;
+                nesting = 1;
+            }
+            b'{' if open => nesting += 1,
+            b'}' if open => {
+                nesting -= 1;
+                if nesting == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Every function of the workspace over [`FUNCTION_LINES_MAX`] lines, as `path::fn_name` and
+/// its length, in file order.
+fn long_functions() -> Vec<(String, usize)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut long = Vec::new();
+    for (path, text) in files_of(EVERY_CRATE) {
+        let relative = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        for (name, lines) in functions(&code_only(&text)) {
+            if lines > FUNCTION_LINES_MAX {
+                long.push((format!("{relative}::{name}"), lines));
+            }
+        }
+    }
+    long
+}
+
+#[test]
+fn functions_stay_short() {
+    let long = long_functions();
+    let mut problems = Vec::new();
+    for (key, lines) in &long {
+        match LONG_FUNCTIONS.iter().find(|(k, _)| k == key) {
+            None => problems.push(format!(
+                "{key} is {lines} lines long, over {FUNCTION_LINES_MAX}: split it into a short parent and helpers"
+            )),
+            Some((_, allowed)) if lines > allowed => problems.push(format!(
+                "{key} grew from {allowed} to {lines} lines: it is on the allowlist of long functions, which may only shrink; split it"
+            )),
+            Some((_, allowed)) if lines < allowed => problems.push(format!(
+                "{key} shrank from {allowed} to {lines} lines: lower its entry in LONG_FUNCTIONS (tests/tidy.rs) to {lines}"
+            )),
+            Some(_) => {}
+        }
+    }
+    for (key, allowed) in LONG_FUNCTIONS {
+        if !long.iter().any(|(k, _)| k == key) {
+            problems.push(format!(
+                "{key} (allowed {allowed} lines) no longer exists or is now {FUNCTION_LINES_MAX} lines or fewer: remove it from the allowlist LONG_FUNCTIONS in tests/tidy.rs"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "\n{}\n", problems.join("\n"));
+}
+
+#[test]
+fn the_function_scanner_reads_code_not_text() {
+    let source = r####"
+trait T {
+    fn declared(&self) -> [u8; 2];
+}
+fn outer<'a>(x: &'a str) -> usize {
+    let _ = "fn fake() { {";
+    let _ = r#"} fn raw() {"#;
+    let _ = ('{', '\'', b'}');
+    /* fn commented() { /* nested } */ } */
+    // fn line_comment() {
+    fn inner() {
+        let _ = 1;
+    }
+    x.len()
+}
+"####;
+    assert_eq!(
+        functions(&code_only(source)),
+        [("outer".to_owned(), 11), ("inner".to_owned(), 3)]
+    );
 }

@@ -187,6 +187,15 @@ impl Diff {
 
     fn render_text(&self, markdown: bool) -> String {
         let mut out = String::new();
+        self.write_title(&mut out, markdown);
+        self.write_counts(&mut out, markdown);
+        self.write_transitions(&mut out, markdown);
+        self.write_examples(&mut out);
+        out
+    }
+
+    /// The title line, and the two rule orders when they differ.
+    fn write_title(&self, out: &mut String, markdown: bool) {
         let title = format!(
             "{} (before) against {} (after), seed {}: {} of {} changed",
             self.before.scenario,
@@ -204,6 +213,10 @@ impl Diff {
             let _ = writeln!(out, "\nrule order before: {}", self.before.rules.join(", "));
             let _ = writeln!(out, "rule order after:  {}", self.after.rules.join(", "));
         }
+    }
+
+    /// The decision and outcome counts before and after, without the rows that are 0 in both.
+    fn write_counts(&self, out: &mut String, markdown: bool) {
         for (title, rows) in [
             ("enrollment decision", &self.enrollment),
             ("enrollment outcome", &self.outcomes),
@@ -219,41 +232,50 @@ impl Diff {
                     format!("{sign}{change}"),
                 ]);
             }
-            grid.write(&mut out, markdown);
+            grid.write(out, markdown);
         }
+    }
+
+    /// The most common transitions; the rest are only counted (the JSON lists them all).
+    fn write_transitions(&self, out: &mut String, markdown: bool) {
         const SHOWN: usize = 20;
-        if !self.transitions.is_empty() {
-            let mut grid = Grid::new(&["before", "", "after", "contacts"], 3);
-            for t in self.transitions.iter().take(SHOWN) {
-                grid.rows.push(vec![
-                    t.before.clone(),
-                    "->".to_owned(),
-                    t.after.clone(),
-                    thousands(t.contacts),
-                ]);
-            }
-            grid.write(&mut out, markdown);
-            if self.transitions.len() > SHOWN {
-                let _ = writeln!(
-                    out,
-                    "\n({} more kinds of change in --format json)",
-                    self.transitions.len() - SHOWN
-                );
-            }
+        if self.transitions.is_empty() {
+            return;
         }
-        if !self.examples.is_empty() {
+        let mut grid = Grid::new(&["before", "", "after", "contacts"], 3);
+        for t in self.transitions.iter().take(SHOWN) {
+            grid.rows.push(vec![
+                t.before.clone(),
+                "->".to_owned(),
+                t.after.clone(),
+                thousands(t.contacts),
+            ]);
+        }
+        grid.write(out, markdown);
+        if self.transitions.len() > SHOWN {
             let _ = writeln!(
                 out,
-                "\nexamples (explain one with `seqsim trace SCENARIO --contact ID`):"
+                "\n({} more kinds of change in --format json)",
+                self.transitions.len() - SHOWN
             );
-            for e in &self.examples {
-                let _ = writeln!(
-                    out,
-                    "  contact {}: {}  =>  {}",
-                    e.contact, e.before, e.after
-                );
-            }
         }
-        out
+    }
+
+    /// The example contacts, with how to trace one.
+    fn write_examples(&self, out: &mut String) {
+        if self.examples.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "\nexamples (explain one with `seqsim trace SCENARIO --contact ID`):"
+        );
+        for e in &self.examples {
+            let _ = writeln!(
+                out,
+                "  contact {}: {}  =>  {}",
+                e.contact, e.before, e.after
+            );
+        }
     }
 }

@@ -182,7 +182,7 @@ impl Report {
             .map(|(d, counters)| Day {
                 day: d as u32,
                 date: date_after(&cal.start_date, d as u32),
-                weekday: weekday_name(cal.weekday(d as u32)),
+                weekday: cal.weekday(d as u32).name(),
                 providers: slots
                     .iter()
                     .map(|&s| ProviderDay {
@@ -227,19 +227,6 @@ impl Report {
             Format::Table => text::render(self, false),
             Format::Markdown => text::render(self, true),
         }
-    }
-}
-
-/// Three-letter weekday name.
-pub(crate) fn weekday_name(day: sim::Weekday) -> &'static str {
-    match day {
-        sim::Weekday::Monday => "Mon",
-        sim::Weekday::Tuesday => "Tue",
-        sim::Weekday::Wednesday => "Wed",
-        sim::Weekday::Thursday => "Thu",
-        sim::Weekday::Friday => "Fri",
-        sim::Weekday::Saturday => "Sat",
-        sim::Weekday::Sunday => "Sun",
     }
 }
 
