@@ -53,6 +53,14 @@ macro_rules! flag_set {
                 Self(self.0 | rhs.0)
             }
         }
+
+        impl std::ops::BitAnd for $name {
+            type Output = Self;
+            #[inline]
+            fn bitand(self, rhs: Self) -> Self {
+                Self(self.0 & rhs.0)
+            }
+        }
     };
 }
 
@@ -71,7 +79,8 @@ flag_set! {
 }
 
 flag_set! {
-    /// Facts about one contact record in one portal.
+    /// Facts about one contact record in one portal. The [`ContactFlags::ADDRESS_FACTS`] belong
+    /// to the record's address in the portal: the simulator keeps them on one record per address.
     ContactFlags {
         /// The record has no email address; address facts do not apply to it.
         MISSING_EMAIL = MissingEmailAddress,
@@ -88,6 +97,18 @@ flag_set! {
         /// The contact opted out of the sales-email subscription type.
         UNSUBSCRIBED_PERSONAL = UnsubscribedPersonal,
     }
+}
+
+impl ContactFlags {
+    /// The facts that belong to the address rather than the record (bounces, complaint,
+    /// unsubscribes): every record of one address in a portal shares them.
+    pub const ADDRESS_FACTS: Self = Self(
+        Self::BOUNCED.0
+            | Self::BOUNCED_ON_PORTAL.0
+            | Self::MARKED_AS_SPAM.0
+            | Self::UNSUBSCRIBED.0
+            | Self::UNSUBSCRIBED_PERSONAL.0,
+    );
 }
 
 /// Everything that would block one enrollment attempt: a set of [`RejectionCode`]s. Which one

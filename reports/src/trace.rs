@@ -16,7 +16,7 @@ pub fn render_trace(scenario: &Scenario, result: &RunResult) -> Option<String> {
         let _ = writeln!(out, "no user tried to enroll this contact");
     }
     for entry in &result.recordings.trace {
-        let line = event_line(scenario, &entry.event);
+        let line = event_line(scenario, traced, &entry.event);
         let _ = writeln!(out, "{}  {line}", moment(scenario, entry.time));
     }
     Some(out)
@@ -63,7 +63,7 @@ fn header(scenario: &Scenario, t: &TracedContact) -> String {
 }
 
 /// One event of the journey, without its moment.
-fn event_line(scenario: &Scenario, what: &TracedEvent) -> String {
+fn event_line(scenario: &Scenario, traced: &TracedContact, what: &TracedEvent) -> String {
     match what {
         TracedEvent::Attempt {
             user,
@@ -104,9 +104,16 @@ fn event_line(scenario: &Scenario, what: &TracedEvent) -> String {
             step + 1,
             moment(scenario, *at)
         ),
-        TracedEvent::GloballyBounced => {
-            "the address joined the platform's global bounce list (daily refresh)".to_owned()
-        }
+        TracedEvent::GlobalBounceListed { portal } if *portal == traced.portal => format!(
+            "the global bounce list (daily refresh) records this bounce from this account \
+             (portal {portal}): other accounts now see RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY, \
+             this one does not"
+        ),
+        TracedEvent::GlobalBounceListed { portal } => format!(
+            "the global bounce list (daily refresh) records a bounce of this address from \
+             another account (portal {portal}): this account now sees \
+             RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY"
+        ),
     }
 }
 

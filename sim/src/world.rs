@@ -4,6 +4,8 @@
 //! records, and one portal's contacts contiguous. Every entity's attributes come from its own
 //! random stream, so generation order does not matter.
 
+use std::collections::BTreeMap;
+
 use model::{AddressFlags, ContactFlags, InboxProvider, SeatTier};
 
 use rayon::prelude::*;
@@ -12,11 +14,62 @@ use crate::rng::{Stream, StreamKind};
 use crate::scenario::{Population, Scenario, MAX_SEQUENCES};
 use crate::time::{SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
 
+/// Which accounts (portals) of the simulation saw mail to an address hard-bounce, as the
+/// platform's global bounce list knows it after its daily refresh.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum BounceList {
+    /// No portal of the simulation.
+    #[default]
+    Unlisted,
+    /// This portal only.
+    By(u32),
+    /// Two portals or more.
+    ByMany,
+}
+
+impl Person {
+    /// The platform-wide facts about the address as an attempt in `portal` reads them: a bounce
+    /// on the global list counts as RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY only if another
+    /// account saw it.
+    pub fn address_seen_from(&self, portal: u32) -> AddressFlags {
+        let mut address = self.address;
+        if self.bounce_list.by_another_than(portal) {
+            address.insert(AddressFlags::BOUNCED_GLOBALLY);
+        }
+        address
+    }
+}
+
+impl BounceList {
+    /// The list after a bounce from `portal`.
+    pub fn with(self, portal: u32) -> Self {
+        match self {
+            Self::Unlisted => Self::By(portal),
+            Self::By(p) if p == portal => self,
+            Self::By(_) | Self::ByMany => Self::ByMany,
+        }
+    }
+
+    /// Whether a portal of the simulation other than `portal` saw a bounce: what
+    /// RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY means for an attempt in `portal` ("bounced from
+    /// other accounts").
+    pub fn by_another_than(self, portal: u32) -> bool {
+        match self {
+            Self::Unlisted => false,
+            Self::By(p) => p != portal,
+            Self::ByMany => true,
+        }
+    }
+}
+
 /// A person's mailbox: the platform-wide facts about one address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Person {
-    /// Facts every portal sees.
+    /// Facts every portal sees. `BOUNCED_GLOBALLY` here is drawn at the start: bounces at
+    /// accounts outside the simulation.
     pub address: AddressFlags,
+    /// The simulation's own portals whose mail to the address bounced (global bounce list).
+    pub bounce_list: BounceList,
     /// The mailbox does not exist: mail to it hard-bounces. The platform does not know this
     /// until it sends.
     pub invalid: bool,
@@ -31,13 +84,14 @@ pub struct Person {
 pub struct Contact {
     /// The person (mailbox) the record's address belongs to.
     pub person: u32,
-    /// Facts about this record.
+    /// Facts about this record; on a canonical record also the address's facts in the portal.
     pub flags: ContactFlags,
     /// Sequences (bit i: `Scenario::sequences[i]`) in which a provider rejected an email to
     /// this contact.
     pub rejected_sequences: u16,
-    /// The first record of the same address in this portal: the contact itself, or the record
-    /// it duplicates. Portal-level address facts (an earlier bounce) live on that record.
+    /// The first record of the same address in this portal: the contact itself, the record it
+    /// duplicates, or the first record of the same shared person. The address's facts in this
+    /// portal ([`ContactFlags::ADDRESS_FACTS`]) live on that record only.
     pub canonical: u32,
 }
 
@@ -175,6 +229,13 @@ impl World {
                     range.contains(&contact.canonical) && contact.canonical <= c,
                     "seed {seed}: contact {c}'s canonical record is an earlier one of its portal"
                 );
+                let canonical = &self.contacts[contact.canonical as usize];
+                assert_eq!(canonical.person, contact.person, "seed {seed}: contact {c}");
+                assert!(
+                    contact.canonical == c
+                        || (contact.flags & ContactFlags::ADDRESS_FACTS).is_empty(),
+                    "seed {seed}: contact {c}'s address facts live on its canonical record"
+                );
             }
             for &u in self.users_of(p) {
                 assert_eq!(
@@ -292,12 +353,19 @@ fn generate_contacts(
             let (first, end) = (range[0], range[1]);
             let mut contacts = Vec::with_capacity((end - first) as usize);
             let mut elsewhere = Vec::with_capacity((end - first) as usize);
+            // The first record of each person met through sharing: two shared records of one
+            // person in a portal are two records of one address.
+            let mut first_shared: BTreeMap<u32, u32> = BTreeMap::new();
             for c in first..end {
-                let (contact, e) =
+                let (mut contact, e) =
                     generate_contact(seed, c, (first, end), pop, persons, &contacts, sequences);
+                if contact.canonical == c && contact.person != c {
+                    contact.canonical = *first_shared.entry(contact.person).or_insert(c);
+                }
                 contacts.push(contact);
                 elsewhere.push(e);
             }
+            gather_address_facts(first, &mut contacts);
             (contacts, elsewhere)
         })
         .collect();
@@ -309,6 +377,22 @@ fn generate_contacts(
         enrolled_elsewhere.extend(e);
     }
     (contacts, enrolled_elsewhere)
+}
+
+/// Facts about an address belong to the address (domain §3, §4): the bounces, complaint and
+/// unsubscribes drawn on any record of an address in a portal move to its canonical record,
+/// where every record of the address reads them.
+fn gather_address_facts(first: u32, contacts: &mut [Contact]) {
+    for i in 0..contacts.len() {
+        let canonical = (contacts[i].canonical - first) as usize;
+        if canonical == i {
+            continue;
+        }
+        assert!(canonical < i, "a canonical record comes first");
+        let facts = contacts[i].flags & ContactFlags::ADDRESS_FACTS;
+        contacts[i].flags.remove(ContactFlags::ADDRESS_FACTS);
+        contacts[canonical].flags.insert(facts);
+    }
 }
 
 fn generate_users(scenario: &Scenario) -> Vec<User> {
@@ -401,6 +485,7 @@ fn generate_person(
     address.set(AddressFlags::BOUNCED_GLOBALLY, bounced_globally);
     Person {
         address,
+        bounce_list: BounceList::Unlisted,
         invalid,
         domain,
         mailbox_provider,

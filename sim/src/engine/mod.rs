@@ -20,7 +20,7 @@ pub mod queue;
 mod record;
 mod result;
 
-use model::AddressFlags;
+use model::ContactFlags;
 
 use crate::plan::{self, Attempt};
 use crate::scenario::{Scenario, Source};
@@ -193,27 +193,29 @@ fn plans_by_portal(seed: u64, world: &World, attempts: Vec<Attempt>) -> Vec<Vec<
     plans
 }
 
-/// The daily merge of the global bounce list, in portal order (a set union: the order cannot
-/// change the result, but keep it fixed anyway). The traced contact's portal notes when its
-/// address joins the list.
+/// The daily merge of the global bounce list, in portal order: each portal's new bounces are
+/// recorded with the portal that saw them (a set union: the order cannot change the result,
+/// but keep it fixed anyway). The traced contact's portal notes every bounce of its address.
 fn merge_global_bounces(
     runs: &mut [PortalRun],
     persons: &mut [Person],
     traced_person: Option<u32>,
     end: SimTime,
 ) {
-    let mut traced_listed = false;
-    for run in runs.iter_mut() {
+    let mut traced_bounces = Vec::new();
+    for (portal, run) in runs.iter_mut().enumerate() {
         for person in run.take_global_bounces() {
-            let address = &mut persons[person as usize].address;
-            traced_listed |=
-                traced_person == Some(person) && !address.contains(AddressFlags::BOUNCED_GLOBALLY);
-            address.insert(AddressFlags::BOUNCED_GLOBALLY);
+            let entry = &mut persons[person as usize].bounce_list;
+            *entry = entry.with(portal as u32);
+            if traced_person == Some(person) {
+                traced_bounces.push(portal as u32);
+            }
         }
     }
-    if traced_listed {
+    traced_bounces.dedup();
+    for portal in traced_bounces {
         for run in runs.iter_mut() {
-            run.note(end, TracedEvent::GloballyBounced);
+            run.note(end, TracedEvent::GlobalBounceListed { portal });
         }
     }
 }
@@ -271,6 +273,7 @@ fn gather(
 /// The traced contact `c` as the world holds it at the start.
 fn traced_contact(scenario: &Scenario, world: &World, c: u32) -> TracedContact {
     let record = world.contacts()[c as usize];
+    let canonical = world.contacts()[record.canonical as usize];
     let person = world.persons()[record.person as usize];
     let provider = &scenario.population.mailbox_providers[usize::from(person.mailbox_provider)];
     TracedContact {
@@ -279,7 +282,7 @@ fn traced_contact(scenario: &Scenario, world: &World, c: u32) -> TracedContact {
         person: record.person,
         duplicate_of: (record.canonical != c).then_some(record.canonical),
         address: person.address,
-        flags: record.flags,
+        flags: record.flags | (canonical.flags & ContactFlags::ADDRESS_FACTS),
         invalid: person.invalid,
         mailbox_provider: provider.name.clone(),
         enrolled_elsewhere: world.enrolled_elsewhere(c),

@@ -225,19 +225,27 @@ impl<'a> PortalRun<'a> {
         &self.enrollments[id as usize]
     }
 
-    /// The flags of contact `c` as the rules and the send guard read them: its own, and the
-    /// portal-level address facts kept on its canonical record.
+    /// The flags of contact `c` as the rules and the send guard read them: the record's own,
+    /// and its address's facts in this portal, kept on its canonical record.
     fn contact_flags(&self, c: usize) -> ContactFlags {
-        let contact = self.contacts[c];
-        let canonical = self.local(contact.canonical);
-        let mut flags = contact.flags;
-        if self.contacts[canonical]
-            .flags
-            .contains(ContactFlags::BOUNCED_ON_PORTAL)
-        {
-            flags.insert(ContactFlags::BOUNCED_ON_PORTAL);
-        }
-        flags
+        let own = self.contacts[c].flags;
+        let canonical = self.contacts[self.canonical(c)].flags;
+        own | (canonical & ContactFlags::ADDRESS_FACTS)
+    }
+
+    /// The local index of the canonical record of contact `c`'s address.
+    fn canonical(&self, c: usize) -> usize {
+        let canonical = self.local(self.contacts[c].canonical);
+        debug_assert!(canonical <= c);
+        canonical
+    }
+
+    /// Records a fact about contact `c`'s address in this portal, which every record of the
+    /// address sees.
+    fn learn(&mut self, c: usize, fact: ContactFlags) {
+        debug_assert!(ContactFlags::ADDRESS_FACTS.contains(fact));
+        let canonical = self.canonical(c);
+        self.contacts[canonical].flags.insert(fact);
     }
 
     /// An enrollment attempt, now: the rules decide, and an enrolled contact's first step (the
@@ -251,7 +259,7 @@ impl<'a> PortalRun<'a> {
         let connected = self.inboxes[inbox].connected(self.now);
         let was_active = self.active[c] != NOT_ENROLLED;
         let conditions = Conditions::new(
-            person.address,
+            person.address_seen_from(self.portal),
             self.contact_flags(c),
             SenderState::new(user.seat, connected),
             record.rejected_sequences & (1 << request.sequence) != 0,
@@ -468,7 +476,7 @@ impl<'a> PortalRun<'a> {
             sequence: e.sequence,
             step,
             by_gmail,
-            contact_flags: record.flags,
+            contact_flags: self.contact_flags(c),
             rejected_in_sequence: record.rejected_sequences & (1 << e.sequence) != 0,
             reply,
         };
@@ -503,18 +511,12 @@ impl<'a> PortalRun<'a> {
         self.end(view, id, Outcome::StepFailed(failed.failure));
     }
 
-    /// 550 5.1.1: the record is BOUNCED, its portal's canonical record for the address
-    /// RECIPIENT_PREVIOUSLY_BOUNCED_ON_PORTAL, and the person joins the global bounce list at
-    /// the next daily merge.
+    /// 550 5.1.1: the address is BOUNCED and RECIPIENT_PREVIOUSLY_BOUNCED_ON_PORTAL in this
+    /// portal, and the person joins the global bounce list at the next daily merge.
     fn hard_bounce(&mut self, view: &DayView, id: u32) {
         let c = self.local(self.enrollment(id).contact);
-        let record = self.contacts[c];
-        self.contacts[c].flags.insert(ContactFlags::BOUNCED);
-        let canonical = self.local(record.canonical);
-        self.contacts[canonical]
-            .flags
-            .insert(ContactFlags::BOUNCED_ON_PORTAL);
-        self.global_bounces.push(record.person);
+        self.learn(c, ContactFlags::BOUNCED | ContactFlags::BOUNCED_ON_PORTAL);
+        self.global_bounces.push(self.contacts[c].person);
         self.end(view, id, Outcome::Bounced);
     }
 
@@ -531,7 +533,7 @@ impl<'a> PortalRun<'a> {
         } else {
             let contact = e.contact;
             let c = self.local(contact);
-            self.contacts[c].flags.insert(ContactFlags::BOUNCED);
+            self.learn(c, ContactFlags::BOUNCED);
             self.end(view, id, Outcome::Bounced);
         }
     }
@@ -571,12 +573,11 @@ impl<'a> PortalRun<'a> {
         let slot = provider_slot(&view.users[e.user as usize]);
         self.recorder.on_reaction(self.now, slot, contact, reaction);
         let c = self.local(contact);
-        let flags = &mut self.contacts[c].flags;
         match reaction {
-            Reaction::SpamComplaint => flags.insert(ContactFlags::MARKED_AS_SPAM),
-            Reaction::Unsubscribe { all: true } => flags.insert(ContactFlags::UNSUBSCRIBED),
+            Reaction::SpamComplaint => self.learn(c, ContactFlags::MARKED_AS_SPAM),
+            Reaction::Unsubscribe { all: true } => self.learn(c, ContactFlags::UNSUBSCRIBED),
             Reaction::Unsubscribe { all: false } => {
-                flags.insert(ContactFlags::UNSUBSCRIBED_PERSONAL)
+                self.learn(c, ContactFlags::UNSUBSCRIBED_PERSONAL)
             }
             Reaction::Reply | Reaction::MeetingBooked | Reaction::OutOfOffice => {}
         }

@@ -323,8 +323,13 @@ pub enum TracedEvent {
         /// When.
         at: SimTime,
     },
-    /// The address joined the platform's global bounce list (at the daily merge).
-    GloballyBounced,
+    /// The platform's global bounce list recorded a bounce of the address from `portal` (at
+    /// the daily merge): attempts in other portals now see
+    /// RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY.
+    GlobalBounceListed {
+        /// The portal whose mail bounced.
+        portal: u32,
+    },
 }
 
 /// The traced contact as the run found it at the start.
