@@ -5,6 +5,7 @@
 //! [`sim::Scenario`].
 
 mod error;
+mod key;
 mod raw;
 mod validate;
 
@@ -43,32 +44,8 @@ pub fn parse(
     origin: &str,
     fallback_name: &str,
 ) -> Result<sim::Scenario, ScenarioError> {
-    let invalid = |problems| ScenarioError::Invalid {
+    validate::validate(text, fallback_name).map_err(|problems| ScenarioError::Invalid {
         path: origin.to_owned(),
         problems,
-    };
-    let table: toml::Table = toml::from_str(text).map_err(|e| {
-        invalid(vec![Problem::new(
-            "",
-            format!("not valid TOML: {}", one_line(&e.to_string())),
-        )])
-    })?;
-    let (raw, mut problems) = validate::deserialize(table);
-    match raw {
-        Some(raw) => match validate::validate(raw, fallback_name, &mut problems) {
-            Some(scenario) if problems.is_empty() => Ok(scenario),
-            _ => Err(invalid(problems)),
-        },
-        None => Err(invalid(problems)),
-    }
-}
-
-/// Folds a multi-line message (toml's errors show the offending line) onto one line.
-fn one_line(message: &str) -> String {
-    message
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && *l != "|")
-        .collect::<Vec<_>>()
-        .join(" ")
+    })
 }

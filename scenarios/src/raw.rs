@@ -12,15 +12,17 @@ pub(crate) struct RawScenario {
     pub name: Option<String>,
     #[allow(dead_code)] // documentation for people reading the file; validated as a string
     pub description: Option<String>,
-    pub seed: u64,
+    // `seed` and the `population` and `plan` tables are required; they are optional here so
+    // that validation reports a missing one together with every other problem of the file.
+    pub seed: Option<u64>,
     #[serde(default)]
     pub calendar: RawCalendar,
-    pub population: RawPopulation,
+    pub population: Option<RawPopulation>,
     #[serde(default)]
     pub senders: Vec<RawSenderGroup>,
     #[serde(default)]
     pub sequences: Vec<RawSequence>,
-    pub plan: RawPlan,
+    pub plan: Option<RawPlan>,
     #[serde(default)]
     pub rules: RawRules,
     #[serde(default)]
@@ -305,6 +307,16 @@ impl Default for RawTasks {
     }
 }
 
+model::catalogue! {
+    /// The re-enrollment policies, as `reenrollment.policy` spells them.
+    pub(crate) enum Policy {
+        /// [`sim::Reenrollment::None`].
+        None = "none",
+        /// [`sim::Reenrollment::Resume`].
+        Resume = "resume",
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub(crate) struct RawReenrollment {
@@ -315,7 +327,7 @@ pub(crate) struct RawReenrollment {
 impl Default for RawReenrollment {
     fn default() -> Self {
         Self {
-            policy: "none".to_owned(),
+            policy: Policy::None.name().to_owned(),
             delay_hours: 24,
         }
     }

@@ -347,3 +347,279 @@ impl Scenario {
         portals
     }
 }
+
+impl Scenario {
+    /// Asserts everything the `scenarios` crate's validation promises, so that code taking a
+    /// scenario built by hand (tests, benches) meets the same guarantees as one read from a
+    /// file. Panics, naming the seed, on the first broken promise. Validation's sanity caps on
+    /// `population.contacts` and `population.domains` are not asserted: [`Self::scale_contacts`]
+    /// may step past them on purpose.
+    pub fn assert_valid(&self) {
+        let seed = self.seed;
+        assert!(
+            (1..=3_650).contains(&self.calendar.horizon_days),
+            "seed {seed}: horizon_days = {} is not in 1..=3650",
+            self.calendar.horizon_days
+        );
+        assert_population(seed, &self.population);
+        assert!(
+            (1..=MAX_SEQUENCES).contains(&self.sequences.len()),
+            "seed {seed}: {} sequences, not 1..={MAX_SEQUENCES}",
+            self.sequences.len()
+        );
+        for (i, sequence) in self.sequences.iter().enumerate() {
+            let earlier = &self.sequences[..i];
+            assert!(
+                earlier.iter().all(|s| s.name != sequence.name),
+                "seed {seed}: two sequences are named {:?}",
+                sequence.name
+            );
+            assert_sequence(seed, sequence);
+        }
+        assert!(!self.senders.is_empty(), "seed {seed}: no sender groups");
+        for group in &self.senders {
+            assert_sender_group(seed, group, self.population.portals, self.sequences.len());
+        }
+        assert_plan(seed, &self.plan, &self.calendar);
+        for code in RuleSet::REQUIRED {
+            assert!(
+                self.rules.checks(code),
+                "seed {seed}: the rules leave out {}",
+                code.name()
+            );
+        }
+        assert_sending(seed, &self.sending);
+        assert_engagement(seed, &self.engagement);
+        assert_disconnections(seed, &self.disconnections, self.calendar.horizon_days);
+        assert_span(
+            seed,
+            "tasks.completion_hours",
+            self.tasks.completion_hours,
+            24 * 30,
+        );
+        if let Reenrollment::Resume { delay_hours } = self.reenrollment {
+            assert!(
+                (1..=24 * 365).contains(&delay_hours),
+                "seed {seed}: re-enrollment delay_hours = {delay_hours} is not in 1..=8760"
+            );
+        }
+    }
+}
+
+fn assert_probability(seed: u64, what: &str, p: f64) {
+    assert!(
+        (0.0..=1.0).contains(&p),
+        "seed {seed}: {what} = {p} is not a probability"
+    );
+}
+
+fn assert_shares(seed: u64, what: &str, shares: &[f64]) {
+    for &share in shares {
+        assert_probability(seed, what, share);
+    }
+    let sum: f64 = shares.iter().sum();
+    assert!(
+        (sum - 1.0).abs() <= 1e-9,
+        "seed {seed}: the {what} shares sum to {sum}, not 1"
+    );
+}
+
+/// A `(low, high)` span with `low <= high <= max`.
+fn assert_span(seed: u64, what: &str, (lo, hi): (u32, u32), max: u32) {
+    assert!(
+        lo <= hi && hi <= max,
+        "seed {seed}: {what} = ({lo}, {hi}) is not a span with low <= high <= {max}"
+    );
+}
+
+fn assert_population(seed: u64, pop: &Population) {
+    assert!(pop.contacts > 0, "seed {seed}: no contacts");
+    assert!(
+        (1..=10_000).contains(&pop.portals),
+        "seed {seed}: {} portals, not 1..=10000",
+        pop.portals
+    );
+    assert!(pop.domains > 0, "seed {seed}: no domains");
+    assert_probability(seed, "shared_persons", pop.shared_persons);
+    assert_probability(seed, "duplicate_contacts", pop.duplicate_contacts);
+    let providers = &pop.mailbox_providers;
+    assert!(
+        (1..=255).contains(&providers.len()),
+        "seed {seed}: {} mailbox providers, not 1..=255",
+        providers.len()
+    );
+    for m in providers {
+        assert_probability(seed, "soft_bounce", m.soft_bounce);
+        assert_probability(seed, "policy_rejection", m.policy_rejection);
+        assert!(
+            m.soft_bounce + m.policy_rejection <= 1.0,
+            "seed {seed}: mailbox provider {:?} answers soft_bounce + policy_rejection > 1",
+            m.name
+        );
+    }
+    let shares: Vec<f64> = providers.iter().map(|m| m.share).collect();
+    assert_shares(seed, "mailbox provider", &shares);
+    let r = &pop.rates;
+    for rate in [
+        r.missing_email,
+        r.invalid_address,
+        r.blocked_address,
+        r.blocked_domain,
+        r.bounced_globally_if_invalid,
+        r.bounced_globally_if_valid,
+        r.bounced_if_invalid,
+        r.bounced_if_valid,
+        r.bounced_on_portal_if_invalid,
+        r.bounced_on_portal_if_valid,
+        r.marked_as_spam,
+        r.other_send_rejected,
+        r.unsubscribed,
+        r.unsubscribed_personal,
+        r.cannot_communicate,
+        r.already_enrolled,
+    ] {
+        assert_probability(seed, "a population rate", rate);
+    }
+}
+
+fn assert_sequence(seed: u64, sequence: &Sequence) {
+    let name = &sequence.name;
+    let Some((first, later)) = sequence.steps.split_first() else {
+        panic!("seed {seed}: sequence {name:?} has no steps");
+    };
+    assert_eq!(
+        first.delay_days, 0,
+        "seed {seed}: the first step of {name:?} has a delay"
+    );
+    for step in later {
+        assert!(
+            step.delay_days <= 365,
+            "seed {seed}: a step of {name:?} waits {} days, more than 365",
+            step.delay_days
+        );
+    }
+    if let Some((start, end)) = sequence.send_window {
+        assert!(
+            start < end && end <= 24 * 60,
+            "seed {seed}: the send window of {name:?} is not start < end <= 24:00"
+        );
+    }
+}
+
+fn assert_sender_group(seed: u64, group: &SenderGroup, portals: u32, sequences: usize) {
+    assert!(
+        (1..=1_000_000).contains(&group.count),
+        "seed {seed}: a sender group of {} users, not 1..=1000000",
+        group.count
+    );
+    if let Some(portal) = group.portal {
+        assert!(
+            portal < portals,
+            "seed {seed}: sender group portal {portal} is not below {portals} portals"
+        );
+    }
+    assert!(
+        usize::from(group.sequence) < sequences,
+        "seed {seed}: sender group sequence {} is not below {sequences} sequences",
+        group.sequence
+    );
+    if let Some(limit) = group.daily_limit {
+        assert!(
+            (1..=100_000).contains(&limit),
+            "seed {seed}: daily_limit {limit} is not in 1..=100000"
+        );
+    }
+    assert!(
+        group.other_emails_per_day <= 100_000,
+        "seed {seed}: other_emails_per_day {} is above 100000",
+        group.other_emails_per_day
+    );
+}
+
+fn assert_plan(seed: u64, plan: &Plan, calendar: &Calendar) {
+    let days = plan.business_days;
+    let fitting = (0..calendar.horizon_days)
+        .filter(|&d| !calendar.weekday(d).is_weekend())
+        .count();
+    assert!(
+        days > 0 && days as usize <= fitting,
+        "seed {seed}: {days} business days, not 1..={fitting} (the weekdays of the horizon)"
+    );
+    let (start, end) = plan.working_hours;
+    assert!(
+        start < end && end <= 24,
+        "seed {seed}: working_hours ({start}, {end}) are not start < end <= 24"
+    );
+    assert_probability(seed, "coverage", plan.coverage);
+    assert_probability(seed, "second_enrollment", plan.second_enrollment);
+    assert_shares(seed, "source", &plan.sources.weights());
+    assert!(
+        (1..=MAX_BULK_SIZE).contains(&plan.bulk_size_max),
+        "seed {seed}: bulk_size_max {} is not in 1..={MAX_BULK_SIZE}",
+        plan.bulk_size_max
+    );
+}
+
+fn assert_sending(seed: u64, s: &Sending) {
+    let counts = [
+        ("stagger_seconds", s.stagger_seconds, 0, 3_600),
+        ("bulk_per_minute", s.bulk_per_minute, 1, 60),
+        ("provider_block_hours", s.provider_block_hours, 0, 24 * 7),
+        (
+            "soft_bounce_retries",
+            s.soft_bounce_retries,
+            0,
+            MAX_SOFT_BOUNCE_RETRIES,
+        ),
+        ("retry_backoff_minutes", s.retry_backoff_minutes, 1, 24 * 60),
+        ("per_minute_limit", s.per_minute_limit.unwrap_or(1), 1, 10),
+    ];
+    for (what, value, min, max) in counts {
+        assert!(
+            (min..=max).contains(&value),
+            "seed {seed}: {what} = {value} is not in {min}..={max}"
+        );
+    }
+    assert_probability(seed, "send_failure", s.send_failure);
+    assert_probability(seed, "gmail_send_error", s.gmail_send_error);
+}
+
+fn assert_engagement(seed: u64, e: &Engagement) {
+    let reactions = [
+        e.reply,
+        e.meeting_booked,
+        e.unsubscribe,
+        e.spam_complaint,
+        e.out_of_office,
+    ];
+    for p in reactions.into_iter().chain([e.unsubscribe_all_share]) {
+        assert_probability(seed, "an engagement probability", p);
+    }
+    let sum: f64 = reactions.iter().sum();
+    assert!(
+        sum <= 1.0 + 1e-9,
+        "seed {seed}: the reactions to one email sum to {sum}, above 1"
+    );
+    assert!(
+        e.reaction_hours_max <= 24 * 30,
+        "seed {seed}: reaction_hours_max {} is above 720",
+        e.reaction_hours_max
+    );
+}
+
+fn assert_disconnections(seed: u64, d: &Disconnections, horizon_days: u32) {
+    assert_probability(seed, "per_inbox_day", d.per_inbox_day);
+    assert_span(seed, "reconnect_hours", d.reconnect_hours, 24 * 30);
+    for outage in &d.outages {
+        assert!(
+            outage.start / 86_400 < horizon_days,
+            "seed {seed}: an outage starts at {}, after the horizon",
+            outage.start
+        );
+        assert!(
+            outage.duration <= 720 * 3_600,
+            "seed {seed}: an outage lasts {} seconds, more than 720 hours",
+            outage.duration
+        );
+    }
+}

@@ -1,0 +1,159 @@
+//! Checks of the world's sections: the calendar and the population (mailbox providers, rates).
+
+use chrono::{Datelike, NaiveDate};
+use sim::time::Weekday;
+
+use super::{CalendarParts, Validator};
+use crate::key::{field, Key};
+use crate::raw::{RawCalendar, RawMailboxProvider, RawPopulation, RawRates};
+
+/// Most mailbox providers a population may describe: a person's provider is one byte.
+const MAX_MAILBOX_PROVIDERS: usize = 255;
+
+/// The calendar, once both its parts are valid.
+pub(super) fn calendar(start_date: &str, parts: &CalendarParts) -> Option<sim::Calendar> {
+    Some(sim::Calendar {
+        start_date: start_date.to_owned(),
+        start_weekday: weekday(parts.start.1?),
+        horizon_days: parts.horizon_days.1?,
+    })
+}
+
+/// A `"YYYY-MM-DD"` date.
+pub(super) fn date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+pub(super) fn weekday(date: NaiveDate) -> Weekday {
+    match date.weekday() {
+        chrono::Weekday::Mon => Weekday::Monday,
+        chrono::Weekday::Tue => Weekday::Tuesday,
+        chrono::Weekday::Wed => Weekday::Wednesday,
+        chrono::Weekday::Thu => Weekday::Thursday,
+        chrono::Weekday::Fri => Weekday::Friday,
+        chrono::Weekday::Sat => Weekday::Saturday,
+        chrono::Weekday::Sun => Weekday::Sunday,
+    }
+}
+
+impl Validator<'_> {
+    pub(super) fn calendar(&mut self, (at, c): (Key, &RawCalendar)) -> CalendarParts {
+        let (start_key, start_text) = field!(at, c.start);
+        let start = date(start_text);
+        if start.is_none() {
+            self.problem(
+                start_key.clone(),
+                format!(
+                    "{start_text:?} is not a date; write it as \"YYYY-MM-DD\", for example \"2026-01-05\""
+                ),
+            );
+        }
+        let (horizon_key, horizon_days) = field!(at, c.horizon_days);
+        let horizon_days = self.count((horizon_key.clone(), horizon_days), 1, 3_650);
+        CalendarParts {
+            start: (start_key, start),
+            horizon_days: (horizon_key, horizon_days),
+        }
+    }
+
+    /// The population, and its portal count (with its key) for the senders' check.
+    pub(super) fn population(
+        &mut self,
+        (at, pop): (Key, &RawPopulation),
+    ) -> (Option<sim::Population>, Option<(Key, Option<u32>)>) {
+        let contacts = self.count(field!(at, pop.contacts), 1, 100_000_000);
+        let (portals_key, portals) = field!(at, pop.portals);
+        let portals = self.count((portals_key.clone(), portals), 1, 10_000);
+        let domains = self.count(field!(at, pop.domains), 1, 100_000_000);
+        let shared_persons = self.probability(field!(at, pop.shared_persons));
+        let duplicate_contacts = self.probability(field!(at, pop.duplicate_contacts));
+        let mailbox_providers = self.mailbox_providers(field!(at, pop.mailbox_providers));
+        let rates = self.rates(field!(at, pop.rates));
+        let population = || {
+            Some(sim::Population {
+                contacts: contacts?,
+                portals: portals?,
+                domains: domains?,
+                shared_persons,
+                duplicate_contacts,
+                mailbox_providers: mailbox_providers?,
+                rates,
+            })
+        };
+        (population(), Some((portals_key, portals)))
+    }
+
+    fn mailbox_providers(
+        &mut self,
+        (at, raw): (Key, &Vec<RawMailboxProvider>),
+    ) -> Option<Vec<sim::MailboxProvider>> {
+        if raw.is_empty() {
+            // No providers described: every mailbox answers like a plain, well-behaved server.
+            return Some(vec![sim::MailboxProvider {
+                name: "other".to_owned(),
+                share: 1.0,
+                soft_bounce: 0.0,
+                policy_rejection: 0.0,
+            }]);
+        }
+        if raw.len() > MAX_MAILBOX_PROVIDERS {
+            self.problem(
+                at,
+                format!("more than {MAX_MAILBOX_PROVIDERS} providers; allowed: 1 to {MAX_MAILBOX_PROVIDERS}"),
+            );
+            return None;
+        }
+        let providers: Vec<sim::MailboxProvider> = (raw.iter().enumerate())
+            .map(|(i, m)| self.mailbox_provider((at.index(i), m)))
+            .collect();
+        let sum: f64 = providers.iter().map(|m| m.share).sum();
+        if (sum - 1.0).abs() > 1e-9 {
+            self.problem(
+                at,
+                format!("the shares sum to {sum}; allowed: shares summing to 1"),
+            );
+        }
+        Some(providers)
+    }
+
+    fn mailbox_provider(&mut self, (at, m): (Key, &RawMailboxProvider)) -> sim::MailboxProvider {
+        let soft_bounce = self.probability(field!(at, m.soft_bounce));
+        let (policy_key, policy_rejection) = field!(at, m.policy_rejection);
+        let policy_rejection = self.probability((policy_key.clone(), policy_rejection));
+        if soft_bounce + policy_rejection > 1.0 {
+            self.problem(
+                policy_key,
+                "soft_bounce + policy_rejection exceeds 1; allowed: probabilities of one answer, summing to at most 1",
+            );
+        }
+        sim::MailboxProvider {
+            name: m.name.clone(),
+            share: self.probability(field!(at, m.share)),
+            soft_bounce,
+            policy_rejection,
+        }
+    }
+
+    fn rates(&mut self, (at, r): (Key, &RawRates)) -> sim::Rates {
+        sim::Rates {
+            missing_email: self.probability(field!(at, r.missing_email)),
+            invalid_address: self.probability(field!(at, r.invalid_address)),
+            blocked_address: self.probability(field!(at, r.blocked_address)),
+            blocked_domain: self.probability(field!(at, r.blocked_domain)),
+            bounced_globally_if_invalid: self
+                .probability(field!(at, r.bounced_globally_if_invalid)),
+            bounced_globally_if_valid: self.probability(field!(at, r.bounced_globally_if_valid)),
+            bounced_if_invalid: self.probability(field!(at, r.bounced_if_invalid)),
+            bounced_if_valid: self.probability(field!(at, r.bounced_if_valid)),
+            bounced_on_portal_if_invalid: self
+                .probability(field!(at, r.bounced_on_portal_if_invalid)),
+            bounced_on_portal_if_valid: self.probability(field!(at, r.bounced_on_portal_if_valid)),
+            marked_as_spam: self.probability(field!(at, r.marked_as_spam)),
+            other_send_rejected: self.probability(field!(at, r.other_send_rejected)),
+            unsubscribed: self.probability(field!(at, r.unsubscribed)),
+            unsubscribed_personal: self.probability(field!(at, r.unsubscribed_personal)),
+            cannot_communicate: self.probability(field!(at, r.cannot_communicate)),
+            already_enrolled: self.probability(field!(at, r.already_enrolled)),
+        }
+    }
+}
