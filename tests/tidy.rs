@@ -125,10 +125,6 @@ const LONG_FUNCTIONS: &[(&str, usize)] = &[
         "sim/tests/population.rs::population_matches_configured_probabilities",
         144,
     ),
-    ("scenarios/src/validate.rs::validate", 153),
-    ("scenarios/src/validate.rs::sequences", 89),
-    ("scenarios/src/validate.rs::senders", 109),
-    ("scenarios/src/validate.rs::disconnections", 97),
 ];
 
 /// `text` with the contents of comments, string and character literals blanked out (newlines

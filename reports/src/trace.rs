@@ -97,6 +97,12 @@ fn event_line(scenario: &Scenario, traced: &TracedContact, what: &TracedEvent) -
             side,
             reply,
         } => failure_line(*step, failure.name(), *side, *reply),
+        TracedEvent::SendStopped { step, fact } => format!(
+            "step {} not sent: the address is now {} (learned on another record of it), \
+             which ends the enrollment",
+            step + 1,
+            fact.name()
+        ),
         TracedEvent::Reacted(reaction) => reaction_line(*reaction).to_owned(),
         TracedEvent::Ended(outcome) => format!("enrollment ended: {}", outcome.name()),
         TracedEvent::ReEnrollScheduled { step, at } => format!(

@@ -2,7 +2,9 @@
 //! sender side's verdict, the recipient's answer, the recipient's reaction, and the step a
 //! failed enrollment resumes at. The portal calls them and acts on what they return.
 
-use model::{InboxProvider, LimitSide, Outcome, SmtpReply, StepFailure};
+use model::{
+    ContactFlags, InboxProvider, LimitSide, Outcome, RejectionCode, SmtpReply, StepFailure,
+};
 
 use crate::rng::Stream;
 use crate::scenario::{Engagement, MailboxProvider, Sending};
@@ -176,6 +178,39 @@ pub(crate) fn pick_reaction(engagement: &Engagement, draws: &SendDraws) -> Optio
     None
 }
 
+/// Why mail to an address must stop, if it must: facts its address learned while the
+/// enrollment ran (from a reaction or a bounce on another record of the address) end the
+/// enrollment before its next email, as the fact itself would have: a bounce, then a
+/// complaint, then an unsubscribe.
+pub(crate) fn address_stop(flags: ContactFlags) -> Option<(RejectionCode, Outcome)> {
+    let stops = [
+        (
+            ContactFlags::BOUNCED,
+            RejectionCode::Bounced,
+            Outcome::Bounced,
+        ),
+        (
+            ContactFlags::MARKED_AS_SPAM,
+            RejectionCode::PreviouslyMarkedAsSpam,
+            Outcome::MarkedAsSpam,
+        ),
+        (
+            ContactFlags::UNSUBSCRIBED,
+            RejectionCode::Unsubscribed,
+            Outcome::Unsubscribed,
+        ),
+        (
+            ContactFlags::UNSUBSCRIBED_PERSONAL,
+            RejectionCode::UnsubscribedPersonal,
+            Outcome::Unsubscribed,
+        ),
+    ];
+    stops
+        .into_iter()
+        .find(|(flag, _, _)| flags.contains(*flag))
+        .map(|(_, code, outcome)| (code, outcome))
+}
+
 /// The step (0-based) a re-enrollment resumes at after `outcome` ended an enrollment at `step`
 /// of a sequence of `steps` steps, as domain.md §4 tells the user: the following step after
 /// SEND_LIMIT_REACHED, the same step after SEND_FAILURE or INBOX_DISCONNECTED, step 1 (from
@@ -315,6 +350,28 @@ mod tests {
         for outcome in [Outcome::Finished, Outcome::Bounced, Outcome::Replied] {
             assert_eq!(resume_step(outcome, 0, 3), None);
         }
+    }
+
+    #[test]
+    fn address_facts_stop_mail_in_order() {
+        assert_eq!(address_stop(ContactFlags::CANNOT_COMMUNICATE), None);
+        assert_eq!(
+            address_stop(ContactFlags::UNSUBSCRIBED_PERSONAL | ContactFlags::MARKED_AS_SPAM),
+            Some((RejectionCode::PreviouslyMarkedAsSpam, Outcome::MarkedAsSpam))
+        );
+        assert_eq!(
+            address_stop(ContactFlags::UNSUBSCRIBED | ContactFlags::BOUNCED),
+            Some((RejectionCode::Bounced, Outcome::Bounced))
+        );
+        assert_eq!(
+            address_stop(ContactFlags::UNSUBSCRIBED_PERSONAL),
+            Some((RejectionCode::UnsubscribedPersonal, Outcome::Unsubscribed))
+        );
+        assert_eq!(
+            address_stop(ContactFlags::BOUNCED_ON_PORTAL),
+            None,
+            "a fact of the past"
+        );
     }
 
     #[test]

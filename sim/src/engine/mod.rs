@@ -96,6 +96,7 @@ pub fn run_with_progress(
     options: &RunOptions,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> RunResult {
+    scenario.assert_valid();
     pool(options).install(|| {
         let world = World::generate(scenario);
         let attempts = plan::build(scenario, &world);
@@ -111,6 +112,7 @@ pub fn run_world(
     attempts: Vec<Attempt>,
     options: &RunOptions,
 ) -> RunResult {
+    scenario.assert_valid();
     pool(options).install(|| simulate(scenario, world, attempts, options, &|_| {}))
 }
 

@@ -449,6 +449,15 @@ impl<'a> PortalRun<'a> {
         let user = &view.users[e.user as usize];
         let by_gmail = e.source == Source::GmailExtension && step == 0;
         let inbox = self.inbox_of(view, e.user);
+        let c = self.local(contact);
+        if let Some((fact, outcome)) = mail::address_stop(self.contact_flags(c)) {
+            self.recorder
+                .traced(self.now, contact, || TracedEvent::SendStopped {
+                    step,
+                    fact,
+                });
+            return self.end(view, id, outcome);
+        }
         let draws = SendDraws::draw(&mut self.stream(id, retry.into()), &scenario.engagement);
         let refusal = if by_gmail {
             None
@@ -463,7 +472,6 @@ impl<'a> PortalRun<'a> {
 
         // The email leaves.
         self.inboxes[inbox].record(self.now);
-        let c = self.local(contact);
         let record = self.contacts[c];
         let person = &view.persons[record.person as usize];
         let provider = &scenario.population.mailbox_providers[usize::from(person.mailbox_provider)];

@@ -312,6 +312,14 @@ pub enum TracedEvent {
         /// quota is exhausted).
         reply: Option<SmtpReply>,
     },
+    /// The step's email was not sent: the address learned `fact` while the enrollment ran
+    /// (on another record of the address), which ends the enrollment.
+    SendStopped {
+        /// The step.
+        step: u8,
+        /// The address's fact.
+        fact: RejectionCode,
+    },
     /// The recipient reacted.
     Reacted(Reaction),
     /// The enrollment ended.
