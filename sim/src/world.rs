@@ -15,38 +15,35 @@ use crate::scenario::{Population, Scenario, MAX_SEQUENCES};
 use crate::time::{SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
 
 /// Which accounts (portals) of the simulation saw mail to an address hard-bounce, as the
-/// platform's global bounce list knows it after its daily refresh.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum BounceList {
-    /// No portal of the simulation.
-    #[default]
-    Unlisted,
-    /// This portal only.
-    By(u32),
-    /// Two portals or more.
-    ByMany,
-}
+/// platform's global bounce list knows it after its daily refresh: none, one portal, or two
+/// or more. One `u32`, so a person stays 12 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BounceList(u32);
 
-impl Person {
-    /// The platform-wide facts about the address as an attempt in `portal` reads them: a bounce
-    /// on the global list counts as RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY only if another
-    /// account saw it.
-    pub fn address_seen_from(&self, portal: u32) -> AddressFlags {
-        let mut address = self.address;
-        if self.bounce_list.by_another_than(portal) {
-            address.insert(AddressFlags::BOUNCED_GLOBALLY);
-        }
-        address
+impl Default for BounceList {
+    fn default() -> Self {
+        Self::UNLISTED
     }
 }
 
 impl BounceList {
+    /// No portal of the simulation.
+    pub const UNLISTED: Self = Self(u32::MAX);
+    /// Two portals or more.
+    pub const BY_MANY: Self = Self(u32::MAX - 1);
+
+    /// Bounced from `portal` only.
+    pub fn by(portal: u32) -> Self {
+        assert!(portal < Self::BY_MANY.0, "a portal id");
+        Self(portal)
+    }
+
     /// The list after a bounce from `portal`.
     pub fn with(self, portal: u32) -> Self {
-        match self {
-            Self::Unlisted => Self::By(portal),
-            Self::By(p) if p == portal => self,
-            Self::By(_) | Self::ByMany => Self::ByMany,
+        if self == Self::UNLISTED || self.0 == portal {
+            Self::by(portal)
+        } else {
+            Self::BY_MANY
         }
     }
 
@@ -54,11 +51,7 @@ impl BounceList {
     /// RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY means for an attempt in `portal` ("bounced from
     /// other accounts").
     pub fn by_another_than(self, portal: u32) -> bool {
-        match self {
-            Self::Unlisted => false,
-            Self::By(p) => p != portal,
-            Self::ByMany => true,
-        }
+        self != Self::UNLISTED && self.0 != portal
     }
 }
 
@@ -77,6 +70,19 @@ pub struct Person {
     pub domain: u32,
     /// Index into the scenario's mailbox providers.
     pub mailbox_provider: u8,
+}
+
+impl Person {
+    /// The platform-wide facts about the address as an attempt in `portal` reads them: a bounce
+    /// on the global list counts as RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY only if another
+    /// account saw it.
+    pub fn address_seen_from(&self, portal: u32) -> AddressFlags {
+        let mut address = self.address;
+        if self.bounce_list.by_another_than(portal) {
+            address.insert(AddressFlags::BOUNCED_GLOBALLY);
+        }
+        address
+    }
 }
 
 /// A contact record in one portal.
@@ -485,7 +491,7 @@ fn generate_person(
     address.set(AddressFlags::BOUNCED_GLOBALLY, bounced_globally);
     Person {
         address,
-        bounce_list: BounceList::Unlisted,
+        bounce_list: BounceList::UNLISTED,
         invalid,
         domain,
         mailbox_provider,
@@ -613,7 +619,25 @@ fn disconnections(
 
 #[cfg(test)]
 mod tests {
-    use super::group_by_key;
+    use super::{group_by_key, BounceList};
+
+    #[test]
+    fn the_bounce_list_tells_other_accounts_apart() {
+        let none = BounceList::UNLISTED;
+        assert!(!none.by_another_than(0));
+        let by_two = none.with(2);
+        assert_eq!(by_two, BounceList::by(2));
+        assert!(
+            !by_two.by_another_than(2),
+            "a portal's own bounce is not global for it"
+        );
+        assert!(by_two.by_another_than(0));
+        assert_eq!(by_two.with(2), by_two);
+        let many = by_two.with(5);
+        assert_eq!(many, BounceList::BY_MANY);
+        assert!(many.by_another_than(2) && many.by_another_than(5) && many.by_another_than(0));
+        assert_eq!(std::mem::size_of::<super::Person>(), 12);
+    }
 
     #[test]
     fn grouping_keeps_order_within_a_key() {
