@@ -54,7 +54,26 @@ fn header(scenario: &Scenario, t: &TracedContact) -> String {
         .map(|(_, code)| code.name())
         .collect();
     let _ = writeln!(out, "  address facts at start: {}", list(&address));
+    if t.address.contains(AddressFlags::BOUNCED_GLOBALLY) {
+        let _ = writeln!(
+            out,
+            "    (RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY at start: bounces at accounts outside \
+             the simulation)"
+        );
+    }
     let _ = writeln!(out, "  record facts at start: {}", list(&record));
+    let opted: Vec<&str> = t.opted_out_of.iter().map(String::as_str).collect();
+    let _ = writeln!(
+        out,
+        "  subscription types opted out of at start (UNSUBSCRIBED_PERSONAL): {}",
+        list(&opted)
+    );
+    let rejected: Vec<&str> = t.rejected_in.iter().map(String::as_str).collect();
+    let _ = writeln!(
+        out,
+        "  sequences whose email a provider rejected (OTHER_SEND_REJECTED): {}",
+        list(&rejected)
+    );
     if t.enrolled_elsewhere {
         let _ = writeln!(out, "  starts enrolled in a sequence outside the scenario");
     }
@@ -76,10 +95,15 @@ fn event_line(scenario: &Scenario, traced: &TracedContact, what: &TracedEvent) -
             let inbox = scenario
                 .group_of_user(*user)
                 .map_or("unknown", |g| g.inbox.map_or("no inbox", |p| p.name()));
+            let sequence = &scenario.sequences[usize::from(*sequence)];
+            let kind = &scenario.population.subscription_types
+                [usize::from(sequence.subscription_type)]
+            .name;
             format!(
-                "attempt by user {user} ({inbox}, {}) into {:?} at step {}: {}",
+                "attempt by user {user} ({inbox}, {}) into {:?} (subscription type {kind}) at \
+                 step {}: {}",
                 source.name(),
-                scenario.sequences[usize::from(*sequence)].name,
+                sequence.name,
                 step + 1,
                 verdict(conditions, decision)
             )
@@ -103,13 +127,28 @@ fn event_line(scenario: &Scenario, traced: &TracedContact, what: &TracedEvent) -
             step + 1,
             fact.name()
         ),
-        TracedEvent::Reacted(reaction) => reaction_line(*reaction).to_owned(),
+        TracedEvent::Reacted { reaction, sequence } => {
+            let sequence = &scenario.sequences[usize::from(*sequence)];
+            let kind = &scenario.population.subscription_types
+                [usize::from(sequence.subscription_type)]
+            .name;
+            reaction_line(*reaction, kind)
+        }
         TracedEvent::Ended(outcome) => format!("enrollment ended: {}", outcome.name()),
-        TracedEvent::ReEnrollScheduled { step, at } => format!(
-            "re-enrollment at step {} scheduled for {}",
+        TracedEvent::ReEnrollScheduled {
+            step,
+            at,
+            via_gmail,
+        } => format!(
+            "the user will re-enroll the contact at step {} from {}, {} (a weekday, in working \
+             hours, once the inbox is connected if the remedy says so)",
             step + 1,
+            if *via_gmail { "Gmail" } else { "the CRM" },
             moment(scenario, *at)
         ),
+        TracedEvent::UserDoesNotAct => {
+            "the user does not act on the failure (reenrollment share)".to_owned()
+        }
         TracedEvent::GlobalBounceListed { portal } if *portal == traced.portal => format!(
             "the global bounce list (daily refresh) records this bounce from this account \
              (portal {portal}): other accounts now see RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY, \
@@ -188,21 +227,22 @@ fn failure_line(
     format!("step {} failed: {failure}{side}{reply}", step + 1)
 }
 
-/// What the contact did in reply to an email.
-fn reaction_line(reaction: Reaction) -> &'static str {
+/// What the contact did in reply to an email sent under subscription type `kind`.
+fn reaction_line(reaction: Reaction, kind: &str) -> String {
     match reaction {
-        Reaction::Reply => "the contact replied",
-        Reaction::MeetingBooked => "the contact booked a meeting",
+        Reaction::Reply => "the contact replied".to_owned(),
+        Reaction::MeetingBooked => "the contact booked a meeting".to_owned(),
         Reaction::Unsubscribe { all: true } => {
-            "the contact unsubscribed from all email: now UNSUBSCRIBED"
+            "the contact unsubscribed from all email: now UNSUBSCRIBED".to_owned()
         }
-        Reaction::Unsubscribe { all: false } => {
-            "the contact unsubscribed from sales email: now UNSUBSCRIBED_PERSONAL"
-        }
+        Reaction::Unsubscribe { all: false } => format!(
+            "the contact unsubscribed from subscription type {kind}: now UNSUBSCRIBED_PERSONAL \
+             for sequences of that type"
+        ),
         Reaction::SpamComplaint => {
-            "the contact reported the email as spam: now PREVIOUSLY_MARKED_AS_SPAM"
+            "the contact reported the email as spam: now PREVIOUSLY_MARKED_AS_SPAM".to_owned()
         }
-        Reaction::OutOfOffice => "out-of-office auto-reply (does not unenroll)",
+        Reaction::OutOfOffice => "out-of-office auto-reply (does not unenroll)".to_owned(),
     }
 }
 

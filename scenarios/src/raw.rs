@@ -78,8 +78,23 @@ pub(crate) struct RawPopulation {
     #[serde(default)]
     pub mailbox_providers: Vec<RawMailboxProvider>,
     #[serde(default)]
+    pub subscription_types: Vec<RawSubscriptionType>,
+    #[serde(default)]
     pub rates: RawRates,
 }
+
+/// A subscription type; without any, a population has one, [`DEFAULT_SUBSCRIPTION_TYPE`],
+/// whose opt-out rate is `rates.unsubscribed_personal`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSubscriptionType {
+    pub name: String,
+    #[serde(default)]
+    pub unsubscribed_personal: f64,
+}
+
+/// The one subscription type of a population that declares none.
+pub(crate) const DEFAULT_SUBSCRIPTION_TYPE: &str = "sales_email";
 
 fn one() -> i64 {
     1
@@ -106,7 +121,9 @@ pub(crate) struct RawRates {
     pub marked_as_spam: f64,
     pub other_send_rejected: f64,
     pub unsubscribed: f64,
-    pub unsubscribed_personal: f64,
+    /// The opt-out rate of the default subscription type; with declared types, each type
+    /// states its own.
+    pub unsubscribed_personal: Option<f64>,
     pub cannot_communicate: f64,
     pub already_enrolled: f64,
 }
@@ -133,6 +150,8 @@ pub(crate) struct RawSequence {
     #[serde(default = "yes")]
     pub weekdays_only: bool,
     pub send_window: Option<Vec<String>>,
+    /// Defaults to the population's first subscription type.
+    pub subscription_type: Option<String>,
 }
 
 fn yes() -> bool {
@@ -321,7 +340,13 @@ model::catalogue! {
 #[serde(deny_unknown_fields, default)]
 pub(crate) struct RawReenrollment {
     pub policy: String,
+    /// The default delay of the SEND_LIMIT_REACHED, SEND_FAILURE and INBOX_DISCONNECTED
+    /// remedies, in hours.
     pub delay_hours: i64,
+    pub send_limit_reached: RawRemedy,
+    pub send_failure: RawRemedy,
+    pub inbox_disconnected: RawRemedy,
+    pub gmail_send_error: RawRemedy,
 }
 
 impl Default for RawReenrollment {
@@ -329,6 +354,32 @@ impl Default for RawReenrollment {
         Self {
             policy: Policy::None.name().to_owned(),
             delay_hours: 24,
+            send_limit_reached: RawRemedy::default(),
+            send_failure: RawRemedy::default(),
+            inbox_disconnected: RawRemedy::default(),
+            gmail_send_error: RawRemedy::default(),
         }
+    }
+}
+
+/// One failure's remedy; every key left out takes the knowledge base's default
+/// ([`sim::Remedy::article`]).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct RawRemedy {
+    pub share: Option<f64>,
+    pub delay_minutes: Option<i64>,
+    pub resume_at: Option<String>,
+    pub reconnect_first: Option<bool>,
+    pub retry_from: Option<String>,
+}
+
+model::catalogue! {
+    /// Where a GMAIL_SEND_ERROR remedy re-enrolls from, as `retry_from` spells it.
+    pub(crate) enum RetryFrom {
+        /// The Gmail extension again.
+        Gmail = "gmail",
+        /// The CRM.
+        Crm = "crm",
     }
 }

@@ -10,6 +10,7 @@
 mod deserialize;
 mod dynamics;
 mod flow;
+mod remedies;
 #[cfg(test)]
 mod tests;
 mod world;
@@ -75,7 +76,8 @@ impl Validator<'_> {
             Some(pop) => self.population(pop),
             None => (None, None),
         };
-        let sequences = self.sequences(field!(at, raw.sequences));
+        let types = world::subscription_type_names(raw.population.as_ref());
+        let sequences = self.sequences(field!(at, raw.sequences), &types);
         let senders = self.senders(field!(at, raw.senders), &raw.sequences, portals);
         let (plan, business_days) = match self.required(field!(at, raw.plan)) {
             Some(plan) => {

@@ -56,9 +56,17 @@ fn broken_scenarios_panic_with_their_seed() {
         ("per_minute_limit", |s| {
             s.sending.per_minute_limit = Some(11)
         }),
-        ("re-enrollment delay_hours", |s| {
-            s.reenrollment = sim::Reenrollment::Resume { delay_hours: 0 }
+        ("re-enrollment delay of 0 minutes", |s| {
+            let mut remedies = [sim::Remedy::article(model::StepFailure::SendFailure); 4];
+            remedies[2].delay_minutes = 0;
+            s.reenrollment = sim::Reenrollment::Act(remedies)
         }),
+        ("reenrollment share", |s| {
+            let mut remedies = [sim::Remedy::article(model::StepFailure::SendFailure); 4];
+            remedies[0].share = 1.5;
+            s.reenrollment = sim::Reenrollment::Act(remedies)
+        }),
+        ("subscription type", |s| s.sequences[0].subscription_type = 9),
     ];
     for (expected, brk) in breaks {
         let message = panic_of(brk);

@@ -10,6 +10,7 @@ use std::fmt;
 
 use crate::scenario::{
     Disconnections, MailboxProvider, Plan, Population, Rates, Scenario, SenderGroup, SourceMix,
+    SubscriptionType,
 };
 use crate::time::Calendar;
 
@@ -125,6 +126,7 @@ fn compare_population(keys: &mut Keys, before: &Population, after: &Population) 
         shared_persons,
         duplicate_contacts,
         mailbox_providers,
+        subscription_types,
         rates,
     } = before;
     keys.check("population.contacts", contacts, &after.contacts);
@@ -153,6 +155,22 @@ fn compare_population(keys: &mut Keys, before: &Population, after: &Population) 
             policy_rejection: _,
         } = b;
         keys.check("population.mailbox_providers.share", share, &a.share);
+    }
+    keys.check(
+        "population.subscription_types (count)",
+        &subscription_types.len(),
+        &after.subscription_types.len(),
+    );
+    for (b, a) in subscription_types.iter().zip(&after.subscription_types) {
+        let SubscriptionType {
+            name: _,
+            unsubscribed_personal,
+        } = b;
+        keys.check(
+            "population.subscription_types.unsubscribed_personal",
+            unsubscribed_personal,
+            &a.unsubscribed_personal,
+        );
     }
     compare_rates(keys, rates, &after.rates);
 }
@@ -183,7 +201,6 @@ fn compare_rates(keys: &mut Keys, before: &Rates, after: &Rates) {
         marked_as_spam,
         other_send_rejected,
         unsubscribed,
-        unsubscribed_personal,
         cannot_communicate,
         already_enrolled,
     );
@@ -306,6 +323,7 @@ mod tests {
             ],
             weekdays_only: true,
             send_window: Some((540, 1020)),
+            subscription_type: 0,
         };
         Scenario {
             name: "compare".to_owned(),
@@ -356,7 +374,7 @@ mod tests {
             tasks: Tasks {
                 completion_hours: (1, 48),
             },
-            reenrollment: Reenrollment::Resume { delay_hours: 24 },
+            reenrollment: Reenrollment::article(),
         }
     }
 
@@ -382,6 +400,10 @@ mod tests {
                     policy_rejection: 0.1,
                 },
             ],
+            subscription_types: vec![SubscriptionType {
+                name: "sales_email".to_owned(),
+                unsubscribed_personal: 0.2,
+            }],
             rates: Rates {
                 missing_email: 0.2,
                 invalid_address: 0.3,
@@ -396,7 +418,6 @@ mod tests {
                 marked_as_spam: 0.2,
                 other_send_rejected: 0.3,
                 unsubscribed: 0.2,
-                unsubscribed_personal: 0.2,
                 cannot_communicate: 0.2,
                 already_enrolled: 0.2,
             },
@@ -541,8 +562,8 @@ mod tests {
                 &["population.rates.unsubscribed"],
             ),
             (
-                |s| s.population.rates.unsubscribed_personal = 0.3,
-                &["population.rates.unsubscribed_personal"],
+                |s| s.population.subscription_types[0].unsubscribed_personal = 0.3,
+                &["population.subscription_types.unsubscribed_personal"],
             ),
             (
                 |s| s.population.rates.cannot_communicate = 0.3,

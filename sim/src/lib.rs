@@ -20,7 +20,8 @@ pub use engine::{
 };
 pub use scenario::{
     Disconnections, Engagement, MailboxProvider, Outage, Plan, Population, Rates, Reenrollment,
-    Scenario, SenderGroup, Sending, Sequence, Source, SourceMix, Step, StepKind, Tasks,
+    Remedy, ResumeAt, Scenario, SenderGroup, Sending, Sequence, Source, SourceMix, Step, StepKind,
+    SubscriptionType, Tasks,
 };
 pub use time::{Calendar, SimTime, Weekday};
 pub use world::World;

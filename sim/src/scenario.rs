@@ -8,6 +8,9 @@ use crate::time::{Calendar, SimTime};
 /// Most sequences a scenario may define: a contact's per-sequence rejection marks are one
 /// 16-bit set.
 pub const MAX_SEQUENCES: usize = 16;
+/// Most subscription types a scenario may define: an address's personal opt-outs are one
+/// 16-bit set.
+pub const MAX_SUBSCRIPTION_TYPES: usize = 16;
 /// Most retries of one soft-bounced send: the backoff doubles with each, so more would only
 /// wait past any horizon.
 pub const MAX_SOFT_BOUNCE_RETRIES: u32 = 10;
@@ -63,8 +66,20 @@ pub struct Population {
     /// The recipients' mailbox providers and how each answers; at least one, shares summing
     /// to 1.
     pub mailbox_providers: Vec<MailboxProvider>,
+    /// The subscription types email is sent under; 1..=[`MAX_SUBSCRIPTION_TYPES`].
+    pub subscription_types: Vec<SubscriptionType>,
     /// The odds of each initial state.
     pub rates: Rates,
+}
+
+/// A subscription type (domain §3): a recipient may opt out of one type
+/// (UNSUBSCRIBED_PERSONAL for sequences of that type) or of all email (UNSUBSCRIBED).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubscriptionType {
+    /// The type's name, for reports.
+    pub name: String,
+    /// Probability that an address starts opted out of this type.
+    pub unsubscribed_personal: f64,
 }
 
 /// Probabilities of the initial states, each in [0, 1]. "If invalid" and "if valid" pairs are
@@ -98,8 +113,6 @@ pub struct Rates {
     pub other_send_rejected: f64,
     /// A contact unsubscribed from all email.
     pub unsubscribed: f64,
-    /// A contact unsubscribed from the sales-email type.
-    pub unsubscribed_personal: f64,
     /// Users may not communicate with a contact.
     pub cannot_communicate: f64,
     /// A contact is already enrolled in a sequence outside the scenario when it starts.
@@ -152,6 +165,8 @@ pub struct Sequence {
     pub weekdays_only: bool,
     /// Follow-ups only between these minutes of the day, `[start, end)`; `None`: any time.
     pub send_window: Option<(u32, u32)>,
+    /// Index into [`Population::subscription_types`] of the type its email is sent under.
+    pub subscription_type: u16,
 }
 
 /// One step of a sequence.
@@ -282,19 +297,73 @@ pub struct Tasks {
     pub completion_hours: (u32, u32),
 }
 
-/// What happens to an enrollment ended by a step failure (domain.md §4).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What happens to an enrollment ended by a step failure (domain §4).
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Reenrollment {
     /// Nothing: the contact stays unenrolled.
     None,
-    /// The user re-enrolls the contact after `delay_hours`: at the following step after
-    /// SEND_LIMIT_REACHED, at the failed step after SEND_FAILURE or INBOX_DISCONNECTED, and from
-    /// the CRM at step 1 after GMAIL_SEND_ERROR. The re-enrollment goes through the rules again.
-    Resume {
-        /// Hours between the failure and the re-enrollment; at least 1, so that a failure
-        /// that repeats cannot loop within one moment.
-        delay_hours: u32,
-    },
+    /// Users act as the knowledge base tells them, one [`Remedy`] per failure, indexed by
+    /// [`model::StepFailure::index`]. A re-enrollment goes through the rules again.
+    Act([Remedy; model::StepFailure::ALL.len()]),
+}
+
+/// What a user does about one kind of step failure, on the user's own clock: only on weekdays,
+/// within the plan's working hours.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Remedy {
+    /// Share of users who act at all (drawn per failure).
+    pub share: f64,
+    /// The user acts at least this long after the failure (> 0).
+    pub delay_minutes: u32,
+    /// The step the re-enrollment starts at.
+    pub resume_at: ResumeAt,
+    /// The user first waits until the inbox is connected again.
+    pub reconnect_first: bool,
+    /// The re-enrollment is made from the Gmail extension, which sends step 1 itself (the
+    /// article's first remedy for GMAIL_SEND_ERROR); otherwise from the CRM.
+    pub from_gmail: bool,
+}
+
+model::catalogue! {
+    /// Where a re-enrollment resumes, relative to the step that failed.
+    pub enum ResumeAt {
+        /// The following step (the article's remedy for SEND_LIMIT_REACHED).
+        Next = "next",
+        /// The failed step again (SEND_FAILURE, INBOX_DISCONNECTED).
+        Same = "same",
+        /// Step 1 (GMAIL_SEND_ERROR).
+        First = "first",
+    }
+}
+
+impl Remedy {
+    /// The knowledge base's remedy for `failure`: after SEND_LIMIT_REACHED re-enroll at the
+    /// following step; after SEND_FAILURE check the connection and re-enroll at this step;
+    /// after INBOX_DISCONNECTED reconnect, then retry; after GMAIL_SEND_ERROR retry from Gmail
+    /// after a few minutes. Every user acts, a day later (minutes for Gmail), once the inbox is
+    /// connected.
+    pub fn article(failure: model::StepFailure) -> Self {
+        use model::StepFailure as F;
+        let (resume_at, delay_minutes, from_gmail) = match failure {
+            F::SendLimitReached => (ResumeAt::Next, 24 * 60, false),
+            F::SendFailure | F::InboxDisconnected => (ResumeAt::Same, 24 * 60, false),
+            F::GmailSendError => (ResumeAt::First, 5, true),
+        };
+        Self {
+            share: 1.0,
+            delay_minutes,
+            resume_at,
+            reconnect_first: true,
+            from_gmail,
+        }
+    }
+}
+
+impl Reenrollment {
+    /// Every user acts as the knowledge base says (see [`Remedy::article`]).
+    pub fn article() -> Self {
+        Self::Act(model::StepFailure::ALL.map(Remedy::article))
+    }
 }
 
 model::catalogue! {
@@ -308,7 +377,7 @@ model::catalogue! {
         CrmBulk = "crm_bulk",
         /// The Gmail extension: Gmail itself sends step 1.
         GmailExtension = "gmail_extension",
-        /// A re-enrollment after a step failure, under [`Reenrollment::Resume`].
+        /// A re-enrollment after a step failure, under [`Reenrollment::Act`].
         ReEnrollment = "re_enrollment",
     }
 }
@@ -370,6 +439,11 @@ impl Scenario {
         for (i, sequence) in self.sequences.iter().enumerate() {
             let earlier = &self.sequences[..i];
             assert!(
+                usize::from(sequence.subscription_type) < self.population.subscription_types.len(),
+                "seed {seed}: sequence {:?} has no subscription type",
+                sequence.name
+            );
+            assert!(
                 earlier.iter().all(|s| s.name != sequence.name),
                 "seed {seed}: two sequences are named {:?}",
                 sequence.name
@@ -397,11 +471,15 @@ impl Scenario {
             self.tasks.completion_hours,
             24 * 30,
         );
-        if let Reenrollment::Resume { delay_hours } = self.reenrollment {
-            assert!(
-                (1..=24 * 365).contains(&delay_hours),
-                "seed {seed}: re-enrollment delay_hours = {delay_hours} is not in 1..=8760"
-            );
+        if let Reenrollment::Act(remedies) = &self.reenrollment {
+            for remedy in remedies {
+                assert_probability(seed, "reenrollment share", remedy.share);
+                assert!(
+                    (1..=60 * 24 * 365).contains(&remedy.delay_minutes),
+                    "seed {seed}: a re-enrollment delay of {} minutes is not in 1..=525600",
+                    remedy.delay_minutes
+                );
+            }
         }
     }
 }
@@ -459,6 +537,20 @@ fn assert_population(seed: u64, pop: &Population) {
     }
     let shares: Vec<f64> = providers.iter().map(|m| m.share).collect();
     assert_shares(seed, "mailbox provider", &shares);
+    let types = &pop.subscription_types;
+    assert!(
+        (1..=MAX_SUBSCRIPTION_TYPES).contains(&types.len()),
+        "seed {seed}: {} subscription types, not 1..={MAX_SUBSCRIPTION_TYPES}",
+        types.len()
+    );
+    for (i, t) in types.iter().enumerate() {
+        assert_probability(seed, "unsubscribed_personal", t.unsubscribed_personal);
+        assert!(
+            types[..i].iter().all(|other| other.name != t.name),
+            "seed {seed}: two subscription types are named {:?}",
+            t.name
+        );
+    }
     let r = &pop.rates;
     for rate in [
         r.missing_email,
@@ -474,7 +566,6 @@ fn assert_population(seed: u64, pop: &Population) {
         r.marked_as_spam,
         r.other_send_rejected,
         r.unsubscribed,
-        r.unsubscribed_personal,
         r.cannot_communicate,
         r.already_enrolled,
     ] {

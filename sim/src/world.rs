@@ -95,6 +95,10 @@ pub struct Contact {
     /// Sequences (bit i: `Scenario::sequences[i]`) in which a provider rejected an email to
     /// this contact.
     pub rejected_sequences: u16,
+    /// Subscription types (bit i: `Population::subscription_types[i]`) the address opted out
+    /// of (UNSUBSCRIBED_PERSONAL for sequences of that type); an address fact, kept on the
+    /// canonical record like the [`ContactFlags::ADDRESS_FACTS`].
+    pub opted_out: u16,
     /// The first record of the same address in this portal: the contact itself, the record it
     /// duplicates, or the first record of the same shared person. The address's facts in this
     /// portal ([`ContactFlags::ADDRESS_FACTS`]) live on that record only.
@@ -239,7 +243,8 @@ impl World {
                 assert_eq!(canonical.person, contact.person, "seed {seed}: contact {c}");
                 assert!(
                     contact.canonical == c
-                        || (contact.flags & ContactFlags::ADDRESS_FACTS).is_empty(),
+                        || ((contact.flags & ContactFlags::ADDRESS_FACTS).is_empty()
+                            && contact.opted_out == 0),
                     "seed {seed}: contact {c}'s address facts live on its canonical record"
                 );
             }
@@ -398,6 +403,7 @@ fn gather_address_facts(first: u32, contacts: &mut [Contact]) {
         let facts = contacts[i].flags & ContactFlags::ADDRESS_FACTS;
         contacts[i].flags.remove(ContactFlags::ADDRESS_FACTS);
         contacts[canonical].flags.insert(facts);
+        contacts[canonical].opted_out |= std::mem::take(&mut contacts[i].opted_out);
     }
 }
 
@@ -524,10 +530,16 @@ fn generate_contact(
     let rejected = s.chance(rates.other_send_rejected);
     let rejected_sequence = s.below(sequences);
     let unsubscribed = s.chance(rates.unsubscribed);
-    let unsubscribed_personal = s.chance(rates.unsubscribed_personal);
+    let types = &pop.subscription_types;
+    let mut opted_out = u16::from(s.chance(types[0].unsubscribed_personal));
     let elsewhere = s.chance(rates.already_enrolled);
     let duplicate = s.chance(pop.duplicate_contacts);
     let original = portal.0 + s.below((c - portal.0).max(1));
+    // Further subscription types draw after every older slot, so adding a type moves no
+    // earlier draw.
+    for (t, kind) in types.iter().enumerate().skip(1) {
+        opted_out |= u16::from(s.chance(kind.unsubscribed_personal)) << t;
+    }
 
     let mut flags = ContactFlags::EMPTY;
     flags.set(ContactFlags::CANNOT_COMMUNICATE, cannot_communicate);
@@ -537,6 +549,7 @@ fn generate_contact(
             person: c,
             flags,
             rejected_sequences: 0,
+            opted_out: 0,
             canonical: c,
         };
         return (contact, false);
@@ -568,11 +581,11 @@ fn generate_contact(
     flags.set(ContactFlags::BOUNCED_ON_PORTAL, on_portal_draw < on_portal);
     flags.set(ContactFlags::MARKED_AS_SPAM, spam);
     flags.set(ContactFlags::UNSUBSCRIBED, unsubscribed);
-    flags.set(ContactFlags::UNSUBSCRIBED_PERSONAL, unsubscribed_personal);
     let contact = Contact {
         person,
         flags,
         rejected_sequences: if rejected { 1 << rejected_sequence } else { 0 },
+        opted_out,
         canonical,
     };
     (contact, elsewhere)

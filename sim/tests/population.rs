@@ -40,12 +40,14 @@ fn population_matches_configured_probabilities() {
     r.bounced_on_portal_if_valid = 0.002;
     r.marked_as_spam = 0.005;
     r.unsubscribed = 0.07;
-    r.unsubscribed_personal = 0.03;
     r.cannot_communicate = 0.015;
     r.already_enrolled = 0.04;
     r.other_send_rejected = 0.006;
+    scenario.population.subscription_types[0].unsubscribed_personal = 0.03;
+    scenario.population.subscription_types[1].unsubscribed_personal = 0.05;
     scenario.population.shared_persons = 0.1;
     let r = scenario.population.rates.clone();
+    let types = scenario.population.subscription_types.clone();
     let world = World::generate(&scenario);
 
     let n = world.contacts().len();
@@ -105,12 +107,14 @@ fn population_matches_configured_probabilities() {
         m,
         r.unsubscribed,
     );
-    assert_rate(
-        "unsubscribed_personal",
-        among(&|i| flag(i, ContactFlags::UNSUBSCRIBED_PERSONAL)),
-        m,
-        r.unsubscribed_personal,
-    );
+    for (t, kind) in types.iter().enumerate() {
+        assert_rate(
+            "unsubscribed_personal",
+            among(&|i| world.contacts()[i].opted_out & (1 << t) != 0),
+            m,
+            kind.unsubscribed_personal,
+        );
+    }
     assert_rate(
         "already_enrolled",
         among(&|i| world.enrolled_elsewhere(i as u32)),

@@ -1,5 +1,4 @@
-//! Checks of what happens during a run: sending, engagement, disconnections, tasks and
-//! re-enrollment.
+//! Checks of what happens during a run: sending, engagement, disconnections and tasks.
 
 use model::InboxProvider;
 use sim::scenario::MAX_SOFT_BOUNCE_RETRIES;
@@ -8,9 +7,7 @@ use super::flow::clock;
 use super::world::date;
 use super::{CalendarParts, Validator};
 use crate::key::{field, Key};
-use crate::raw::{
-    Policy, RawDisconnections, RawEngagement, RawOutage, RawReenrollment, RawSending, RawTasks,
-};
+use crate::raw::{RawDisconnections, RawEngagement, RawOutage, RawSending, RawTasks};
 
 /// How an outage says it hits every inbox.
 const ALL_INBOXES: &str = "all";
@@ -178,18 +175,5 @@ impl Validator<'_> {
     pub(super) fn tasks(&mut self, (at, r): (Key, &RawTasks)) -> Option<sim::Tasks> {
         let completion_hours = self.span(field!(at, r.completion_hours), 0, 24 * 30)?;
         Some(sim::Tasks { completion_hours })
-    }
-
-    pub(super) fn reenrollment(
-        &mut self,
-        (at, r): (Key, &RawReenrollment),
-    ) -> Option<sim::Reenrollment> {
-        let (policy_key, policy) = field!(at, r.policy);
-        match self.named::<Policy>(policy_key, policy, "a policy", "")? {
-            Policy::None => Some(sim::Reenrollment::None),
-            Policy::Resume => self
-                .count(field!(at, r.delay_hours), 1, 24 * 365)
-                .map(|delay_hours| sim::Reenrollment::Resume { delay_hours }),
-        }
     }
 }

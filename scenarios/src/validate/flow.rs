@@ -28,9 +28,11 @@ fn all<T>(checked: Vec<Option<T>>) -> Option<Vec<T>> {
 }
 
 impl Validator<'_> {
+    /// The sequences; `types` names the population's subscription types.
     pub(super) fn sequences(
         &mut self,
         (at, raw): (Key, &Vec<RawSequence>),
+        types: &[&str],
     ) -> Option<Vec<sim::Sequence>> {
         if raw.is_empty() || raw.len() > MAX_SEQUENCES {
             self.problem(
@@ -43,7 +45,7 @@ impl Validator<'_> {
             return None;
         }
         let checked = (raw.iter().enumerate())
-            .map(|(i, seq)| self.sequence((at.index(i), seq), &raw[..i]))
+            .map(|(i, seq)| self.sequence((at.index(i), seq), &raw[..i], types))
             .collect();
         all(checked)
     }
@@ -53,6 +55,7 @@ impl Validator<'_> {
         &mut self,
         (at, seq): (Key, &RawSequence),
         earlier: &[RawSequence],
+        types: &[&str],
     ) -> Option<sim::Sequence> {
         let (name_key, name) = field!(at, seq.name);
         let unique = !earlier.iter().any(|other| &other.name == name);
@@ -64,13 +67,35 @@ impl Validator<'_> {
         }
         let steps = self.steps(field!(at, seq.steps));
         let send_window = self.send_window(field!(at, seq.send_window));
+        let subscription_type = self.subscription_type(field!(at, seq.subscription_type), types);
         unique.then_some(())?;
         Some(sim::Sequence {
             name: name.clone(),
             steps: steps?,
             weekdays_only: seq.weekdays_only,
             send_window: send_window?,
+            subscription_type: subscription_type?,
         })
+    }
+
+    /// The index of the type `name` among `types`; the first type when the file names none.
+    fn subscription_type(
+        &mut self,
+        (at, name): (Key, &Option<String>),
+        types: &[&str],
+    ) -> Option<u16> {
+        let Some(name) = name else {
+            return Some(0);
+        };
+        let found = types.iter().position(|t| t == name);
+        if found.is_none() {
+            let message = format!(
+                "{name:?} is not a subscription type of the population; allowed: {}",
+                quoted(types.iter().copied())
+            );
+            self.problem(at, message);
+        }
+        found.map(|i| i as u16)
     }
 
     fn steps(&mut self, (at, raw): (Key, &Vec<RawStep>)) -> Option<Vec<sim::Step>> {

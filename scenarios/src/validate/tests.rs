@@ -102,7 +102,7 @@ fn unknown_keys_are_all_reported() {
             ("mystery", "unknown key; the keys allowed here are: name, description, seed, calendar, population, senders, sequences, plan, rules, sending, engagement, disconnections, tasks, reenrollment"),
             // In the order serde meets them: the tables' keys sorted.
             ("plan.business_dayz", "unknown key; the keys allowed here are: business_days, working_hours, coverage, second_enrollment, sources, bulk_size_max"),
-            ("population.colour", "unknown key; the keys allowed here are: contacts, portals, domains, shared_persons, duplicate_contacts, mailbox_providers, rates"),
+            ("population.colour", "unknown key; the keys allowed here are: contacts, portals, domains, shared_persons, duplicate_contacts, mailbox_providers, subscription_types, rates"),
         ],
     );
 }

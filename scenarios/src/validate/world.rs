@@ -5,7 +5,11 @@ use sim::time::Weekday;
 
 use super::{CalendarParts, Validator};
 use crate::key::{field, Key};
-use crate::raw::{RawCalendar, RawMailboxProvider, RawPopulation, RawRates};
+use crate::raw::{
+    RawCalendar, RawMailboxProvider, RawPopulation, RawRates, RawSubscriptionType,
+    DEFAULT_SUBSCRIPTION_TYPE,
+};
+use sim::scenario::MAX_SUBSCRIPTION_TYPES;
 
 /// Most mailbox providers a population may describe: a person's provider is one byte.
 const MAX_MAILBOX_PROVIDERS: usize = 255;
@@ -33,6 +37,19 @@ pub(super) fn weekday(date: NaiveDate) -> Weekday {
         chrono::Weekday::Fri => Weekday::Friday,
         chrono::Weekday::Sat => Weekday::Saturday,
         chrono::Weekday::Sun => Weekday::Sunday,
+    }
+}
+
+/// The names of the subscription types of population `pop` (as far as the file gives it), for
+/// the sequences' `subscription_type`.
+pub(super) fn subscription_type_names(pop: Option<&RawPopulation>) -> Vec<&str> {
+    match pop {
+        Some(pop) if !pop.subscription_types.is_empty() => pop
+            .subscription_types
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect(),
+        _ => vec![DEFAULT_SUBSCRIPTION_TYPE],
     }
 }
 
@@ -68,6 +85,11 @@ impl Validator<'_> {
         let shared_persons = self.probability(field!(at, pop.shared_persons));
         let duplicate_contacts = self.probability(field!(at, pop.duplicate_contacts));
         let mailbox_providers = self.mailbox_providers(field!(at, pop.mailbox_providers));
+        let rates_at = at.field("rates");
+        let subscription_types = self.subscription_types(
+            field!(at, pop.subscription_types),
+            field!(rates_at, pop.rates.unsubscribed_personal),
+        );
         let rates = self.rates(field!(at, pop.rates));
         let population = || {
             Some(sim::Population {
@@ -77,6 +99,7 @@ impl Validator<'_> {
                 shared_persons,
                 duplicate_contacts,
                 mailbox_providers: mailbox_providers?,
+                subscription_types: subscription_types?,
                 rates,
             })
         };
@@ -134,6 +157,49 @@ impl Validator<'_> {
         }
     }
 
+    /// The subscription types: the declared ones, or the default one whose opt-out rate is
+    /// `rates.unsubscribed_personal` (`rate`), which declared types replace.
+    fn subscription_types(
+        &mut self,
+        (at, raw): (Key, &Vec<RawSubscriptionType>),
+        (rate_key, rate): (Key, &Option<f64>),
+    ) -> Option<Vec<sim::SubscriptionType>> {
+        if raw.is_empty() {
+            let unsubscribed_personal = self.probability((rate_key, &rate.unwrap_or(0.0)));
+            return Some(vec![sim::SubscriptionType {
+                name: DEFAULT_SUBSCRIPTION_TYPE.to_owned(),
+                unsubscribed_personal,
+            }]);
+        }
+        if rate.is_some() {
+            let message = "with [[population.subscription_types]] declared, each type states its own unsubscribed_personal; allowed: no rates.unsubscribed_personal";
+            self.problem(rate_key, message);
+        }
+        if raw.len() > MAX_SUBSCRIPTION_TYPES {
+            let message = format!(
+                "{} types; allowed: 1 to {MAX_SUBSCRIPTION_TYPES}",
+                raw.len()
+            );
+            self.problem(at, message);
+            return None;
+        }
+        let mut types = Vec::with_capacity(raw.len());
+        for (i, t) in raw.iter().enumerate() {
+            let at = at.index(i);
+            let (name_key, name) = field!(at, t.name);
+            if raw[..i].iter().any(|other| &other.name == name) {
+                let message =
+                    format!("{name:?} names two types; allowed: a name no other type has");
+                self.problem(name_key, message);
+            }
+            types.push(sim::SubscriptionType {
+                name: name.clone(),
+                unsubscribed_personal: self.probability(field!(at, t.unsubscribed_personal)),
+            });
+        }
+        Some(types)
+    }
+
     fn rates(&mut self, (at, r): (Key, &RawRates)) -> sim::Rates {
         sim::Rates {
             missing_email: self.probability(field!(at, r.missing_email)),
@@ -151,7 +217,6 @@ impl Validator<'_> {
             marked_as_spam: self.probability(field!(at, r.marked_as_spam)),
             other_send_rejected: self.probability(field!(at, r.other_send_rejected)),
             unsubscribed: self.probability(field!(at, r.unsubscribed)),
-            unsubscribed_personal: self.probability(field!(at, r.unsubscribed_personal)),
             cannot_communicate: self.probability(field!(at, r.cannot_communicate)),
             already_enrolled: self.probability(field!(at, r.already_enrolled)),
         }

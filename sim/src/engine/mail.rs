@@ -7,8 +7,8 @@ use model::{
 };
 
 use crate::rng::Stream;
-use crate::scenario::{Engagement, MailboxProvider, Sending};
-use crate::time::SECONDS_PER_HOUR;
+use crate::scenario::{Engagement, MailboxProvider, ResumeAt, Sending};
+use crate::time::{Calendar, SimTime, SECONDS_PER_HOUR};
 
 use super::inbox::Refusal;
 
@@ -211,21 +211,38 @@ pub(crate) fn address_stop(flags: ContactFlags) -> Option<(RejectionCode, Outcom
         .map(|(_, code, outcome)| (code, outcome))
 }
 
-/// The step (0-based) a re-enrollment resumes at after `outcome` ended an enrollment at `step`
-/// of a sequence of `steps` steps, as domain.md §4 tells the user: the following step after
-/// SEND_LIMIT_REACHED, the same step after SEND_FAILURE or INBOX_DISCONNECTED, step 1 (from
-/// the CRM) after GMAIL_SEND_ERROR. `None` when there is nothing to resume.
-pub(crate) fn resume_step(outcome: Outcome, step: u8, steps: usize) -> Option<u8> {
+/// The step (0-based) a re-enrollment resumes at, `resume_at` the step that failed, `step`,
+/// of a sequence of `steps` steps; `None` when there is nothing to resume (the following step
+/// of the last).
+pub(crate) fn resume_step(resume_at: ResumeAt, step: u8, steps: usize) -> Option<u8> {
     debug_assert!(usize::from(step) < steps);
-    let resume = match outcome {
-        Outcome::StepFailed(StepFailure::SendLimitReached) => usize::from(step) + 1,
-        Outcome::StepFailed(StepFailure::SendFailure | StepFailure::InboxDisconnected) => {
-            usize::from(step)
-        }
-        Outcome::StepFailed(StepFailure::GmailSendError) => 0,
-        _ => return None,
+    let resume = match resume_at {
+        ResumeAt::Next => usize::from(step) + 1,
+        ResumeAt::Same => usize::from(step),
+        ResumeAt::First => 0,
     };
     (resume < steps).then_some(resume as u8)
+}
+
+/// The first moment at or after `t` on a weekday of `calendar`, within the working `window`
+/// (minutes of the day, `[start, end)`), and outside every span of `down` (sorted, disjoint
+/// `[start, end)` spans of a disconnected inbox). Each turn either returns or leaves one span
+/// behind, so the loop ends within `down.len() + 1` turns.
+pub(crate) fn user_moment(
+    calendar: &Calendar,
+    window: (u32, u32),
+    down: &[(SimTime, SimTime)],
+    t: SimTime,
+) -> SimTime {
+    let mut at = t;
+    for _ in 0..=down.len() {
+        at = calendar.next_allowed(at, true, Some(window));
+        match down.iter().find(|&&(start, end)| start <= at && at < end) {
+            Some(&(_, end)) => at = end,
+            None => return at,
+        }
+    }
+    unreachable!("{} spans are left behind in as many turns", down.len())
 }
 
 #[cfg(test)]
@@ -337,19 +354,42 @@ mod tests {
     }
 
     #[test]
-    fn resume_steps_are_the_articles() {
-        let limit = Outcome::StepFailed(StepFailure::SendLimitReached);
-        let failure = Outcome::StepFailed(StepFailure::SendFailure);
-        let disconnected = Outcome::StepFailed(StepFailure::InboxDisconnected);
-        let gmail = Outcome::StepFailed(StepFailure::GmailSendError);
-        assert_eq!(resume_step(limit, 0, 3), Some(1));
-        assert_eq!(resume_step(limit, 2, 3), None, "no step after the last");
-        assert_eq!(resume_step(failure, 2, 3), Some(2));
-        assert_eq!(resume_step(disconnected, 1, 3), Some(1));
-        assert_eq!(resume_step(gmail, 0, 3), Some(0));
-        for outcome in [Outcome::Finished, Outcome::Bounced, Outcome::Replied] {
-            assert_eq!(resume_step(outcome, 0, 3), None);
-        }
+    fn resume_steps() {
+        assert_eq!(resume_step(ResumeAt::Next, 0, 3), Some(1));
+        assert_eq!(
+            resume_step(ResumeAt::Next, 2, 3),
+            None,
+            "no step after the last"
+        );
+        assert_eq!(resume_step(ResumeAt::Same, 2, 3), Some(2));
+        assert_eq!(resume_step(ResumeAt::Same, 0, 1), Some(0));
+        assert_eq!(resume_step(ResumeAt::First, 2, 3), Some(0));
+    }
+
+    #[test]
+    fn users_act_on_weekdays_in_working_hours_once_connected() {
+        // Day 0 is a Friday; working hours 09:00 to 17:00.
+        let cal = Calendar {
+            start_date: "2026-01-02".to_owned(),
+            start_weekday: crate::time::Weekday::Friday,
+            horizon_days: 30,
+        };
+        let h = |day: u32, hour: u32| day * 86_400 + hour * 3_600;
+        let work = (9 * 60, 17 * 60);
+        assert_eq!(user_moment(&cal, work, &[], h(0, 10)), h(0, 10));
+        assert_eq!(user_moment(&cal, work, &[], h(0, 8)), h(0, 9));
+        // Friday 18:00 and Saturday move to Monday 09:00.
+        assert_eq!(user_moment(&cal, work, &[], h(0, 18)), h(3, 9));
+        assert_eq!(user_moment(&cal, work, &[], h(1, 12)), h(3, 9));
+        // Disconnected from Monday 08:00 to Monday 15:00: the user acts at 15:00.
+        let down = [(h(3, 8), h(3, 15))];
+        assert_eq!(user_moment(&cal, work, &down, h(0, 18)), h(3, 15));
+        // Reconnected at Monday 20:00, after work: Tuesday 09:00.
+        let down = [(h(3, 8), h(3, 20))];
+        assert_eq!(user_moment(&cal, work, &down, h(0, 18)), h(4, 9));
+        // Two spans in a row.
+        let down = [(h(3, 8), h(3, 20)), (h(4, 8), h(4, 10))];
+        assert_eq!(user_moment(&cal, work, &down, h(0, 18)), h(4, 10));
     }
 
     #[test]

@@ -58,6 +58,8 @@ pub(crate) struct AttemptRequest {
     pub contact: u32,
     /// Where the attempt comes from.
     pub source: Source,
+    /// Made from the Gmail extension: Gmail itself sends step 1.
+    pub via_gmail: bool,
     /// The target sequence.
     pub sequence: u16,
     /// The step the enrollment starts at (0 for a new enrollment).
@@ -285,6 +287,14 @@ fn traced_contact(scenario: &Scenario, world: &World, c: u32) -> TracedContact {
         duplicate_of: (record.canonical != c).then_some(record.canonical),
         address: person.address,
         flags: record.flags | (canonical.flags & ContactFlags::ADDRESS_FACTS),
+        opted_out_of: (scenario.population.subscription_types.iter().enumerate())
+            .filter(|(i, _)| canonical.opted_out & (1 << i) != 0)
+            .map(|(_, t)| t.name.clone())
+            .collect(),
+        rejected_in: (scenario.sequences.iter().enumerate())
+            .filter(|(i, _)| record.rejected_sequences & (1 << i) != 0)
+            .map(|(_, s)| s.name.clone())
+            .collect(),
         invalid: person.invalid,
         mailbox_provider: provider.name.clone(),
         enrolled_elsewhere: world.enrolled_elsewhere(c),

@@ -2,7 +2,7 @@
 //! flow lives here; what one email does is decided by the pure functions of `mail`, and what is
 //! counted or recorded by the `Recorder`.
 
-use model::{Conditions, ContactFlags, Decision, Outcome, SenderState, SmtpReply};
+use model::{Conditions, ContactFlags, Decision, Outcome, SenderState, SmtpReply, StepFailure};
 
 use super::inbox::Inbox;
 use super::mail::{self, FailedStep, Reaction, SendDraws};
@@ -37,6 +37,8 @@ const ENROLLED_ELSEWHERE: u32 = u32::MAX - 1;
 /// The stream slot of a task's completion delay (sends use their retry count, at most
 /// [`crate::scenario::MAX_SOFT_BOUNCE_RETRIES`]).
 const TASK_SLOT: u64 = u64::MAX;
+/// The stream slot of whether the user acts on a step failure.
+const ACT_SLOT: u64 = u64::MAX - 1;
 
 /// Where an enrollment stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,7 +60,8 @@ struct Enrollment {
     step: u8,
     retry: u8,
     stage: Stage,
-    source: Source,
+    /// Enrolled from the Gmail extension: Gmail itself sends step 1.
+    via_gmail: bool,
     /// The scheduled time of the current step (before pacing); the next delay counts from it.
     base: SimTime,
 }
@@ -179,6 +182,7 @@ impl<'a> PortalRun<'a> {
                 user: a.user,
                 contact: a.contact,
                 source: a.source,
+                via_gmail: a.source == Source::GmailExtension,
                 sequence: view.users[a.user as usize].sequence,
                 step: 0,
                 first_step_delay_seconds: u32::from(a.bulk_position) * pace_seconds,
@@ -225,12 +229,17 @@ impl<'a> PortalRun<'a> {
         &self.enrollments[id as usize]
     }
 
-    /// The flags of contact `c` as the rules and the send guard read them: the record's own,
-    /// and its address's facts in this portal, kept on its canonical record.
-    fn contact_flags(&self, c: usize) -> ContactFlags {
+    /// The flags of contact `c` as the rules and the send guard read them for a sequence of
+    /// `subscription_type`: the record's own, and its address's facts in this portal, kept on
+    /// its canonical record (UNSUBSCRIBED_PERSONAL if the address opted out of that type).
+    fn contact_flags(&self, c: usize, subscription_type: u16) -> ContactFlags {
         let own = self.contacts[c].flags;
-        let canonical = self.contacts[self.canonical(c)].flags;
-        own | (canonical & ContactFlags::ADDRESS_FACTS)
+        let canonical = &self.contacts[self.canonical(c)];
+        let mut flags = own | (canonical.flags & ContactFlags::ADDRESS_FACTS);
+        if canonical.opted_out & (1 << subscription_type) != 0 {
+            flags.insert(ContactFlags::UNSUBSCRIBED_PERSONAL);
+        }
+        flags
     }
 
     /// The local index of the canonical record of contact `c`'s address.
@@ -244,8 +253,23 @@ impl<'a> PortalRun<'a> {
     /// address sees.
     fn learn(&mut self, c: usize, fact: ContactFlags) {
         debug_assert!(ContactFlags::ADDRESS_FACTS.contains(fact));
+        debug_assert!(
+            !fact.contains(ContactFlags::UNSUBSCRIBED_PERSONAL),
+            "see opt_out"
+        );
         let canonical = self.canonical(c);
         self.contacts[canonical].flags.insert(fact);
+    }
+
+    /// Contact `c`'s address opts out of `subscription_type`.
+    fn opt_out(&mut self, c: usize, subscription_type: u16) {
+        let canonical = self.canonical(c);
+        self.contacts[canonical].opted_out |= 1 << subscription_type;
+    }
+
+    /// The subscription type of `sequence`.
+    fn subscription_type(view: &DayView, sequence: u16) -> u16 {
+        view.scenario.sequences[usize::from(sequence)].subscription_type
     }
 
     /// An enrollment attempt, now: the rules decide, and an enrolled contact's first step (the
@@ -260,7 +284,7 @@ impl<'a> PortalRun<'a> {
         let was_active = self.active[c] != NOT_ENROLLED;
         let conditions = Conditions::new(
             person.address_seen_from(self.portal),
-            self.contact_flags(c),
+            self.contact_flags(c, Self::subscription_type(view, request.sequence)),
             SenderState::new(user.seat, connected),
             record.rejected_sequences & (1 << request.sequence) != 0,
             was_active,
@@ -315,7 +339,7 @@ impl<'a> PortalRun<'a> {
             step: request.step,
             retry: 0,
             stage: Stage::Executing,
-            source: request.source,
+            via_gmail: request.via_gmail,
             // Later steps keep the time of day of the enrollment itself, not of the bulk-paced
             // first send.
             base: if request.step == 0 { self.now } else { due },
@@ -328,13 +352,14 @@ impl<'a> PortalRun<'a> {
     fn handle(&mut self, view: &DayView, id: u32, action: Action) {
         assert!((id as usize) < self.enrollments.len(), "seed {}", self.seed);
         match action {
-            Action::ReEnroll(step) => {
+            Action::ReEnroll { step, via_gmail } => {
                 let e = self.enrollment(id);
                 debug_assert_eq!(e.stage, Stage::Ended, "only an ended enrollment resumes");
                 let request = AttemptRequest {
                     user: e.user,
                     contact: e.contact,
                     source: Source::ReEnrollment,
+                    via_gmail,
                     sequence: e.sequence,
                     step,
                     first_step_delay_seconds: 0,
@@ -373,9 +398,7 @@ impl<'a> PortalRun<'a> {
                 let span_seconds = (hi - lo) * SECONDS_PER_HOUR;
                 let delay_seconds =
                     lo * SECONDS_PER_HOUR + self.stream(id, TASK_SLOT).below(span_seconds + 1);
-                let cal = &view.scenario.calendar;
-                let done = cal.next_allowed(self.now + delay_seconds, true, None);
-                assert!(done >= self.now, "seed {}", self.seed);
+                let done = self.user_moment(view, e.user, self.now + delay_seconds, false);
                 let (step, contact) = (e.step, e.contact);
                 self.recorder
                     .traced(self.now, contact, || TracedEvent::TaskCreated {
@@ -408,7 +431,7 @@ impl<'a> PortalRun<'a> {
     /// is due again at the next allowed moment.
     fn place_send(&mut self, view: &DayView, id: u32) {
         let e = self.enrollment(id);
-        if e.source == Source::GmailExtension && e.step == 0 {
+        if e.via_gmail && e.step == 0 {
             // Gmail sends step 1 itself: the platform's queue is not involved.
             return self.send(view, id);
         }
@@ -447,10 +470,11 @@ impl<'a> PortalRun<'a> {
         debug_assert_ne!(e.stage, Stage::Ended);
         let (contact, step, retry) = (e.contact, e.step, e.retry);
         let user = &view.users[e.user as usize];
-        let by_gmail = e.source == Source::GmailExtension && step == 0;
+        let by_gmail = e.via_gmail && step == 0;
         let inbox = self.inbox_of(view, e.user);
         let c = self.local(contact);
-        if let Some((fact, outcome)) = mail::address_stop(self.contact_flags(c)) {
+        let flags = self.contact_flags(c, Self::subscription_type(view, e.sequence));
+        if let Some((fact, outcome)) = mail::address_stop(flags) {
             self.recorder
                 .traced(self.now, contact, || TracedEvent::SendStopped {
                     step,
@@ -484,7 +508,7 @@ impl<'a> PortalRun<'a> {
             sequence: e.sequence,
             step,
             by_gmail,
-            contact_flags: self.contact_flags(c),
+            contact_flags: flags,
             rejected_in_sequence: record.rejected_sequences & (1 << e.sequence) != 0,
             reply,
         };
@@ -577,15 +601,16 @@ impl<'a> PortalRun<'a> {
     /// contact's active enrollment, whichever it is.
     fn react(&mut self, view: &DayView, id: u32, reaction: Reaction) {
         let e = self.enrollment(id);
-        let contact = e.contact;
+        let (contact, sequence) = (e.contact, e.sequence);
         let slot = provider_slot(&view.users[e.user as usize]);
-        self.recorder.on_reaction(self.now, slot, contact, reaction);
+        self.recorder
+            .on_reaction(self.now, slot, contact, reaction, sequence);
         let c = self.local(contact);
         match reaction {
             Reaction::SpamComplaint => self.learn(c, ContactFlags::MARKED_AS_SPAM),
             Reaction::Unsubscribe { all: true } => self.learn(c, ContactFlags::UNSUBSCRIBED),
             Reaction::Unsubscribe { all: false } => {
-                self.learn(c, ContactFlags::UNSUBSCRIBED_PERSONAL)
+                self.opt_out(c, Self::subscription_type(view, sequence))
             }
             Reaction::Reply | Reaction::MeetingBooked | Reaction::OutOfOffice => {}
         }
@@ -608,7 +633,7 @@ impl<'a> PortalRun<'a> {
             self.seed
         );
         e.stage = Stage::Ended;
-        let (contact, step) = (e.contact, e.step);
+        let contact = e.contact;
         let steps = view.scenario.sequences[usize::from(e.sequence)].steps.len();
         let c = self.local(contact);
         if self.active[c] == id {
@@ -616,24 +641,60 @@ impl<'a> PortalRun<'a> {
         }
         self.recorder.on_end(self.now, id, contact, outcome);
 
-        let Reenrollment::Resume { delay_hours } = view.scenario.reenrollment else {
+        if let Outcome::StepFailed(failure) = outcome {
+            self.act_on_failure(view, id, failure, steps);
+        }
+    }
+
+    /// The user whose enrollment `id` failed with `failure` acts as the scenario's remedy says:
+    /// or not at all (the remedy's share), and otherwise on the user's own clock.
+    fn act_on_failure(&mut self, view: &DayView, id: u32, failure: StepFailure, steps: usize) {
+        let Reenrollment::Act(remedies) = &view.scenario.reenrollment else {
             return;
         };
-        let Some(resume) = mail::resume_step(outcome, step, steps) else {
+        let remedy = remedies[failure.index()];
+        let e = self.enrollment(id);
+        let (contact, user, step) = (e.contact, e.user, e.step);
+        let Some(resume) = mail::resume_step(remedy.resume_at, step, steps) else {
             return;
         };
-        assert!(
-            delay_hours >= 1,
-            "seed {}: a re-enrollment waits",
-            self.seed
-        );
-        let at = self.now + delay_hours * SECONDS_PER_HOUR;
-        if self.queue.push(at, id, Action::ReEnroll(resume)) {
+        if !self.stream(id, ACT_SLOT).chance(remedy.share) {
+            self.recorder
+                .traced(self.now, contact, || TracedEvent::UserDoesNotAct);
+            return;
+        }
+        let earliest = self.now + remedy.delay_minutes * 60;
+        let at = self.user_moment(view, user, earliest, remedy.reconnect_first);
+        let via_gmail = remedy.from_gmail && resume == 0;
+        let action = Action::ReEnroll {
+            step: resume,
+            via_gmail,
+        };
+        if self.queue.push(at, id, action) {
             self.recorder
                 .traced(self.now, contact, || TracedEvent::ReEnrollScheduled {
                     step: resume,
                     at,
+                    via_gmail,
                 });
         }
+    }
+
+    /// The first moment at or after `t` when `user` is at work (a weekday, within the plan's
+    /// working hours) and, if `needs_inbox`, the user's inbox is connected.
+    fn user_moment(&self, view: &DayView, user: u32, t: SimTime, needs_inbox: bool) -> SimTime {
+        let spans: &[(SimTime, SimTime)] = if needs_inbox {
+            &view.users[user as usize].disconnected
+        } else {
+            &[]
+        };
+        let (from, to) = view.scenario.plan.working_hours;
+        let at = mail::user_moment(&view.scenario.calendar, (from * 60, to * 60), spans, t);
+        assert!(
+            at >= t,
+            "seed {}: the user acts later, not earlier",
+            self.seed
+        );
+        at
     }
 }

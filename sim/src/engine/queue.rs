@@ -25,8 +25,14 @@ pub enum Action {
     TaskDone,
     /// The recipient reacts to an email of the enrollment.
     React(super::Reaction),
-    /// The user re-enrolls the contact of the (ended) enrollment at this step.
-    ReEnroll(u8),
+    /// The user re-enrolls the contact of the (ended) enrollment at `step`, from the Gmail
+    /// extension or the CRM.
+    ReEnroll {
+        /// The step the re-enrollment starts at.
+        step: u8,
+        /// Made from the Gmail extension (Gmail sends step 1).
+        via_gmail: bool,
+    },
 }
 
 /// One pending event.

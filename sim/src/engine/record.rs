@@ -196,7 +196,14 @@ impl Recorder {
     }
 
     /// The recipient `contact` of an email from the inbox of `slot` reacted.
-    pub fn on_reaction(&mut self, time: SimTime, slot: usize, contact: u32, reaction: Reaction) {
+    pub fn on_reaction(
+        &mut self,
+        time: SimTime,
+        slot: usize,
+        contact: u32,
+        reaction: Reaction,
+        sequence: u16,
+    ) {
         let counter = match reaction {
             Reaction::Reply => DayCounter::Replies,
             Reaction::MeetingBooked => DayCounter::Meetings,
@@ -205,7 +212,10 @@ impl Recorder {
             Reaction::OutOfOffice => DayCounter::OutOfOffice,
         };
         self.day(time, slot).bump(counter);
-        self.traced(time, contact, || TracedEvent::Reacted(reaction));
+        self.traced(time, contact, || TracedEvent::Reacted {
+            reaction,
+            sequence,
+        });
     }
 
     /// Enrollment `id` (the portal's `id`-th) of `contact` ended with `outcome`.

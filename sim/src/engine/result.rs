@@ -320,17 +320,26 @@ pub enum TracedEvent {
         /// The address's fact.
         fact: RejectionCode,
     },
-    /// The recipient reacted.
-    Reacted(Reaction),
+    /// The recipient reacted to an email of `sequence`.
+    Reacted {
+        /// The reaction.
+        reaction: Reaction,
+        /// The sequence of the email (an unsubscribe from its type opts out of that type).
+        sequence: u16,
+    },
     /// The enrollment ended.
     Ended(Outcome),
-    /// A re-enrollment at `step` is scheduled for `at`.
+    /// The user will re-enroll the contact at `step`, at `at`.
     ReEnrollScheduled {
         /// The step to resume at.
         step: u8,
-        /// When.
+        /// When (the user's clock: a weekday, working hours, the inbox connected if asked).
         at: SimTime,
+        /// From the Gmail extension rather than the CRM.
+        via_gmail: bool,
     },
+    /// The user does not act on the step failure (the remedy's share).
+    UserDoesNotAct,
     /// The platform's global bounce list recorded a bounce of the address from `portal` (at
     /// the daily merge): attempts in other portals now see
     /// RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY.
@@ -353,8 +362,12 @@ pub struct TracedContact {
     pub duplicate_of: Option<u32>,
     /// Platform-wide facts about the address.
     pub address: AddressFlags,
-    /// Facts about the record.
+    /// Facts about the record and its address in the portal.
     pub flags: ContactFlags,
+    /// The subscription types the address opted out of.
+    pub opted_out_of: Vec<String>,
+    /// The sequences in which a provider rejected an email to the contact.
+    pub rejected_in: Vec<String>,
     /// Whether the mailbox does not exist.
     pub invalid: bool,
     /// The recipient's mailbox provider's name.

@@ -39,6 +39,16 @@ pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
                     policy_rejection: rate / 2.0,
                 },
             ],
+            subscription_types: vec![
+                SubscriptionType {
+                    name: "sales_email".to_owned(),
+                    unsubscribed_personal: flag,
+                },
+                SubscriptionType {
+                    name: "newsletter".to_owned(),
+                    unsubscribed_personal: flag,
+                },
+            ],
             rates: Rates {
                 missing_email: flag,
                 invalid_address: flag,
@@ -53,7 +63,6 @@ pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
                 marked_as_spam: flag,
                 other_send_rejected: flag,
                 unsubscribed: flag,
-                unsubscribed_personal: flag,
                 cannot_communicate: flag,
                 already_enrolled: flag,
             },
@@ -84,6 +93,7 @@ pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
                 ],
                 weekdays_only: true,
                 send_window: Some((9 * 60, 17 * 60)),
+                subscription_type: 0,
             },
             Sequence {
                 name: "b".to_owned(),
@@ -93,6 +103,7 @@ pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
                 ],
                 weekdays_only: false,
                 send_window: None,
+                subscription_type: 1,
             },
         ],
         plan: Plan {
@@ -140,7 +151,7 @@ pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
         tasks: Tasks {
             completion_hours: (1, 48),
         },
-        reenrollment: Reenrollment::Resume { delay_hours: 24 },
+        reenrollment: Reenrollment::article(),
     }
 }
 
