@@ -66,7 +66,9 @@ fn broken_scenarios_panic_with_their_seed() {
             remedies[0].share = 1.5;
             s.reenrollment = sim::Reenrollment::Act(remedies)
         }),
-        ("subscription type", |s| s.sequences[0].subscription_type = 9),
+        ("subscription type", |s| {
+            s.sequences[0].subscription_type = 9
+        }),
     ];
     for (expected, brk) in breaks {
         let message = panic_of(brk);

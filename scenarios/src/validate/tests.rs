@@ -400,3 +400,84 @@ fn the_source_shares_are_the_catalogue_s_sources() {
         );
     }
 }
+
+#[test]
+fn subscription_types_are_checked() {
+    // A sequence names a declared type; declared types replace rates.unsubscribed_personal.
+    check(
+        &edit(&[
+            ("contacts = 100\n", "contacts = 100\nrates = { unsubscribed_personal = 0.1 }\n\n[[population.subscription_types]]\nname = \"sales\"\nunsubscribed_personal = 1.5\n\n[[population.subscription_types]]\nname = \"sales\"\n"),
+            ("name = \"intro\"\n", "name = \"intro\"\nsubscription_type = \"news\"\n"),
+        ]),
+        &[
+            ("population.rates.unsubscribed_personal", "with [[population.subscription_types]] declared, each type states its own unsubscribed_personal; allowed: no rates.unsubscribed_personal"),
+            ("population.subscription_types[0].unsubscribed_personal", "1.5 is not a probability; allowed: a number from 0 to 1"),
+            ("population.subscription_types[1].name", "\"sales\" names two types; allowed: a name no other type has"),
+            ("sequences[0].subscription_type", "\"news\" is not a subscription type of the population; allowed: \"sales\", \"sales\""),
+        ],
+    );
+    // Without declared types there is one, sales_email.
+    check(
+        &edit(&[(
+            "name = \"intro\"\n",
+            "name = \"intro\"\nsubscription_type = \"sales\"\n",
+        )]),
+        &[(
+            "sequences[0].subscription_type",
+            "\"sales\" is not a subscription type of the population; allowed: \"sales_email\"",
+        )],
+    );
+    let two = edit(&[
+        ("contacts = 100\n", "contacts = 100\n\n[[population.subscription_types]]\nname = \"sales\"\nunsubscribed_personal = 0.1\n\n[[population.subscription_types]]\nname = \"news\"\n"),
+        ("name = \"intro\"\n", "name = \"intro\"\nsubscription_type = \"news\"\n"),
+    ]);
+    let scenario = validate(&two, "fixture").expect("valid");
+    assert_eq!(scenario.sequences[0].subscription_type, 1);
+    assert_eq!(
+        scenario.population.subscription_types[0].unsubscribed_personal,
+        0.1
+    );
+}
+
+#[test]
+fn remedies_are_checked_and_default_to_the_article() {
+    check(
+        &with("[reenrollment]\npolicy = \"resume\"\n\n[reenrollment.send_limit_reached]\nresume_at = \"later\"\nshare = -1\n\n[reenrollment.send_failure]\nretry_from = \"gmail\"\ndelay_minutes = 0\n\n[reenrollment.gmail_send_error]\nretry_from = \"outlook\"\n"),
+        &[
+            ("reenrollment.send_limit_reached.share", "-1 is not a probability; allowed: a number from 0 to 1"),
+            ("reenrollment.send_limit_reached.resume_at", "\"later\" is not a step to resume at; allowed: \"next\", \"same\", \"first\""),
+            ("reenrollment.send_failure.delay_minutes", "0 is out of range; allowed: a positive whole number from 1 to 525600"),
+            ("reenrollment.gmail_send_error.retry_from", "\"outlook\" is not a place to retry from; allowed: \"gmail\", \"crm\""),
+        ],
+    );
+    check(
+        &with("[reenrollment]\npolicy = \"resume\"\n\n[reenrollment.inbox_disconnected]\nretry_from = \"crm\"\n"),
+        &[("reenrollment.inbox_disconnected.retry_from", "only the gmail_send_error remedy re-enrolls from Gmail; allowed here: no retry_from")],
+    );
+    let text = with("[reenrollment]\npolicy = \"resume\"\ndelay_hours = 2\n\n[reenrollment.send_limit_reached]\nresume_at = \"same\"\nshare = 0.5\nreconnect_first = false\n");
+    let scenario = validate(&text, "fixture").expect("valid");
+    let sim::Reenrollment::Act(remedies) = scenario.reenrollment else {
+        panic!("users act");
+    };
+    use model::StepFailure as F;
+    let limit = remedies[F::SendLimitReached.index()];
+    assert_eq!(
+        (limit.resume_at, limit.share, limit.reconnect_first),
+        (sim::ResumeAt::Same, 0.5, false)
+    );
+    assert_eq!(limit.delay_minutes, 120, "the legacy delay_hours");
+    let gmail = remedies[F::GmailSendError.index()];
+    assert_eq!(
+        (gmail.resume_at, gmail.delay_minutes, gmail.from_gmail),
+        (sim::ResumeAt::First, 5, true)
+    );
+    let failure = remedies[F::SendFailure.index()];
+    assert_eq!(
+        (
+            failure.resume_at,
+            failure.delay_minutes,
+            failure.reconnect_first
+        ),
+        (sim::ResumeAt::Same, 120, true)
+    );
+}

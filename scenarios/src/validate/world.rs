@@ -85,10 +85,9 @@ impl Validator<'_> {
         let shared_persons = self.probability(field!(at, pop.shared_persons));
         let duplicate_contacts = self.probability(field!(at, pop.duplicate_contacts));
         let mailbox_providers = self.mailbox_providers(field!(at, pop.mailbox_providers));
-        let rates_at = at.field("rates");
         let subscription_types = self.subscription_types(
             field!(at, pop.subscription_types),
-            field!(rates_at, pop.rates.unsubscribed_personal),
+            field!(at, pop.rates.unsubscribed_personal),
         );
         let rates = self.rates(field!(at, pop.rates));
         let population = || {
