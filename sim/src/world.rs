@@ -557,20 +557,8 @@ fn generate_contact(
     let duplicated = (duplicate && original < c)
         .then(|| earlier[(original - portal.0) as usize])
         .filter(|o| !o.flags.contains(ContactFlags::MISSING_EMAIL));
-    let (person, canonical) = match duplicated {
-        // The same address as an earlier record: the same person, and that record's canonical.
-        Some(o) => (o.person, o.canonical),
-        // Skip over the contact's own portal.
-        None if shared && outside > 0 => {
-            let person = if target < portal.0 {
-                target
-            } else {
-                target + (portal.1 - portal.0)
-            };
-            (person, c)
-        }
-        None => (c, c),
-    };
+    let shared_target = (shared && outside > 0).then_some(target);
+    let (person, canonical) = contact_person(c, portal, duplicated, shared_target);
     let invalid = persons[person as usize].invalid;
     let (bounced, on_portal) = if invalid {
         (rates.bounced_if_invalid, rates.bounced_on_portal_if_invalid)
@@ -589,6 +577,25 @@ fn generate_contact(
         canonical,
     };
     (contact, elsewhere)
+}
+
+/// The person of contact `c` of the portal whose contacts are `portal.0..portal.1`, and its
+/// canonical record so far: the person and canonical record of the record it duplicates; or a
+/// person of another portal (the `shared_target`-th outside this portal, for a shared person,
+/// its canonical fixed by the caller); or its own home person.
+fn contact_person(
+    c: u32,
+    portal: (u32, u32),
+    duplicated: Option<Contact>,
+    shared_target: Option<u32>,
+) -> (u32, u32) {
+    match (duplicated, shared_target) {
+        (Some(o), _) => (o.person, o.canonical),
+        // Skip over the contact's own portal.
+        (None, Some(target)) if target < portal.0 => (target, c),
+        (None, Some(target)) => (target + (portal.1 - portal.0), c),
+        (None, None) => (c, c),
+    }
 }
 
 /// The spans in which user `u`'s inbox is disconnected: random drops (at most one starting

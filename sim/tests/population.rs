@@ -24,8 +24,8 @@ fn assert_rate(what: &str, hits: usize, trials: usize, p: f64) {
     );
 }
 
-#[test]
-fn population_matches_configured_probabilities() {
+/// A population with a rate for every initial state, 4 portals, two subscription types.
+fn configured_scenario() -> sim::Scenario {
     let mut scenario = common::scenario(77, CONTACTS, 4, 0.0);
     let r = &mut scenario.population.rates;
     r.missing_email = 0.02;
@@ -46,8 +46,13 @@ fn population_matches_configured_probabilities() {
     scenario.population.subscription_types[0].unsubscribed_personal = 0.03;
     scenario.population.subscription_types[1].unsubscribed_personal = 0.05;
     scenario.population.shared_persons = 0.1;
+    scenario
+}
+
+#[test]
+fn record_and_person_rates_match_configured_probabilities() {
+    let scenario = configured_scenario();
     let r = scenario.population.rates.clone();
-    let types = scenario.population.subscription_types.clone();
     let world = World::generate(&scenario);
 
     let n = world.contacts().len();
@@ -90,7 +95,17 @@ fn population_matches_configured_probabilities() {
         persons.len() - invalid,
         r.bounced_globally_if_valid,
     );
+}
 
+#[test]
+fn contact_rates_match_configured_probabilities() {
+    let scenario = configured_scenario();
+    let r = scenario.population.rates.clone();
+    let types = scenario.population.subscription_types.clone();
+    let world = World::generate(&scenario);
+    let n = world.contacts().len();
+    let flag = |i: usize, f: ContactFlags| world.contacts()[i].flags.contains(f);
+    let missing = |i: usize| flag(i, ContactFlags::MISSING_EMAIL);
     // Contact-level rates among contacts with an address, conditional on their mailbox.
     let with_address: Vec<usize> = (0..n).filter(|&i| !missing(i)).collect();
     let m = with_address.len();
@@ -144,7 +159,20 @@ fn population_matches_configured_probabilities() {
             );
         }
     }
+}
 
+#[test]
+fn bounce_rates_match_configured_probabilities_given_the_mailbox() {
+    let scenario = configured_scenario();
+    let r = scenario.population.rates.clone();
+    let world = World::generate(&scenario);
+    let n = world.contacts().len();
+    let flag = |i: usize, f: ContactFlags| world.contacts()[i].flags.contains(f);
+    let with_address: Vec<usize> = (0..n)
+        .filter(|&i| !flag(i, ContactFlags::MISSING_EMAIL))
+        .collect();
+    let m = with_address.len();
+    let among = |f: &dyn Fn(usize) -> bool| with_address.iter().filter(|&&i| f(i)).count();
     let is_invalid = |i: usize| world.persons()[world.contacts()[i].person as usize].invalid;
     let invalid_contacts = among(&|i| is_invalid(i));
     let valid_contacts = m - invalid_contacts;

@@ -133,33 +133,30 @@ fn a_user_who_does_not_reconnect_first_meets_no_connected_inbox() {
 #[test]
 fn users_act_on_weekdays_in_working_hours() {
     // Enrolled Wednesday (day 0) 16:30; step 2 is due Friday 16:30, inside a 45-minute outage.
-    // A day later is Saturday 16:30: the user acts on Monday at 16:30.
+    // A day later is Saturday 16:30: the user acts when back at work, Monday 09:00.
     let mut s = two_emails();
     s.disconnections.outages = vec![Outage {
         start: at(2, 16, 0),
         duration: 45 * 60,
         inbox: None,
     }];
-    let r = run(&s, vec![attempt(at(0, 16, 30), 0, 7, Source::CrmSingle)], 7);
+    let plan = || vec![attempt(at(0, 16, 30), 0, 7, Source::CrmSingle)];
+    let r = run(&s, plan(), 7);
     assert_eq!(
         attempts(&r)[1],
-        (at(MONDAY, 16, 30), Source::ReEnrollment, Decision::Enrolled)
+        (at(MONDAY, 9, 0), Source::ReEnrollment, Decision::Enrolled)
     );
-    // Late in the day: a day after Friday 16:50 is Saturday; Monday 16:50 is in hours too.
-    let mut late = s.clone();
-    late.disconnections.outages[0].duration = 60 * 60;
-    let r = run(
-        &late,
-        vec![attempt(at(0, 16, 50), 0, 7, Source::CrmSingle)],
-        7,
-    );
-    assert_eq!(attempts(&r)[1].0, at(MONDAY, 16, 50));
-    // With the delay a day and a half, Saturday 04:30 moves to Monday 09:00.
-    remedy_for(&mut s, StepFailure::InboxDisconnected, |r| {
-        r.delay_minutes = 36 * 60
-    });
-    let r = run(&s, vec![attempt(at(0, 16, 30), 0, 7, Source::CrmSingle)], 7);
-    assert_eq!(attempts(&r)[1].0, at(MONDAY, 9, 0));
+    // Twenty minutes later is Friday 16:50, a working moment; an hour later, 17:30, is not.
+    for (minutes, expected) in [(20, at(2, 16, 50)), (60, at(MONDAY, 9, 0))] {
+        remedy_for(&mut s, StepFailure::InboxDisconnected, |r| {
+            r.delay_minutes = minutes
+        });
+        assert_eq!(
+            attempts(&run(&s, plan(), 7))[1].0,
+            expected,
+            "{minutes} minutes"
+        );
+    }
 }
 
 #[test]

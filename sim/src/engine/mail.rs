@@ -8,7 +8,7 @@ use model::{
 
 use crate::rng::Stream;
 use crate::scenario::{Engagement, MailboxProvider, ResumeAt, Sending};
-use crate::time::{Calendar, SimTime, SECONDS_PER_HOUR};
+use crate::time::{Calendar, SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
 
 use super::inbox::Refusal;
 
@@ -224,25 +224,34 @@ pub(crate) fn resume_step(resume_at: ResumeAt, step: u8, steps: usize) -> Option
     (resume < steps).then_some(resume as u8)
 }
 
-/// The first moment at or after `t` on a weekday of `calendar`, within the working `window`
-/// (minutes of the day, `[start, end)`), and outside every span of `down` (sorted, disjoint
-/// `[start, end)` spans of a disconnected inbox). Each turn either returns or leaves one span
-/// behind, so the loop ends within `down.len() + 1` turns.
+/// The first moment at or after `t` that is on a weekday of `calendar`, within the working
+/// `window` (minutes of the day, `[start, end)`), and outside every span of `down` (sorted,
+/// disjoint `[start, end)` spans of a disconnected inbox): when a user back at work acts. A
+/// moment after work or on a weekend moves to the next working day's start. Each turn moves to
+/// a later day, into the window, or past a span, so the loop is bounded.
 pub(crate) fn user_moment(
     calendar: &Calendar,
     window: (u32, u32),
     down: &[(SimTime, SimTime)],
     t: SimTime,
 ) -> SimTime {
+    let (start, end) = window;
+    assert!(start < end && end <= 24 * 60, "a working window");
     let mut at = t;
-    for _ in 0..=down.len() {
-        at = calendar.next_allowed(at, true, Some(window));
-        match down.iter().find(|&&(start, end)| start <= at && at < end) {
-            Some(&(_, end)) => at = end,
-            None => return at,
+    for _ in 0..(4 * down.len() + 16) {
+        let day = at / SECONDS_PER_DAY;
+        let minute = at % SECONDS_PER_DAY / 60;
+        if calendar.weekday(day).is_weekend() || minute >= end {
+            at = (day + 1) * SECONDS_PER_DAY;
+        } else if minute < start {
+            at = day * SECONDS_PER_DAY + start * 60;
+        } else if let Some(&(_, up)) = down.iter().find(|&&(from, to)| from <= at && at < to) {
+            at = up;
+        } else {
+            return at;
         }
     }
-    unreachable!("{} spans are left behind in as many turns", down.len())
+    unreachable!("a working moment within {} turns", 4 * down.len() + 16)
 }
 
 #[cfg(test)]
@@ -378,9 +387,11 @@ mod tests {
         let work = (9 * 60, 17 * 60);
         assert_eq!(user_moment(&cal, work, &[], h(0, 10)), h(0, 10));
         assert_eq!(user_moment(&cal, work, &[], h(0, 8)), h(0, 9));
-        // Friday 18:00 and Saturday move to Monday 09:00.
+        // Friday 18:00, Friday 17:00 (the window's end) and Saturday noon move to Monday 09:00.
         assert_eq!(user_moment(&cal, work, &[], h(0, 18)), h(3, 9));
+        assert_eq!(user_moment(&cal, work, &[], h(0, 17)), h(3, 9));
         assert_eq!(user_moment(&cal, work, &[], h(1, 12)), h(3, 9));
+        assert_eq!(user_moment(&cal, work, &[], h(0, 17) - 1), h(0, 17) - 1);
         // Disconnected from Monday 08:00 to Monday 15:00: the user acts at 15:00.
         let down = [(h(3, 8), h(3, 15))];
         assert_eq!(user_moment(&cal, work, &down, h(0, 18)), h(3, 15));

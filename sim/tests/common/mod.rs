@@ -10,7 +10,6 @@ use sim::*;
 /// Initial states are drawn at an eighth of `rate` (so that most contacts can still be enrolled),
 /// the dynamics (bounces, reactions, failures) at fractions of `rate` itself.
 pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
-    let flag = rate / 8.0;
     Scenario {
         name: "test".to_owned(),
         seed,
@@ -19,54 +18,7 @@ pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
             start_weekday: Weekday::Wednesday,
             horizon_days: 30,
         },
-        population: Population {
-            contacts,
-            portals,
-            domains: 50,
-            shared_persons: 0.2,
-            duplicate_contacts: flag,
-            mailbox_providers: vec![
-                MailboxProvider {
-                    name: "gmail".to_owned(),
-                    share: 0.6,
-                    soft_bounce: rate / 2.0,
-                    policy_rejection: rate / 4.0,
-                },
-                MailboxProvider {
-                    name: "corporate".to_owned(),
-                    share: 0.4,
-                    soft_bounce: rate,
-                    policy_rejection: rate / 2.0,
-                },
-            ],
-            subscription_types: vec![
-                SubscriptionType {
-                    name: "sales_email".to_owned(),
-                    unsubscribed_personal: flag,
-                },
-                SubscriptionType {
-                    name: "newsletter".to_owned(),
-                    unsubscribed_personal: flag,
-                },
-            ],
-            rates: Rates {
-                missing_email: flag,
-                invalid_address: flag,
-                blocked_address: flag,
-                blocked_domain: flag,
-                bounced_globally_if_invalid: flag,
-                bounced_globally_if_valid: flag,
-                bounced_if_invalid: flag,
-                bounced_if_valid: flag,
-                bounced_on_portal_if_invalid: flag,
-                bounced_on_portal_if_valid: flag,
-                marked_as_spam: flag,
-                other_send_rejected: flag,
-                unsubscribed: flag,
-                cannot_communicate: flag,
-                already_enrolled: flag,
-            },
-        },
+        population: population(contacts, portals, rate),
         senders: vec![
             group(
                 3,
@@ -82,30 +34,7 @@ pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
                 ..group(2, SeatTier::Professional, Some(InboxProvider::OutlookCom))
             },
         ],
-        sequences: vec![
-            Sequence {
-                name: "a".to_owned(),
-                steps: vec![
-                    step(StepKind::AutomatedEmail, 0),
-                    step(StepKind::AutomatedEmail, 2),
-                    step(StepKind::Task, 1),
-                    step(StepKind::ManualEmail, 1),
-                ],
-                weekdays_only: true,
-                send_window: Some((9 * 60, 17 * 60)),
-                subscription_type: 0,
-            },
-            Sequence {
-                name: "b".to_owned(),
-                steps: vec![
-                    step(StepKind::AutomatedEmail, 0),
-                    step(StepKind::AutomatedEmail, 3),
-                ],
-                weekdays_only: false,
-                send_window: None,
-                subscription_type: 1,
-            },
-        ],
+        sequences: sequences(),
         plan: Plan {
             business_days: 5,
             working_hours: (9, 17),
@@ -152,6 +81,89 @@ pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
             completion_hours: (1, 48),
         },
         reenrollment: Reenrollment::article(),
+    }
+}
+
+/// The two sequences of [`scenario`]: "a" (email, email, task, manual email; weekdays, 09:00 to
+/// 17:00; type sales_email) and "b" (two emails, weekends too; type newsletter).
+pub fn sequences() -> Vec<Sequence> {
+    vec![
+        Sequence {
+            name: "a".to_owned(),
+            steps: vec![
+                step(StepKind::AutomatedEmail, 0),
+                step(StepKind::AutomatedEmail, 2),
+                step(StepKind::Task, 1),
+                step(StepKind::ManualEmail, 1),
+            ],
+            weekdays_only: true,
+            send_window: Some((9 * 60, 17 * 60)),
+            subscription_type: 0,
+        },
+        Sequence {
+            name: "b".to_owned(),
+            steps: vec![
+                step(StepKind::AutomatedEmail, 0),
+                step(StepKind::AutomatedEmail, 3),
+            ],
+            weekdays_only: false,
+            send_window: None,
+            subscription_type: 1,
+        },
+    ]
+}
+
+/// The population of [`scenario`]: two mailbox providers, two subscription types, initial
+/// states at an eighth of `rate`, dynamics at fractions of it.
+pub fn population(contacts: u32, portals: u32, rate: f64) -> Population {
+    let flag = rate / 8.0;
+    Population {
+        contacts,
+        portals,
+        domains: 50,
+        shared_persons: 0.2,
+        duplicate_contacts: flag,
+        mailbox_providers: vec![
+            MailboxProvider {
+                name: "gmail".to_owned(),
+                share: 0.6,
+                soft_bounce: rate / 2.0,
+                policy_rejection: rate / 4.0,
+            },
+            MailboxProvider {
+                name: "corporate".to_owned(),
+                share: 0.4,
+                soft_bounce: rate,
+                policy_rejection: rate / 2.0,
+            },
+        ],
+        subscription_types: vec![
+            SubscriptionType {
+                name: "sales_email".to_owned(),
+                unsubscribed_personal: flag,
+            },
+            SubscriptionType {
+                name: "newsletter".to_owned(),
+                unsubscribed_personal: flag,
+            },
+        ],
+        rates: Rates {
+            missing_email: flag,
+            invalid_address: flag,
+            blocked_address: flag,
+            blocked_domain: flag,
+            bounced_globally_if_invalid: flag,
+            bounced_globally_if_valid: flag,
+            bounced_if_invalid: flag,
+            bounced_if_valid: flag,
+            bounced_on_portal_if_invalid: flag,
+            bounced_on_portal_if_valid: flag,
+            marked_as_spam: flag,
+            other_send_rejected: flag,
+            unsubscribed: flag,
+            cannot_communicate: flag,
+            already_enrolled: flag,
+        },
     }
 }
 
