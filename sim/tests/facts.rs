@@ -204,7 +204,26 @@ fn nothing_is_sent_after_an_unenrolling_reaction_but_out_of_office_goes_on() {
             "bounce" => s.population.rates.invalid_address = 1.0,
             _ => e.out_of_office = 1.0,
         }
-        let result = audited(&s, vec![attempt(enrolled, 0, 0)], None);
+        let result = audited(&s, vec![attempt(enrolled, 0, 0)], Some(0));
+        let when = |ended: bool| {
+            let trace = &result.recordings.trace;
+            trace.iter().find_map(|e| match e.event {
+                TracedEvent::Ended(_) if ended => Some(e.time),
+                TracedEvent::Reacted(_) if !ended => Some(e.time),
+                TracedEvent::Sent {
+                    reply: SmtpReply::HardBounce,
+                    ..
+                } if !ended => Some(e.time),
+                _ => None,
+            })
+        };
+        if outcome != Outcome::Finished {
+            assert_eq!(
+                when(true),
+                when(false),
+                "{what}: unenrolled when it happens"
+            );
+        }
         let expected = if outcome == Outcome::Finished {
             vec![
                 (enrolled, 0),
@@ -221,12 +240,10 @@ fn nothing_is_sent_after_an_unenrolling_reaction_but_out_of_office_goes_on() {
 
 // ---- §4.3 Side effects later enrollments see ----
 
-#[test]
-fn a_hard_bounce_blocks_exactly_the_records_of_its_address() {
-    // Two portals, every mailbox dead. User 0 (portal 0) enrolls one record, whose email
-    // bounces at once. Then every record of both portals is tried, before and after the next
-    // midnight, by users who can send nothing: user 4 in portal 0 (no inbox) and user 3 in
-    // portal 1 (Starter). Their two checks come last, so any address fact shows first.
+/// Two portals, every mailbox dead, and the rules checking `first`, then the other checks, then
+/// the two that stop the idle users: user 4 of portal 0 (no inbox, NO_CONNECTED_INBOX) and user
+/// 3 of portal 1 (Starter, SEAT_NOT_ELIGIBLE). So any address fact shows before them.
+fn dead_mailboxes(first: RejectionCode) -> Scenario {
     let mut scenario = common::quiet(7, 400);
     scenario.population.portals = 2;
     scenario.population.shared_persons = 0.5;
@@ -236,55 +253,62 @@ fn a_hard_bounce_blocks_exactly_the_records_of_its_address() {
         RejectionCode::NoConnectedInbox,
         RejectionCode::SeatNotEligible,
     ];
-    let mut order: Vec<RejectionCode> = RejectionCode::ALL
-        .into_iter()
-        .filter(|c| !last.contains(c))
-        .collect();
+    let mut order = vec![first];
+    order.extend(
+        RejectionCode::ALL
+            .into_iter()
+            .filter(|c| *c != first && !last.contains(c)),
+    );
     order.extend(last);
     scenario.rules = RuleSet::new(&order).unwrap();
-    let world = World::generate(&scenario);
-    let person = |c: u32| world.contacts()[c as usize].person;
-    let held = |p: u32, who: u32| world.contacts_of(p).filter(|&c| person(c) == who).count();
-    // A record of portal 0 whose address has another record there and one in portal 1.
-    let mine = world
-        .contacts_of(0)
-        .find(|&c| held(0, person(c)) >= 2 && held(1, person(c)) >= 1)
-        .expect("an address held twice in portal 0 and once in portal 1");
-    let dead = person(mine);
-    let everyone = 0..world.contacts().len() as u32;
-    let portal: Vec<u32> = everyone.clone().map(|c| world.portal_of(c)).collect();
-    let mut plan = vec![attempt(at(0, 10, 0), 0, mine)];
-    let mut expected = vec![(at(0, 10, 0), mine, Decision::Enrolled)];
-    for (after_midnight, start) in [(false, at(0, 11, 0)), (true, at(1, 11, 0))] {
-        for c in everyone.clone() {
-            let p = portal[c as usize];
-            let t = start + c;
-            plan.push(attempt(t, [4, 3][p as usize], c));
-            let code = match (p, person(c) == dead) {
-                (0, true) => RejectionCode::Bounced,
-                (0, false) => RejectionCode::NoConnectedInbox,
-                (_, true) if after_midnight => RejectionCode::RecipientPreviouslyBouncedGlobally,
-                _ => RejectionCode::SeatNotEligible,
-            };
-            expected.push((t, c, Decision::Rejected(code)));
+    scenario
+}
+
+#[test]
+fn a_hard_bounce_blocks_exactly_the_records_of_its_address() {
+    // User 0 (portal 0) enrolls a record that is not its address's first in the portal (so the
+    // fact must reach the address, not only the record); its email bounces at once. Then every
+    // record of both portals is tried by the idle users, before and after the next midnight.
+    let on_portal = RejectionCode::RecipientPreviouslyBouncedOnPortal;
+    for first in [RejectionCode::Bounced, on_portal] {
+        let scenario = dead_mailboxes(first);
+        let world = World::generate(&scenario);
+        let person = |c: u32| world.contacts()[c as usize].person;
+        let mine = world
+            .contacts_of(0)
+            .find(|&c| {
+                world.contacts()[c as usize].canonical != c
+                    && world.contacts_of(1).any(|o| person(o) == person(c))
+            })
+            .expect("an address held twice in portal 0 and once in portal 1");
+        let mut plan = vec![attempt(at(0, 10, 0), 0, mine)];
+        let mut expected = vec![(at(0, 10, 0), mine, Decision::Enrolled)];
+        for (after_midnight, start) in [(false, at(0, 11, 0)), (true, at(1, 11, 0))] {
+            for c in 0..world.contacts().len() as u32 {
+                let p = world.portal_of(c);
+                plan.push(attempt(start + c, [4, 3][p as usize], c));
+                let code = match (p, person(c) == person(mine)) {
+                    (0, true) => first,
+                    (0, false) => RejectionCode::NoConnectedInbox,
+                    (_, true) if after_midnight => {
+                        RejectionCode::RecipientPreviouslyBouncedGlobally
+                    }
+                    _ => RejectionCode::SeatNotEligible,
+                };
+                expected.push((start + c, c, Decision::Rejected(code)));
+            }
         }
+        let result = audited(&scenario, plan, None);
+        let audit = result.recordings.audit.as_ref().expect("audited");
+        let mut got: Vec<_> = audit
+            .attempts
+            .iter()
+            .map(|a| (a.time, a.contact, a.decision))
+            .collect();
+        got.sort_by_key(|&(t, c, _)| (t, c));
+        assert_eq!(got, expected, "{first:?} checked first");
+        assert_eq!(audit.sends.len(), 1, "only the first attempt sent anything");
     }
-    let world = World::generate(&scenario);
-    let options = RunOptions {
-        threads: 1,
-        audit: true,
-        ..RunOptions::default()
-    };
-    let result = run_world(&scenario, world, plan, &options);
-    let audit = result.recordings.audit.as_ref().expect("audited");
-    let mut got: Vec<_> = audit
-        .attempts
-        .iter()
-        .map(|a| (a.time, a.contact, a.decision))
-        .collect();
-    got.sort_by_key(|&(t, c, _)| (t, c));
-    assert_eq!(got, expected);
-    assert_eq!(audit.sends.len(), 1, "only the first attempt sent anything");
 }
 
 // ---- §5 Provider send limits ----
