@@ -212,7 +212,7 @@ pub(crate) fn address_stop(flags: ContactFlags) -> Option<(RejectionCode, Outcom
 }
 
 /// The step (0-based) a re-enrollment resumes at after `outcome` ended an enrollment at `step`
-/// of a sequence of `steps` steps, as domain.md §4 tells the user: the following step after
+/// of a sequence of `steps` steps, as domain §4.1 tells the user: the following step after
 /// SEND_LIMIT_REACHED, the same step after SEND_FAILURE or INBOX_DISCONNECTED, step 1 (from
 /// the CRM) after GMAIL_SEND_ERROR. `None` when there is nothing to resume.
 pub(crate) fn resume_step(outcome: Outcome, step: u8, steps: usize) -> Option<u8> {
