@@ -1,9 +1,9 @@
-//! The reason-code catalogue, spelled exactly as `../shared/domain.md` spells it.
+//! The reason-code catalogue, spelled exactly as `docs/domain.md` spells it.
 
 use crate::Catalogue;
 
 crate::catalogue! {
-    /// Why a contact cannot be enrolled: the ten rejections of domain.md §3 and the four extra
+    /// Why a contact cannot be enrolled: the ten rejections of domain §3 and the four extra
     /// pre-enrollment blocks, in the default rule order (the extra blocks first).
     ///
     /// The declaration position is the bit the code occupies in [`crate::Conditions`]; it is an
@@ -44,7 +44,7 @@ crate::catalogue! {
 }
 
 impl RejectionCode {
-    /// The ten enrollment rejections of the table in domain.md §3, in table order.
+    /// The ten enrollment rejections of the table in domain §3, in table order.
     pub const ENROLLMENT_REJECTIONS: [RejectionCode; 10] = [
         Self::BlockedAddress,
         Self::BlockedDomain,
@@ -58,7 +58,7 @@ impl RejectionCode {
         Self::AlreadyEnrolled,
     ];
 
-    /// The four further pre-enrollment blocks of domain.md §3.
+    /// The four further pre-enrollment blocks of domain §3.
     pub const PRE_ENROLLMENT_BLOCKS: [RejectionCode; 4] = [
         Self::MissingEmailAddress,
         Self::NoConnectedInbox,
@@ -73,7 +73,7 @@ impl RejectionCode {
 }
 
 crate::catalogue! {
-    /// Why a step failed after enrollment (domain.md §4). A failed step ends the enrollment.
+    /// Why a step failed after enrollment (domain §4). A failed step ends the enrollment.
     pub enum StepFailure {
         /// The sender's send limit was hit, so the email was not sent. The simulator also
         /// records whether the platform or the mail provider limited it.
@@ -105,7 +105,7 @@ pub enum Outcome {
     MarkedAsSpam,
     /// The contact's mailbox provider rejected an email of the sequence on policy grounds.
     OtherSendRejected,
-    /// A step failed for an account or provider reason (domain.md §4).
+    /// A step failed for an account or provider reason (domain §4).
     StepFailed(StepFailure),
     /// The enrollment was still executing or paused at the simulation's horizon.
     StillActive,

@@ -1,6 +1,6 @@
 //! The pure rule model of HubSpot-style sales-email sequences.
 //!
-//! This crate knows the reason-code catalogue (`../shared/domain.md` §3 and §4), the state of an
+//! This crate knows the reason-code catalogue (`docs/domain.md` §3 and §4), the state of an
 //! address, a contact and a sender as far as the enrollment rules read it, and the ordered
 //! [`RuleSet`] that turns that state into a [`Decision`].
 //!

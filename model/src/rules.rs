@@ -23,7 +23,7 @@ pub enum RuleSetError {
 /// An ordered list of enrollment checks. A check left out of the list never blocks; the first
 /// check in the list whose condition holds decides the rejection code.
 ///
-/// No public source states the product's order (domain.md §3); [`RuleSet::default`] checks the
+/// No public source states the product's order (domain §3); [`RuleSet::default`] checks the
 /// extra pre-enrollment blocks first, then the table of §3 top to bottom.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleSet {
@@ -37,7 +37,7 @@ pub struct RuleSet {
 impl RuleSet {
     /// Checks no rule set may leave out, because they guard facts of the world rather than
     /// policy: mail cannot go to a record without an address, and a contact can be in only one
-    /// sequence at a time (domain.md §1).
+    /// sequence at a time (domain §1).
     pub const REQUIRED: [RejectionCode; 2] = [
         RejectionCode::MissingEmailAddress,
         RejectionCode::AlreadyEnrolled,

@@ -25,7 +25,7 @@ impl SeatTier {
 }
 
 crate::catalogue! {
-    /// The provider behind a sender's connected inbox (domain.md §5); names as scenario files
+    /// The provider behind a sender's connected inbox (domain §5); names as scenario files
     /// and reports spell them.
     pub enum InboxProvider {
         /// A free Gmail account.
@@ -45,7 +45,7 @@ crate::catalogue! {
 
 impl InboxProvider {
     /// The platform's default per-inbox limit over a rolling 24 hours: free Gmail 350, every
-    /// other inbox 1,000 (domain.md §5).
+    /// other inbox 1,000 (domain §5).
     pub const fn platform_daily_limit(self) -> u32 {
         match self {
             Self::Gmail => 350,
@@ -54,7 +54,7 @@ impl InboxProvider {
     }
 
     /// The provider's own daily message limit over a rolling 24 hours, where one is published
-    /// (domain.md §5): Workspace 2,000 messages (its 10,000 recipients never bind first for
+    /// (domain §5): Workspace 2,000 messages (its 10,000 recipients never bind first for
     /// one-recipient sequence email), free Gmail 500, Microsoft 365 10,000 recipients,
     /// Outlook.com 300. Exchange on premises and other inboxes publish none.
     pub const fn provider_daily_limit(self) -> Option<u32> {

@@ -1,5 +1,5 @@
 //! SMTP-style answers to a send (RFC 5321 reply codes with RFC 3463 enhanced status codes),
-//! as domain.md §6 classes them.
+//! as domain §6 classes them.
 
 /// The answer a send got.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -52,7 +52,7 @@ impl SmtpReply {
 }
 
 crate::catalogue! {
-    /// Which side's send limit stopped a step (the product tells them apart, domain.md §4).
+    /// Which side's send limit stopped a step (the product tells them apart, domain §4).
     pub enum LimitSide {
         /// The platform's per-inbox limit (90% of the inbox limit over a rolling 24 hours).
         Platform = "platform",

@@ -14,7 +14,7 @@ pub const MAX_SUBSCRIPTION_TYPES: usize = 16;
 /// Most retries of one soft-bounced send: the backoff doubles with each, so more would only
 /// wait past any horizon.
 pub const MAX_SOFT_BOUNCE_RETRIES: u32 = 10;
-/// Most contacts one bulk enrollment may hold (domain.md §1).
+/// Most contacts one bulk enrollment may hold (domain §1).
 pub const MAX_BULK_SIZE: u32 = 50;
 
 /// Everything that defines a simulated world and its enrollment flow.
@@ -44,7 +44,7 @@ pub struct Scenario {
     pub disconnections: Disconnections,
     /// How long users take to complete task steps.
     pub tasks: Tasks,
-    /// What happens after a step failure (domain.md §4).
+    /// What happens after a step failure (domain §4).
     pub reenrollment: Reenrollment,
 }
 
@@ -120,7 +120,7 @@ pub struct Rates {
 }
 
 /// A recipients' mailbox provider (Gmail, Microsoft, a corporate gateway...) and the odds of
-/// each SMTP answer it gives a send to a mailbox that exists (domain.md §6). A mailbox that does
+/// each SMTP answer it gives a send to a mailbox that exists (domain §6). A mailbox that does
 /// not exist always answers 550 5.1.1.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MailboxProvider {
@@ -147,7 +147,7 @@ pub struct SenderGroup {
     pub portal: Option<u32>,
     /// Index into [`Scenario::sequences`] of the sequence they enroll contacts in.
     pub sequence: u16,
-    /// A custom per-inbox daily limit overriding the provider default (domain.md §5).
+    /// A custom per-inbox daily limit overriding the provider default (domain §5).
     pub daily_limit: Option<u32>,
     /// Email the users send outside sequences each day: it counts toward the provider's limits,
     /// not the platform's.
@@ -226,7 +226,7 @@ impl SourceMix {
     }
 }
 
-/// Pacing, limits and failures of sending (domain.md §2, §4, §5).
+/// Pacing, limits and failures of sending (domain §2, §4, §5).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sending {
     /// Sends of one inbox that fall on the same moment leave this many seconds apart.
@@ -235,7 +235,7 @@ pub struct Sending {
     pub bulk_per_minute: u32,
     /// A custom per-inbox limit per clock minute (1..=10), if set.
     pub per_minute_limit: Option<u32>,
-    /// Whether the provider-side limits of domain.md §5 apply.
+    /// Whether the provider-side limits of domain §5 apply.
     pub provider_limits: bool,
     /// Hours a provider blocks an inbox once its limit is exceeded ("up to 24 h").
     pub provider_block_hours: u32,

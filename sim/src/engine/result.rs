@@ -300,7 +300,7 @@ pub enum TracedEvent {
         /// The answer.
         reply: SmtpReply,
     },
-    /// A step failed (domain.md §4).
+    /// A step failed (domain §4).
     StepFailed {
         /// The step.
         step: u8,
