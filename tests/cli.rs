@@ -464,7 +464,7 @@ fn bad_dynamics_settings_are_rejected() {
 fn reordered_default() -> (tempfile::TempDir, std::path::PathBuf) {
     let text = std::fs::read_to_string("scenarios/default.toml").unwrap()
         + "\n[rules]\norder = [\"MISSING_EMAIL_ADDRESS\", \"NO_CONNECTED_INBOX\", \"CANNOT_COMMUNICATE\", \
-           \"SEAT_NOT_ELIGIBLE\", \"BLOCKED_ADDRESS\", \"BLOCKED_DOMAIN\", \"PREVIOUSLY_MARKED_AS_SPAM\", \
+           \"SEAT_NOT_ELIGIBLE\", \"SEQUENCES_DAILY_LIMIT_REACHED\", \"BLOCKED_ADDRESS\", \"BLOCKED_DOMAIN\", \"PREVIOUSLY_MARKED_AS_SPAM\", \
            \"OTHER_SEND_REJECTED\", \"UNSUBSCRIBED\", \"UNSUBSCRIBED_PERSONAL\", \"ALREADY_ENROLLED\", \
            \"RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY\", \"RECIPIENT_PREVIOUSLY_BOUNCED_ON_PORTAL\", \"BOUNCED\"]\n";
     scenario_file(&text)

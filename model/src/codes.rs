@@ -19,6 +19,10 @@ crate::catalogue! {
         CannotCommunicate = "CANNOT_COMMUNICATE",
         /// The user's seat is not Sales or Service Hub Professional or Enterprise.
         SeatNotEligible = "SEAT_NOT_ELIGIBLE",
+        /// The user's sequences daily limit (emails scheduled on one day by new, earlier and
+        /// paused enrollments, domain §5) has no room for this enrollment's emails. Fires only
+        /// when a scenario sets that limit.
+        SequencesDailyLimitReached = "SEQUENCES_DAILY_LIMIT_REACHED",
         /// The contact's address is on the platform's block list.
         BlockedAddress = "BLOCKED_ADDRESS",
         /// The domain of the contact's address is on the platform's block list.
@@ -58,12 +62,14 @@ impl RejectionCode {
         Self::AlreadyEnrolled,
     ];
 
-    /// The four further pre-enrollment blocks of domain §3.
-    pub const PRE_ENROLLMENT_BLOCKS: [RejectionCode; 4] = [
+    /// The further pre-enrollment blocks: the four of domain §3, then the sequences daily
+    /// limit of domain §5.
+    pub const PRE_ENROLLMENT_BLOCKS: [RejectionCode; 5] = [
         Self::MissingEmailAddress,
         Self::NoConnectedInbox,
         Self::CannotCommunicate,
         Self::SeatNotEligible,
+        Self::SequencesDailyLimitReached,
     ];
 
     /// The code's bit in a [`crate::Conditions`] set.

@@ -115,7 +115,7 @@ mod tests {
         let rules = RuleSet::default();
         assert_eq!(rules.order()[0], C::MissingEmailAddress);
         assert_eq!(
-            &rules.order()[4..],
+            &rules.order()[RejectionCode::PRE_ENROLLMENT_BLOCKS.len()..],
             &RejectionCode::ENROLLMENT_REJECTIONS[..]
         );
         assert_eq!(rules.evaluate(Conditions::default()), Decision::Enrolled);

@@ -102,6 +102,8 @@ pub struct SenderState {
     pub seat: SeatTier,
     /// Whether the user has a connected inbox right now.
     pub inbox_connected: bool,
+    /// Whether the user's sequences daily limit has no room for the enrollment.
+    pub daily_limit_full: bool,
 }
 
 impl SenderState {
@@ -110,6 +112,15 @@ impl SenderState {
         Self {
             seat,
             inbox_connected,
+            daily_limit_full: false,
+        }
+    }
+
+    /// The same sender, whose sequences daily limit is full or not.
+    pub const fn with_daily_limit_full(self, daily_limit_full: bool) -> Self {
+        Self {
+            daily_limit_full,
+            ..self
         }
     }
 
@@ -126,7 +137,12 @@ impl SenderState {
         } else {
             RejectionCode::SeatNotEligible.bit()
         };
-        inbox | seat
+        let limit = if self.daily_limit_full {
+            RejectionCode::SequencesDailyLimitReached.bit()
+        } else {
+            0
+        };
+        inbox | seat | limit
     }
 }
 
@@ -148,6 +164,17 @@ mod tests {
         // Free Gmail stays capped at 350 whatever the custom limit says.
         assert_eq!(InboxProvider::Gmail.sequence_daily_limit(Some(2_000)), 315);
         assert_eq!(InboxProvider::Gmail.sequence_daily_limit(Some(100)), 90);
+    }
+
+    #[test]
+    fn a_full_sequences_daily_limit_is_a_sender_block() {
+        let sender = SenderState::new(SeatTier::Enterprise, true);
+        assert_eq!(sender.condition_bits(), 0);
+        let full = sender.with_daily_limit_full(true);
+        assert_eq!(
+            full.condition_bits(),
+            RejectionCode::SequencesDailyLimitReached.bit()
+        );
     }
 
     #[test]

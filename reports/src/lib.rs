@@ -52,6 +52,10 @@ pub struct Report {
     pub outcomes: Counts,
     /// SEND_LIMIT_REACHED outcomes by the side whose limit stopped the step.
     pub send_limit_reached_by_side: Counts,
+    /// The sequences daily limit at enrollment: attempts it refused
+    /// (SEQUENCES_DAILY_LIMIT_REACHED) and enrollments it deferred to a later day; apart from
+    /// the send-time SEND_LIMIT_REACHED.
+    pub sequences_daily_limit: Counts,
     /// What happened each day, per sender provider.
     pub daily: Vec<Day>,
 }
@@ -210,6 +214,13 @@ impl Report {
             send_limit_reached_by_side: Counts(vec![
                 ("platform", platform),
                 ("provider", provider),
+            ]),
+            sequences_daily_limit: Counts(vec![
+                (
+                    "refused",
+                    counters.rejected(RejectionCode::SequencesDailyLimitReached),
+                ),
+                ("deferred", counters.deferred_by_daily_limit),
             ]),
             daily,
         }

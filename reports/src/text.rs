@@ -32,12 +32,16 @@ fn headline(r: &Report) -> String {
     )
 }
 
-fn sections(r: &Report) -> [(&'static str, &Counts); 4] {
+fn sections(r: &Report) -> [(&'static str, &Counts); 5] {
     [
         ("enrollment decision", &r.enrollment),
         ("attempts by source", &r.attempts_by_source),
         ("enrollment outcome", &r.outcomes),
         ("send limit reached by side", &r.send_limit_reached_by_side),
+        (
+            "sequences daily limit at enrollment",
+            &r.sequences_daily_limit,
+        ),
     ]
 }
 

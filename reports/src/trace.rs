@@ -108,6 +108,11 @@ fn event_line(scenario: &Scenario, traced: &TracedContact, what: &TracedEvent) -
                 verdict(conditions, decision)
             )
         }
+        TracedEvent::EnrollmentDeferred { to } => format!(
+            "the user's sequences daily limit has no room for this enrollment's emails: it \
+             starts {}",
+            moment(scenario, *to)
+        ),
         TracedEvent::TaskCreated { step, kind, done } => format!(
             "step {} ({}) is due: a task for the user, completed {}",
             step + 1,

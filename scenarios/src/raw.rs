@@ -241,6 +241,20 @@ pub(crate) struct RawSending {
     pub gmail_send_error: f64,
     pub soft_bounce_retries: i64,
     pub retry_backoff_minutes: i64,
+    pub sequences_daily_limit: Option<RawSequencesDailyLimit>,
+}
+
+/// `[sending.sequences_daily_limit]`: absent, no such limit.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSequencesDailyLimit {
+    pub per_user: i64,
+    #[serde(default = "refuse")]
+    pub when_full: String,
+}
+
+fn refuse() -> String {
+    sim::scenario::WhenFull::Refuse.name().to_owned()
 }
 
 impl Default for RawSending {
@@ -255,6 +269,7 @@ impl Default for RawSending {
             gmail_send_error: 0.0,
             soft_bounce_retries: 3,
             retry_backoff_minutes: 30,
+            sequences_daily_limit: None,
         }
     }
 }

@@ -435,6 +435,7 @@ mod tests {
             gmail_send_error: 0.05,
             soft_bounce_retries: 2,
             retry_backoff_minutes: 30,
+            sequences_daily_limit: None,
         }
     }
 

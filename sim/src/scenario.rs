@@ -247,6 +247,32 @@ pub struct Sending {
     pub soft_bounce_retries: u32,
     /// The first retry waits this long; each later one twice as long as the one before.
     pub retry_backoff_minutes: u32,
+    /// The sequences daily limit checked at enrollment, if the scenario sets one.
+    pub sequences_daily_limit: Option<SequencesDailyLimit>,
+}
+
+/// The sequences daily limit (domain §5): per user, the sequence emails scheduled on one day
+/// by new, earlier and paused enrollments. Its size "varies by subscription" and is not public,
+/// so it is a parameter. An enrollment's emails are scheduled on the days its steps fall on
+/// nominally (step delays, weekends and send window; tasks and queues aside); an enrollment
+/// that ends early frees the days still ahead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SequencesDailyLimit {
+    /// Emails one user may have scheduled on one day (> 0).
+    pub per_user: u32,
+    /// What happens to an enrollment whose emails would overfill a day.
+    pub when_full: WhenFull,
+}
+
+model::catalogue! {
+    /// What happens to an enrollment whose emails do not fit the sequences daily limit.
+    pub enum WhenFull {
+        /// The attempt is refused: SEQUENCES_DAILY_LIMIT_REACHED.
+        Refuse = "refuse",
+        /// The enrollment starts on the first later day (same time of day) on which all its
+        /// emails fit; refused if none within the horizon does.
+        NextDay = "next_day",
+    }
 }
 
 /// How recipients react to a delivered email: at most one reaction per email, after a delay.

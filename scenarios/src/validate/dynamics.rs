@@ -7,7 +7,10 @@ use super::flow::clock;
 use super::world::date;
 use super::{CalendarParts, Validator};
 use crate::key::{field, Key};
-use crate::raw::{RawDisconnections, RawEngagement, RawOutage, RawSending, RawTasks};
+use crate::raw::{
+    RawDisconnections, RawEngagement, RawOutage, RawSending, RawSequencesDailyLimit, RawTasks,
+};
+use sim::scenario::WhenFull;
 
 /// How an outage says it hits every inbox.
 const ALL_INBOXES: &str = "all";
@@ -24,6 +27,10 @@ impl Validator<'_> {
             i64::from(MAX_SOFT_BOUNCE_RETRIES),
         );
         let retry_backoff_minutes = self.count(field!(at, r.retry_backoff_minutes), 1, 24 * 60);
+        let sequences_daily_limit = match field!(at, r.sequences_daily_limit) {
+            (limit_at, Some(limit)) => self.sequences_daily_limit((limit_at, limit)).map(Some),
+            (_, None) => Some(None),
+        };
         Some(sim::Sending {
             stagger_seconds: stagger_seconds?,
             bulk_per_minute: bulk_per_minute?,
@@ -34,6 +41,21 @@ impl Validator<'_> {
             gmail_send_error: self.probability(field!(at, r.gmail_send_error)),
             soft_bounce_retries: soft_bounce_retries?,
             retry_backoff_minutes: retry_backoff_minutes?,
+            sequences_daily_limit: sequences_daily_limit?,
+        })
+    }
+
+    fn sequences_daily_limit(
+        &mut self,
+        (at, r): (Key, &RawSequencesDailyLimit),
+    ) -> Option<sim::scenario::SequencesDailyLimit> {
+        let per_user = self.count(field!(at, r.per_user), 1, 1_000_000);
+        let (when_key, when_full) = field!(at, r.when_full);
+        let when_full =
+            self.named::<WhenFull>(when_key, when_full, "a way to handle a full day", "");
+        Some(sim::scenario::SequencesDailyLimit {
+            per_user: per_user?,
+            when_full: when_full?,
         })
     }
 

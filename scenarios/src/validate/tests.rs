@@ -245,7 +245,7 @@ fn unknown_names_list_the_catalogue() {
     check(
         &with("[rules]\norder = [\"BOUNCED\", \"NOT_A_CODE\"]\n\n[reenrollment]\npolicy = \"sometimes\"\n"),
         &[
-            ("rules.order[1]", "\"NOT_A_CODE\" is not an enrollment check; allowed: \"MISSING_EMAIL_ADDRESS\", \"NO_CONNECTED_INBOX\", \"CANNOT_COMMUNICATE\", \"SEAT_NOT_ELIGIBLE\", \"BLOCKED_ADDRESS\", \"BLOCKED_DOMAIN\", \"BOUNCED\", \"RECIPIENT_PREVIOUSLY_BOUNCED_ON_PORTAL\", \"RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY\", \"PREVIOUSLY_MARKED_AS_SPAM\", \"OTHER_SEND_REJECTED\", \"UNSUBSCRIBED\", \"UNSUBSCRIBED_PERSONAL\", \"ALREADY_ENROLLED\""),
+            ("rules.order[1]", "\"NOT_A_CODE\" is not an enrollment check; allowed: \"MISSING_EMAIL_ADDRESS\", \"NO_CONNECTED_INBOX\", \"CANNOT_COMMUNICATE\", \"SEAT_NOT_ELIGIBLE\", \"SEQUENCES_DAILY_LIMIT_REACHED\", \"BLOCKED_ADDRESS\", \"BLOCKED_DOMAIN\", \"BOUNCED\", \"RECIPIENT_PREVIOUSLY_BOUNCED_ON_PORTAL\", \"RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY\", \"PREVIOUSLY_MARKED_AS_SPAM\", \"OTHER_SEND_REJECTED\", \"UNSUBSCRIBED\", \"UNSUBSCRIBED_PERSONAL\", \"ALREADY_ENROLLED\""),
             ("reenrollment.policy", "\"sometimes\" is not a policy; allowed: \"none\", \"resume\""),
         ],
     );
@@ -479,5 +479,32 @@ fn remedies_are_checked_and_default_to_the_article() {
             failure.reconnect_first
         ),
         (sim::ResumeAt::Same, 120, true)
+    );
+}
+
+#[test]
+fn the_sequences_daily_limit_is_checked() {
+    check(
+        &with("[sending.sequences_daily_limit]\nper_user = 0\nwhen_full = \"later\"\n"),
+        &[
+            (
+                "sending.sequences_daily_limit.per_user",
+                "0 is out of range; allowed: a positive whole number from 1 to 1000000",
+            ),
+            (
+                "sending.sequences_daily_limit.when_full",
+                "\"later\" is not a way to handle a full day; allowed: \"refuse\", \"next_day\"",
+            ),
+        ],
+    );
+    let scenario = validate(
+        &with("[sending.sequences_daily_limit]\nper_user = 40\n"),
+        "fixture",
+    )
+    .expect("valid");
+    let limit = scenario.sending.sequences_daily_limit.expect("a limit");
+    assert_eq!(
+        (limit.per_user, limit.when_full),
+        (40, sim::scenario::WhenFull::Refuse)
     );
 }

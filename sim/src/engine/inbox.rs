@@ -184,6 +184,7 @@ mod tests {
             gmail_send_error: 0.0,
             soft_bounce_retries: 0,
             retry_backoff_minutes: 30,
+            sequences_daily_limit: None,
         }
     }
 

@@ -282,6 +282,7 @@ mod tests {
             gmail_send_error: 0.2,
             soft_bounce_retries: 2,
             retry_backoff_minutes: 30,
+            sequences_daily_limit: None,
         }
     }
 

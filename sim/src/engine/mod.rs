@@ -19,6 +19,7 @@ mod portal;
 pub mod queue;
 mod record;
 mod result;
+mod schedule;
 
 use model::ContactFlags;
 

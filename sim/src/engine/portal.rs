@@ -9,10 +9,11 @@ use super::mail::{self, FailedStep, Reaction, SendDraws};
 use super::queue::{Action, EventQueue};
 use super::record::{Recorder, RecorderConfig};
 use super::result::{Counters, Recordings, SendRecord, TracedEvent, PROVIDER_SLOTS};
+use super::schedule::{self, DailySchedule};
 use super::{AttemptRequest, RunOptions};
 use crate::plan::Attempt;
 use crate::rng::{Stream, StreamKind};
-use crate::scenario::{Reenrollment, Scenario, Source, StepKind};
+use crate::scenario::{Reenrollment, Scenario, Source, StepKind, WhenFull};
 use crate::time::{SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
 use crate::world::{Contact, Person, PortalPart, User};
 
@@ -64,6 +65,11 @@ struct Enrollment {
     via_gmail: bool,
     /// The scheduled time of the current step (before pacing); the next delay counts from it.
     base: SimTime,
+    /// The step the enrollment started at; with its first `base`, what its emails' days under
+    /// a sequences daily limit are computed from.
+    first_step: u8,
+    /// The first step's scheduled time.
+    start: SimTime,
 }
 
 pub(crate) struct PortalRun<'a> {
@@ -83,6 +89,18 @@ pub(crate) struct PortalRun<'a> {
     now: SimTime,
     recorder: Recorder,
     global_bounces: Vec<u32>,
+    /// The users' scheduled emails per day, under a sequences daily limit.
+    schedule: Option<DailySchedule>,
+}
+
+/// Where an enrollment fits the sequences daily limit.
+struct DailyFit {
+    /// It fits nowhere: SEQUENCES_DAILY_LIMIT_REACHED.
+    full: bool,
+    /// Days to defer the enrollment by (under `next_day`).
+    shift_days: u32,
+    /// The days its emails take.
+    days: Vec<u32>,
 }
 
 impl<'a> PortalRun<'a> {
@@ -127,6 +145,13 @@ impl<'a> PortalRun<'a> {
             now: 0,
             recorder,
             global_bounces: Vec::new(),
+            schedule: scenario.sending.sequences_daily_limit.map(|limit| {
+                DailySchedule::new(
+                    limit.per_user,
+                    part.users.len(),
+                    scenario.calendar.horizon_days,
+                )
+            }),
         }
     }
 
@@ -282,10 +307,12 @@ impl<'a> PortalRun<'a> {
         let inbox = self.inbox_of(view, request.user);
         let connected = self.inboxes[inbox].connected(self.now);
         let was_active = self.active[c] != NOT_ENROLLED;
+        let fit = self.daily_fit(view, &request, inbox);
+        let full = fit.as_ref().is_some_and(|f| f.full);
         let conditions = Conditions::new(
             person.address_seen_from(self.portal),
             self.contact_flags(c, Self::subscription_type(view, request.sequence)),
-            SenderState::new(user.seat, connected),
+            SenderState::new(user.seat, connected).with_daily_limit_full(full),
             record.rejected_sequences & (1 << request.sequence) != 0,
             was_active,
         );
@@ -298,8 +325,57 @@ impl<'a> PortalRun<'a> {
                 "seed {}: contact {} enrolled while already enrolled",
                 self.seed, request.contact
             );
-            self.enroll(view, &request);
+            self.enroll(view, &request, inbox, fit);
         }
+    }
+
+    /// Where the enrollment of `request` fits the sequences daily limit of user `inbox`, if the
+    /// scenario sets one: now, or (under `next_day`) the first later weekday on which all its
+    /// emails fit; `full` when it fits nowhere in the horizon.
+    fn daily_fit(
+        &self,
+        view: &DayView,
+        request: &AttemptRequest,
+        inbox: usize,
+    ) -> Option<DailyFit> {
+        let schedule = self.schedule.as_ref()?;
+        let limit = view.scenario.sending.sequences_daily_limit?;
+        let cal = &view.scenario.calendar;
+        let seq = &view.scenario.sequences[usize::from(request.sequence)];
+        let start_on = |shift_days: u32| {
+            let t = self.now + shift_days * SECONDS_PER_DAY;
+            match request.step {
+                0 => t,
+                _ => cal.next_allowed(t, seq.weekdays_only, seq.send_window),
+            }
+        };
+        let shifts = match limit.when_full {
+            WhenFull::Refuse => 0..1,
+            WhenFull::NextDay => 0..cal.horizon_days,
+        };
+        for shift_days in shifts {
+            let start = start_on(shift_days);
+            if start >= cal.horizon() {
+                break;
+            }
+            if shift_days > 0 && cal.weekday(start / SECONDS_PER_DAY).is_weekend() {
+                continue;
+            }
+            let days = schedule::email_days(cal, seq, start, request.step);
+            if schedule.fits(inbox, &days) {
+                return Some(DailyFit {
+                    full: false,
+                    shift_days,
+                    days,
+                });
+            }
+        }
+        let days = schedule::email_days(cal, seq, start_on(0), request.step);
+        Some(DailyFit {
+            full: true,
+            shift_days: 0,
+            days,
+        })
     }
 
     /// The index in `inboxes` of user `user`'s inbox; the user must be of this portal.
@@ -314,11 +390,27 @@ impl<'a> PortalRun<'a> {
         local
     }
 
-    /// Starts an enrollment for an accepted `request`. Step 1 runs at enrollment, whatever the
-    /// day; a resumed later step is a follow-up and keeps to the allowed days and window.
-    fn enroll(&mut self, view: &DayView, request: &AttemptRequest) {
+    /// Starts an enrollment for an accepted `request` of user `inbox`. Step 1 runs at
+    /// enrollment, whatever the day; a resumed later step is a follow-up and keeps to the
+    /// allowed days and window. Under a sequences daily limit its emails take their days, and
+    /// the whole enrollment may start `fit.shift_days` later.
+    fn enroll(
+        &mut self,
+        view: &DayView,
+        request: &AttemptRequest,
+        inbox: usize,
+        fit: Option<DailyFit>,
+    ) {
         let c = self.local(request.contact);
         let id = self.enrollments.len() as u32;
+        let shift_seconds = fit.as_ref().map_or(0, |f| f.shift_days * SECONDS_PER_DAY);
+        let start = self.now + shift_seconds;
+        if let (Some(schedule), Some(fit)) = (&mut self.schedule, &fit) {
+            schedule.add(inbox, &fit.days);
+            if fit.shift_days > 0 {
+                self.recorder.on_deferred(self.now, request.contact, start);
+            }
+        }
         let seq = &view.scenario.sequences[usize::from(request.sequence)];
         assert!(
             usize::from(request.step) < seq.steps.len(),
@@ -326,10 +418,10 @@ impl<'a> PortalRun<'a> {
             self.seed
         );
         let due = if request.step == 0 {
-            self.now + request.first_step_delay_seconds
+            start + request.first_step_delay_seconds
         } else {
             let cal = &view.scenario.calendar;
-            cal.next_allowed(self.now, seq.weekdays_only, seq.send_window)
+            cal.next_allowed(start, seq.weekdays_only, seq.send_window)
         };
         self.enrollments.push(Enrollment {
             contact: request.contact,
@@ -342,7 +434,9 @@ impl<'a> PortalRun<'a> {
             via_gmail: request.via_gmail,
             // Later steps keep the time of day of the enrollment itself, not of the bulk-paced
             // first send.
-            base: if request.step == 0 { self.now } else { due },
+            base: if request.step == 0 { start } else { due },
+            first_step: request.step,
+            start: if request.step == 0 { start } else { due },
         });
         self.ordinals[c] += 1;
         self.active[c] = id;
@@ -640,9 +734,26 @@ impl<'a> PortalRun<'a> {
             self.active[c] = NOT_ENROLLED;
         }
         self.recorder.on_end(self.now, id, contact, outcome);
+        self.release_scheduled(view, id);
 
         if let Outcome::StepFailed(failure) = outcome {
             self.act_on_failure(view, id, failure, steps);
+        }
+    }
+
+    /// Frees the days still ahead that the ended enrollment `id` held under the sequences daily
+    /// limit.
+    fn release_scheduled(&mut self, view: &DayView, id: u32) {
+        if self.schedule.is_none() {
+            return;
+        }
+        let e = self.enrollment(id);
+        let seq = &view.scenario.sequences[usize::from(e.sequence)];
+        let days = schedule::email_days(&view.scenario.calendar, seq, e.start, e.first_step);
+        let inbox = self.inbox_of(view, e.user);
+        let today = self.now / SECONDS_PER_DAY;
+        if let Some(schedule) = &mut self.schedule {
+            schedule.release_after(inbox, &days, today);
         }
     }
 

@@ -143,6 +143,13 @@ impl Recorder {
         });
     }
 
+    /// The enrollment of `contact` attempted now is deferred to `to` by the sequences daily
+    /// limit.
+    pub fn on_deferred(&mut self, time: SimTime, contact: u32, to: SimTime) {
+        self.counters.deferred_by_daily_limit += 1;
+        self.traced(time, contact, || TracedEvent::EnrollmentDeferred { to });
+    }
+
     /// An email left (from the inbox of daily-series `slot`) and was answered.
     pub fn on_send(&mut self, slot: usize, send: SendRecord, retry: u8) {
         let day = self.day(send.time, slot);

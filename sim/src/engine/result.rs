@@ -88,6 +88,8 @@ pub struct Counters {
     pub daily: Vec<[DayCounts; PROVIDER_SLOTS]>,
     /// Events processed (attempts included).
     pub events: u64,
+    /// Enrollments the sequences daily limit deferred to a later day.
+    pub deferred_by_daily_limit: u64,
 }
 
 impl Counters {
@@ -102,6 +104,7 @@ impl Counters {
             limit_outcomes_by_side: [0; LimitSide::ALL.len()],
             daily: vec![Default::default(); horizon_days as usize],
             events: 0,
+            deferred_by_daily_limit: 0,
         }
     }
 
@@ -123,6 +126,7 @@ impl Counters {
             }
         }
         self.events += other.events;
+        self.deferred_by_daily_limit += other.deferred_by_daily_limit;
     }
 
     /// Rejections with `code`.
@@ -281,6 +285,11 @@ pub enum TracedEvent {
         conditions: Conditions,
         /// The rules' decision.
         decision: Decision,
+    },
+    /// The sequences daily limit deferred the enrollment: its first step runs at `to`.
+    EnrollmentDeferred {
+        /// When the enrollment's first step runs.
+        to: SimTime,
     },
     /// A task step fell due; the user completes it at `done`.
     TaskCreated {

@@ -58,6 +58,7 @@ pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
             gmail_send_error: rate / 2.0,
             soft_bounce_retries: 2,
             retry_backoff_minutes: 30,
+            sequences_daily_limit: None,
         },
         engagement: Engagement {
             reply: rate / 2.0,
