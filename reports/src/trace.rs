@@ -91,23 +91,14 @@ fn event_line(scenario: &Scenario, traced: &TracedContact, what: &TracedEvent) -
             step,
             conditions,
             decision,
-        } => {
-            let inbox = scenario
-                .group_of_user(*user)
-                .map_or("unknown", |g| g.inbox.map_or("no inbox", |p| p.name()));
-            let sequence = &scenario.sequences[usize::from(*sequence)];
-            let kind = &scenario.population.subscription_types
-                [usize::from(sequence.subscription_type)]
-            .name;
-            format!(
-                "attempt by user {user} ({inbox}, {}) into {:?} (subscription type {kind}) at \
-                 step {}: {}",
-                source.name(),
-                sequence.name,
-                step + 1,
-                verdict(conditions, decision)
-            )
-        }
+        } => attempt_line(
+            scenario,
+            *user,
+            *source,
+            *sequence,
+            *step,
+            (conditions, decision),
+        ),
         TracedEvent::EnrollmentDeferred { to } => format!(
             "the user's sequences daily limit has no room for this enrollment's emails: it \
              starts {}",
@@ -165,6 +156,30 @@ fn event_line(scenario: &Scenario, traced: &TracedContact, what: &TracedEvent) -
              RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY"
         ),
     }
+}
+
+/// An attempt by `user` into `sequence` at `step`, and the rules' decision.
+fn attempt_line(
+    scenario: &Scenario,
+    user: u32,
+    source: sim::Source,
+    sequence: u16,
+    step: u8,
+    (conditions, decision): (&Conditions, &Decision),
+) -> String {
+    let inbox = scenario
+        .group_of_user(user)
+        .map_or("unknown", |g| g.inbox.map_or("no inbox", |p| p.name()));
+    let sequence = &scenario.sequences[usize::from(sequence)];
+    let kind =
+        &scenario.population.subscription_types[usize::from(sequence.subscription_type)].name;
+    format!(
+        "attempt by user {user} ({inbox}, {}) into {:?} (subscription type {kind}) at step {}: {}",
+        source.name(),
+        sequence.name,
+        step + 1,
+        verdict(conditions, decision)
+    )
 }
 
 /// Why an attempt was decided so: the first failing check, and which others failed too.
