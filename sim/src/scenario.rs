@@ -214,7 +214,9 @@ impl SourceMix {
 /// Pacing, limits and failures of sending (domain.md §2, §4, §5).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sending {
-    /// Sends of one inbox that fall on the same moment leave this many seconds apart.
+    /// Sends of one inbox that fall due while its queue still holds an earlier one (sends
+    /// scheduled for the same moment) leave this many seconds apart; at least one second, since
+    /// an inbox sends one email at a time. Sends due when the queue is idle leave when due.
     pub stagger_seconds: u32,
     /// The first steps of a bulk enrollment leave at most this many a minute.
     pub bulk_per_minute: u32,

@@ -1,8 +1,8 @@
 //! Send limits where arithmetic gives the answer exactly.
 //!
 //! One sender, a one-step sequence, and a hand-made plan: every business day at 08:00:00 the
-//! sender enrolls `per_day` contacts at once. Sends leave 30 seconds apart (the stagger), so on
-//! every day the k-th send of the day leaves at 08:00:00 + 30k s. At that moment the rolling
+//! sender enrolls `per_day` contacts at once. Their first steps all fall due at that moment: a
+//! collision, so they leave one at a time 30 seconds apart (the stagger), and on every day the k-th send of the day leaves at 08:00:00 + 30k s. At that moment the rolling
 //! 24 hours hold the previous day's sends with a later offset and this day's earlier sends:
 //! exactly `cap - 1` while k < cap, and `cap` from then on. So each business day sends exactly
 //! `cap` emails and fails exactly `per_day - cap` steps with SEND_LIMIT_REACHED.
@@ -112,4 +112,53 @@ fn a_provider_block_stops_sending_until_it_lifts() {
     let scenario = one_sender(InboxProvider::OutlookCom, 24);
     let result = run_plan(&scenario);
     assert_daily(&result, &scenario, 300, 0, 700);
+}
+
+/// The send times of a run of `scenario` with one bulk of `size` CRM-bulk attempts at 08:00 of
+/// the first business day.
+fn bulk_send_times(scenario: &Scenario, size: u32) -> Vec<u32> {
+    let world = World::generate(scenario);
+    let start = scenario.calendar.business_days(1)[0] * 86_400 + 8 * 3_600;
+    let attempts: Vec<Attempt> = (0..size)
+        .map(|c| Attempt {
+            time: start,
+            user: 0,
+            contact: c,
+            source: Source::CrmBulk,
+            bulk_position: c as u8,
+        })
+        .collect();
+    let options = RunOptions {
+        audit: true,
+        ..RunOptions::default()
+    };
+    let result = run_world(scenario, world, attempts, &options);
+    let audit = result.recordings.audit.expect("audited");
+    audit.sends.iter().map(|s| s.time - start).collect()
+}
+
+#[test]
+fn bulk_first_steps_leave_three_a_minute() {
+    // A bulk of 50 paced at 60 / 3 = 20 s: the k-th first step leaves at 20k s, none collide,
+    // so every clock minute from 08:00 holds exactly three (the last, 08:16, holds two).
+    let scenario = one_sender(InboxProvider::GoogleWorkspace, 24);
+    let times = bulk_send_times(&scenario, 50);
+    assert_eq!(times, (0..50).map(|k| 20 * k).collect::<Vec<_>>());
+    let mut per_minute = [0; 17];
+    for t in &times {
+        per_minute[(t / 60) as usize] += 1;
+    }
+    assert_eq!(per_minute[..16], [3; 16]);
+    assert_eq!(per_minute[16], 2);
+}
+
+#[test]
+fn a_lower_per_minute_limit_binds_bulk_first_steps() {
+    // Limit 2: 0, 20, then 40 is the minute's third: 60. From there every first step falls
+    // due while the queue still holds an earlier one (the k-th at 20k s <= the previous slot),
+    // so they leave 30 s apart (the stagger), two a clock minute: 60 + 30 (k - 2).
+    let mut scenario = one_sender(InboxProvider::GoogleWorkspace, 24);
+    scenario.sending.per_minute_limit = Some(2);
+    let times = bulk_send_times(&scenario, 10);
+    assert_eq!(times, [0, 20, 60, 90, 120, 150, 180, 210, 240, 270]);
 }

@@ -432,7 +432,7 @@ impl<'a> PortalRun<'a> {
             self.queue.push(again, id, Action::StepDue);
             return;
         }
-        self.inboxes[inbox].reserve(slot, sending);
+        self.inboxes[inbox].reserve(slot);
         if slot == self.now {
             self.send(view, id);
         } else {
