@@ -57,7 +57,7 @@ pub fn same_world(before: &Scenario, after: &Scenario) -> Result<(), CompareErro
 /// scenario order. Empty when both generate the same world and plan.
 ///
 /// Settings only the engine reads never appear: the name, rules, sending, engagement, tasks,
-/// reenrollment, the sequences' steps and windows, and the mailbox providers' names and answers.
+/// reenrollment, validation's warnings, the sequences' steps and windows, and the mailbox providers' names and answers.
 /// Of `[calendar]`, the plan reads the start's weekday (the date is a label) and the inbox
 /// disconnections the horizon; of the sequences, the contacts' rejection marks read the count.
 pub fn world_differences(before: &Scenario, after: &Scenario) -> Vec<&'static str> {
@@ -75,6 +75,7 @@ pub fn world_differences(before: &Scenario, after: &Scenario) -> Vec<&'static st
         disconnections,
         tasks: _,
         reenrollment: _,
+        warnings: _,
     } = before;
     let mut keys = Keys::default();
     keys.check("seed", seed, &after.seed);
@@ -357,6 +358,7 @@ mod tests {
                 completion_hours: (1, 48),
             },
             reenrollment: Reenrollment::Resume { delay_hours: 24 },
+            warnings: Vec::new(),
         }
     }
 

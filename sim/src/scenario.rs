@@ -43,6 +43,10 @@ pub struct Scenario {
     pub tasks: Tasks,
     /// What happens after a step failure (domain.md §4).
     pub reenrollment: Reenrollment,
+    /// What validation warned about the file this scenario came from (a value the product
+    /// would not accept but the run uses as given), each naming its key, for the report. The
+    /// engine never reads it; empty for scenarios built in code.
+    pub warnings: Vec<String>,
 }
 
 /// The contacts, their portals, and the odds of each initial state.

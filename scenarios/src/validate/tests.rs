@@ -400,3 +400,52 @@ fn the_source_shares_are_the_catalogue_s_sources() {
         );
     }
 }
+
+/// Validates `text`, which must be valid, and checks that its warnings are exactly `expected`.
+fn check_warnings(text: &str, expected: &[&str]) {
+    let scenario = validate(text, "fixture").unwrap_or_else(|p| panic!("{p:?} in:\n{text}"));
+    scenario.assert_valid();
+    assert_eq!(scenario.warnings, expected, "the warnings of:\n{text}");
+}
+
+#[test]
+fn custom_limits_above_the_product_maximum_are_warnings() {
+    let inbox = |inbox: &str, limit: &str| {
+        edit(&[(
+            "inbox = \"gmail\"",
+            &format!("inbox = \"{inbox}\"\ndaily_limit = {limit}"),
+        )])
+    };
+    let cases: [(&str, &str, &[&str]); 7] = [
+        ("google_workspace", "999", &[]),
+        ("gmail", "350", &[]),
+        ("gmail", "100", &[]),
+        (
+            "google_workspace",
+            "5000",
+            &["key `senders[0].daily_limit`: 5000 is above the product's maximum for google_workspace inboxes, 999 (a custom limit must be below the default of 1,000); the run uses 5000"],
+        ),
+        (
+            "other",
+            "1000",
+            &["key `senders[0].daily_limit`: 1000 is above the product's maximum for other inboxes, 999 (a custom limit must be below the default of 1,000); the run uses 1000"],
+        ),
+        (
+            "gmail",
+            "351",
+            &["key `senders[0].daily_limit`: 351 is above the product's maximum for gmail inboxes, 350 (free Gmail is capped at 350 whatever is set); the run uses 350"],
+        ),
+        ("none", "5000", &[]),
+    ];
+    for (inbox_name, limit, expected) in cases {
+        check_warnings(&inbox(inbox_name, limit), expected);
+    }
+    // A bad value is a problem, not a warning.
+    check(
+        &inbox("gmail", "0"),
+        &[(
+            "senders[0].daily_limit",
+            "0 is out of range; allowed: a positive whole number from 1 to 100000",
+        )],
+    );
+}

@@ -291,12 +291,12 @@ mod tests {
 
     #[test]
     fn the_platform_cap_counts_a_rolling_day() {
-        // Other: 1,000 a day, 90% = 900. Fill it at t = 1000, then the 901st is refused until
-        // the first send is 24 hours old.
+        // Other with a custom limit of 10 (the sequence limit itself: no 90% rule for a custom
+        // limit). Fill it at t = 1000, then the 11th is refused until the first send is 24
+        // hours old.
         let s = sending(0, None);
         let mut inbox = Inbox::new(&user(Some(InboxProvider::Other), Some(10)), &s);
-        // Custom limit 10: 90% = 9.
-        for i in 0..9 {
+        for i in 0..10 {
             assert_eq!(inbox.check(1_000 + i, &s), Ok(()));
             inbox.record(1_000 + i);
         }

@@ -108,17 +108,7 @@ pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
             bulk_size_max: 50,
         },
         rules: RuleSet::default(),
-        sending: Sending {
-            stagger_seconds: 30,
-            bulk_per_minute: 3,
-            per_minute_limit: None,
-            provider_limits: true,
-            provider_block_hours: 24,
-            send_failure: rate / 10.0,
-            gmail_send_error: rate / 2.0,
-            soft_bounce_retries: 2,
-            retry_backoff_minutes: 30,
-        },
+        sending: sending(rate),
         engagement: Engagement {
             reply: rate / 2.0,
             meeting_booked: rate / 8.0,
@@ -141,6 +131,22 @@ pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
             completion_hours: (1, 48),
         },
         reenrollment: Reenrollment::Resume { delay_hours: 24 },
+        warnings: Vec::new(),
+    }
+}
+
+/// Sending as the product paces it, failures at fractions of `rate`.
+fn sending(rate: f64) -> Sending {
+    Sending {
+        stagger_seconds: 30,
+        bulk_per_minute: 3,
+        per_minute_limit: None,
+        provider_limits: true,
+        provider_block_hours: 24,
+        send_failure: rate / 10.0,
+        gmail_send_error: rate / 2.0,
+        soft_bounce_retries: 2,
+        retry_backoff_minutes: 30,
     }
 }
 
