@@ -152,6 +152,9 @@ fn compare_population(keys: &mut Keys, before: &Population, after: &Population) 
             share,
             soft_bounce: _,
             policy_rejection: _,
+            mailbox_moved: _,
+            soft_bounce_split: _,
+            invalid_split: _,
         } = b;
         keys.check("population.mailbox_providers.share", share, &a.share);
     }
@@ -371,18 +374,8 @@ mod tests {
             shared_persons: 0.3,
             duplicate_contacts: 0.2,
             mailbox_providers: vec![
-                MailboxProvider {
-                    name: "gmail".to_owned(),
-                    share: 0.6,
-                    soft_bounce: 0.1,
-                    policy_rejection: 0.05,
-                },
-                MailboxProvider {
-                    name: "corporate".to_owned(),
-                    share: 0.4,
-                    soft_bounce: 0.2,
-                    policy_rejection: 0.1,
-                },
+                MailboxProvider::plain("gmail", 0.6, 0.1, 0.05),
+                MailboxProvider::plain("corporate", 0.4, 0.2, 0.1),
             ],
             rates: Rates {
                 missing_email: 0.2,

@@ -9,9 +9,11 @@
 
 mod common;
 
-use model::{InboxProvider, Outcome, StepFailure};
+use model::{InboxProvider, LimitSide, Outcome, SmtpReply, StepFailure};
 use sim::plan::Attempt;
-use sim::{run_world, DayCounter, RunOptions, RunResult, Scenario, Source, StepKind, World};
+use sim::{
+    run_world, DayCounter, RunOptions, RunResult, Scenario, Source, StepKind, TracedEvent, World,
+};
 
 const PER_DAY: u32 = 1_000;
 const DAYS: u32 = 5;
@@ -162,4 +164,55 @@ fn a_lower_per_minute_limit_binds_bulk_first_steps() {
     scenario.sending.per_minute_limit = Some(2);
     let times = bulk_send_times(&scenario, 10);
     assert_eq!(times, [0, 20, 60, 90, 120, 150, 180, 210, 240, 270]);
+}
+
+#[test]
+fn a_workspace_senders_own_mail_makes_gmail_answer_5_4_5() {
+    // Workspace allows 2,000 messages a day; this user's own mail takes 1,500 of them, so the
+    // provider's 500 binds before the platform's 900. With no block after the limit the
+    // arithmetic of the module doc holds with cap 500: 500 sent, 500 provider hits a day.
+    let mut scenario = one_sender(InboxProvider::GoogleWorkspace, 0);
+    scenario.senders[0].other_emails_per_day = 1_500;
+    let world = World::generate(&scenario);
+    let days = scenario.calendar.business_days(DAYS);
+    let attempts: Vec<Attempt> = (0..PER_DAY * DAYS)
+        .map(|c| Attempt {
+            time: days[(c / PER_DAY) as usize] * 86_400 + 8 * 3_600,
+            user: 0,
+            contact: c,
+            source: Source::CrmSingle,
+            bulk_position: 0,
+        })
+        .collect();
+    // Contact 700 is the 701st of the first day: past the provider's 500.
+    let options = RunOptions {
+        trace_contact: Some(700),
+        ..RunOptions::default()
+    };
+    let result = run_world(&scenario, world, attempts, &options);
+    assert_daily(&result, &scenario, 500, 0, 500);
+    assert_eq!(
+        result.counters.limit_outcomes_by_side,
+        [0, 500 * u64::from(DAYS)]
+    );
+    let failed: Vec<_> = (result.recordings.trace.iter())
+        .filter_map(|entry| match entry.event {
+            TracedEvent::StepFailed {
+                failure,
+                side,
+                reply,
+                ..
+            } => Some((failure, side, reply)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        failed,
+        [(
+            StepFailure::SendLimitReached,
+            Some(LimitSide::Provider),
+            Some(SmtpReply::SenderQuotaExhausted)
+        )]
+    );
+    assert_eq!(SmtpReply::SenderQuotaExhausted.code(), "550 5.4.5");
 }

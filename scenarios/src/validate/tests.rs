@@ -449,3 +449,61 @@ fn custom_limits_above_the_product_maximum_are_warnings() {
         )],
     );
 }
+
+#[test]
+fn reply_splits_name_replies_of_their_kind() {
+    let provider = |extra: &str| {
+        with(&format!(
+            "[[population.mailbox_providers]]\nname = \"gmail\"\nshare = 1.0\nsoft_bounce = 0.1\n{extra}"
+        ))
+    };
+    let at = "population.mailbox_providers[0]";
+    check(&provider("mailbox_moved = 0.01\nsoft_bounce_split = { mailbox_full = 0.5, low_reputation = 0.5 }\ninvalid_split = { bad_mailbox = 0.9, null_mx = 0.1 }\n"), &[]);
+    let scenario = validate(
+        &provider("soft_bounce_split = { low_reputation = 0.25, mailbox_full = 0.75 }\n"),
+        "f",
+    )
+    .unwrap();
+    let split = &scenario.population.mailbox_providers[0].soft_bounce_split;
+    assert_eq!(
+        split,
+        &[
+            (model::SmtpReply::MailboxFull, 0.75),
+            (model::SmtpReply::LowReputation, 0.25)
+        ],
+        "in catalogue order, whatever the file's"
+    );
+    check(
+        &provider("soft_bounce_split = { bad_mailbox = 1.0 }\ninvalid_split = { bad_domain = 0.5, mailbox_moved = 0.5 }\n"),
+        &[
+            (
+                &format!("{at}.soft_bounce_split.bad_mailbox"),
+                "\"bad_mailbox\" is not a soft-bounce reply; allowed: \"mailbox_full\", \"network_routing\", \"receiving_too_fast\", \"low_reputation\"",
+            ),
+            (
+                &format!("{at}.invalid_split.mailbox_moved"),
+                "\"mailbox_moved\" is not an invalid-address reply; allowed: \"bad_mailbox\", \"bad_domain\", \"bad_syntax\", \"null_mx\"",
+            ),
+        ],
+    );
+    check(
+        &provider("soft_bounce_split = { mailbox_full = 0.5, network_routing = 1.5 }\n"),
+        &[
+            (
+                &format!("{at}.soft_bounce_split.network_routing"),
+                "1.5 is not a probability; allowed: a number from 0 to 1",
+            ),
+            (
+                &format!("{at}.soft_bounce_split"),
+                "the shares sum to 2; allowed: shares summing to 1",
+            ),
+        ],
+    );
+    check(
+        &provider("policy_rejection = 0.5\nmailbox_moved = 0.5\n"),
+        &[(
+            &format!("{at}.mailbox_moved"),
+            "soft_bounce + policy_rejection + mailbox_moved exceeds 1; allowed: probabilities of one answer, summing to at most 1",
+        )],
+    );
+}

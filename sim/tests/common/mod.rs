@@ -26,18 +26,8 @@ pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
             shared_persons: 0.2,
             duplicate_contacts: flag,
             mailbox_providers: vec![
-                MailboxProvider {
-                    name: "gmail".to_owned(),
-                    share: 0.6,
-                    soft_bounce: rate / 2.0,
-                    policy_rejection: rate / 4.0,
-                },
-                MailboxProvider {
-                    name: "corporate".to_owned(),
-                    share: 0.4,
-                    soft_bounce: rate,
-                    policy_rejection: rate / 2.0,
-                },
+                MailboxProvider::plain("gmail", 0.6, rate / 2.0, rate / 4.0),
+                MailboxProvider::plain("corporate", 0.4, rate, rate / 2.0),
             ],
             rates: Rates {
                 missing_email: flag,
