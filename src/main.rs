@@ -240,8 +240,11 @@ fn validate(args: ValidateArgs) -> Result<()> {
     let scenario = scenarios::load(path)?;
     let pop = &scenario.population;
     let senders: u32 = scenario.senders.iter().map(|g| g.count).sum();
+    let warnings: String = (scenario.warnings.iter())
+        .map(|w| format!("warning: {w}\n"))
+        .collect();
     write_stdout(&format!(
-        "scenario file `{}` is valid: scenario {:?}, seed {}, {} in {}, {}, {}\n",
+        "scenario file `{}` is valid: scenario {:?}, seed {}, {} in {}, {}, {}\n{warnings}",
         path.display(),
         scenario.name,
         scenario.seed,

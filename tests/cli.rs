@@ -616,3 +616,48 @@ fn a_closed_pipe_ends_quietly() {
         assert_eq!(stderr, "", "{args:?}");
     }
 }
+
+#[test]
+fn custom_limits_above_the_product_maximum_are_warned_about() {
+    let text = valid_scenario().replacen(
+        "inbox = \"google_workspace\"",
+        "inbox = \"google_workspace\"\ndaily_limit = 5000",
+        1,
+    );
+    let (_dir, path) = scenario_file(&text);
+    let warning = "key `senders[0].daily_limit`: 5000 is above the product's maximum for google_workspace inboxes, 999";
+    seqsim()
+        .arg("validate")
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(contains(format!("warning: {warning}")));
+    let out = seqsim()
+        .args(["run", "--format", "json"])
+        .arg(&path)
+        .assert()
+        .success();
+    let report = json_of(&out.get_output().stdout);
+    let warnings = report["warnings"].as_array().expect("a warnings list");
+    assert_eq!(warnings.len(), 1);
+    assert!(warnings[0].as_str().unwrap().starts_with(warning));
+    for (format, title) in [
+        ("table", "\nwarnings\n  - "),
+        ("markdown", "\n## Warnings\n\n- "),
+    ] {
+        seqsim()
+            .args(["run", "--format", format])
+            .arg(&path)
+            .assert()
+            .success()
+            .stdout(contains(format!("{title}{warning}")));
+    }
+    // Without warnings the JSON report has no `warnings` key.
+    let (_dir, clean) = scenario_file(&valid_scenario());
+    let out = seqsim()
+        .args(["run", "--format", "json"])
+        .arg(&clean)
+        .assert()
+        .success();
+    assert!(json_of(&out.get_output().stdout).get("warnings").is_none());
+}

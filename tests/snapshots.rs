@@ -69,3 +69,21 @@ fn every_scenario_file_matches_its_snapshot() {
         "no scenario with zero initial feedback rates produces {emerging:?}"
     );
 }
+
+/// The library's `per-minute-limit.toml` exists to show a custom per-minute limit binding: its
+/// report must differ from the same scenario without the limit, and the limit must slow it down
+/// (fewer sequences finished by the horizon).
+#[test]
+fn the_per_minute_limit_scenario_binds() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/per-minute-limit.toml");
+    let limited = scenarios::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(limited.sending.per_minute_limit, Some(1));
+    let mut unlimited = limited.clone();
+    unlimited.sending.per_minute_limit = None;
+    let report = |s: &sim::Scenario| Report::new(s, &sim::run(s));
+    let (with, without) = (report(&limited), report(&unlimited));
+    assert_ne!(with.outcomes, without.outcomes);
+    let finished = |r: &Report| r.outcomes.get(Outcome::Finished.name()).unwrap();
+    assert!(finished(&with) < finished(&without));
+}

@@ -19,5 +19,5 @@ pub use catalogue::Catalogue;
 pub use codes::{Outcome, RejectionCode, StepFailure};
 pub use rules::{Decision, RuleSet, RuleSetError};
 pub use sender::{InboxProvider, SeatTier, SenderState};
-pub use smtp::{LimitSide, ReplyClass, SmtpReply};
+pub use smtp::{LimitSide, ReplyClass, ReplyKind, SmtpReply};
 pub use state::{AddressFlags, Conditions, ContactFlags};

@@ -81,17 +81,36 @@ impl InboxProvider {
         matches!(self, Self::Gmail | Self::GoogleWorkspace)
     }
 
-    /// The per-inbox sequence limit over a rolling 24 hours: 90% of the inbox limit, where the
-    /// inbox limit is the custom one if set (never above 350 for free Gmail), else the default.
+    /// The largest custom per-inbox daily limit the product lets an account set: below the
+    /// default ("The number selected must be less than the default limit of 1,000"), so 999 for
+    /// 1,000-limit inboxes; free Gmail "is capped at 350" whatever is set, so 350 (knowledge
+    /// base, "Set sending limits for connected email accounts", 2025).
+    pub const fn custom_daily_limit_max(self) -> u32 {
+        match self {
+            Self::Gmail => 350,
+            _ => self.platform_daily_limit() - 1,
+        }
+    }
+
+    /// The per-inbox sequence limit over a rolling 24 hours.
+    ///
+    /// Without a custom limit it is 90% of the default inbox limit: "if you reach 90% of your
+    /// HubSpot send limit, you have reached your sequence send limit" (knowledge base, "sales
+    /// email send limits", 2020). With a custom limit it is the custom limit itself: "A custom
+    /// send limit will take precedence over email provider limits and your subscription's
+    /// sequences daily send limit" (knowledge base, "Set sending limits for connected email
+    /// accounts", 2025). The 90% rule derives the sequences limit from the default; the newer
+    /// article, written for custom limits, says the custom limit replaces that derived limit,
+    /// and no article applies 90% to a custom value. Free Gmail stays capped at 350 whatever
+    /// is set. A custom limit above [`Self::custom_daily_limit_max`] for other inboxes is used
+    /// as given (validation warns about it).
     pub const fn sequence_daily_limit(self, custom: Option<u32>) -> u32 {
-        let default = self.platform_daily_limit();
-        let limit = match custom {
-            Some(custom) if matches!(self, Self::Gmail) && custom > default => default,
+        match custom {
+            Some(custom) if matches!(self, Self::Gmail) && custom > 350 => 350,
             Some(custom) => custom,
-            None => default,
-        };
-        // 90%, rounded down: the limit is "reached" at 90% of the inbox limit.
-        limit * 9 / 10
+            // 90%, rounded down: the limit is "reached" at 90% of the inbox limit.
+            None => self.platform_daily_limit() * 9 / 10,
+        }
     }
 }
 
@@ -151,19 +170,40 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sequence_limit_is_ninety_percent() {
+    fn the_default_sequence_limit_is_ninety_percent() {
         assert_eq!(InboxProvider::Gmail.sequence_daily_limit(None), 315);
         assert_eq!(
             InboxProvider::GoogleWorkspace.sequence_daily_limit(None),
             900
         );
+        assert_eq!(InboxProvider::OutlookCom.sequence_daily_limit(None), 900);
+    }
+
+    #[test]
+    fn a_custom_limit_is_the_sequence_limit() {
         assert_eq!(
             InboxProvider::Microsoft365.sequence_daily_limit(Some(200)),
-            180
+            200
         );
+        assert_eq!(InboxProvider::Gmail.sequence_daily_limit(Some(100)), 100);
         // Free Gmail stays capped at 350 whatever the custom limit says.
-        assert_eq!(InboxProvider::Gmail.sequence_daily_limit(Some(2_000)), 315);
-        assert_eq!(InboxProvider::Gmail.sequence_daily_limit(Some(100)), 90);
+        assert_eq!(InboxProvider::Gmail.sequence_daily_limit(Some(2_000)), 350);
+        assert_eq!(InboxProvider::Gmail.sequence_daily_limit(Some(350)), 350);
+        // Above the product's maximum elsewhere: used as given.
+        assert_eq!(
+            InboxProvider::GoogleWorkspace.sequence_daily_limit(Some(5_000)),
+            5_000
+        );
+    }
+
+    #[test]
+    fn custom_limits_stay_below_the_default() {
+        let max: Vec<u32> = InboxProvider::ALL
+            .iter()
+            .map(|p| p.custom_daily_limit_max())
+            .collect();
+        // gmail, google_workspace, microsoft_365, outlook_com, exchange, other.
+        assert_eq!(max, [350, 999, 999, 999, 999, 999]);
     }
 
     #[test]

@@ -34,6 +34,10 @@ pub struct Report {
     pub scenario: String,
     /// The seed the run used.
     pub seed: u64,
+    /// What validation warned about the scenario file (values the product would not accept,
+    /// used as given), each naming its key; absent from JSON when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// The first simulated day.
     pub start_date: String,
     /// Simulated days.
@@ -199,6 +203,7 @@ impl Report {
         Report {
             scenario: scenario.name.clone(),
             seed: scenario.seed,
+            warnings: scenario.warnings.clone(),
             start_date: cal.start_date.clone(),
             horizon_days: result.shape.horizon_days,
             population: PopulationSummary {

@@ -86,6 +86,7 @@ pub(crate) fn render(r: &Report, markdown: bool) -> String {
             headline(r)
         )
     };
+    warnings(r, &mut out, markdown);
     for (title, counts) in sections(r) {
         let total = counts.total();
         let mut grid = Grid::new(&[title, "count", "share"], 1);
@@ -111,6 +112,21 @@ pub(crate) fn render(r: &Report, markdown: bool) -> String {
     );
     daily(r).write(&mut out, markdown);
     out
+}
+
+/// The "Warnings" section, when validation warned about the file.
+fn warnings(r: &Report, out: &mut String, markdown: bool) {
+    if r.warnings.is_empty() {
+        return;
+    }
+    out.push_str(if markdown {
+        "\n## Warnings\n\n"
+    } else {
+        "\nwarnings\n"
+    });
+    for warning in &r.warnings {
+        let _ = writeln!(out, "{}{warning}", if markdown { "- " } else { "  - " });
+    }
 }
 
 /// A table of text cells: the first `left` columns aligned left, the others right; drawn for a

@@ -214,8 +214,21 @@ fn verdict(conditions: &Conditions, decision: &Decision) -> String {
 fn sent_line(step: u8, retry: u8, reply: SmtpReply) -> String {
     let what = match reply {
         SmtpReply::Delivered => "delivered",
-        SmtpReply::HardBounce => "hard bounce: the mailbox does not exist",
-        SmtpReply::SoftBounce => "soft bounce: transient, will retry if retries remain",
+        SmtpReply::BadMailbox => "hard bounce: the mailbox does not exist",
+        SmtpReply::BadDomain => "hard bounce: the domain does not exist",
+        SmtpReply::BadSyntax => "hard bounce: the address's syntax is bad",
+        SmtpReply::MailboxMoved => "hard bounce: the mailbox moved, no forwarding address",
+        SmtpReply::NullMx => "hard bounce: the domain accepts no mail (null MX)",
+        SmtpReply::MailboxFull => "soft bounce: mailbox full, will retry if retries remain",
+        SmtpReply::NetworkRouting => {
+            "soft bounce: network or routing problem, will retry if retries remain"
+        }
+        SmtpReply::ReceivingTooFast => {
+            "soft bounce: the mailbox is receiving too fast, will retry if retries remain"
+        }
+        SmtpReply::LowReputation => {
+            "soft bounce: rate-limited for low sender reputation, will retry if retries remain"
+        }
         SmtpReply::PolicyRejection => "rejected by the recipient's provider on policy",
         SmtpReply::SenderQuotaExhausted => "sender quota exhausted",
     };
@@ -243,7 +256,14 @@ fn failure_line(
         Some(LimitSide::Provider) => " (the sender's provider's limit)",
         None => "",
     };
-    let reply = reply.map_or(String::new(), |r| format!(", answered {}", r.code()));
+    let reply = reply.map_or(String::new(), |r| {
+        let quota = if r == SmtpReply::SenderQuotaExhausted {
+            " (the sender's daily sending quota at its provider is exhausted)"
+        } else {
+            ""
+        };
+        format!(", answered {}{quota}", r.code())
+    });
     format!("step {} failed: {failure}{side}{reply}", step + 1)
 }
 
@@ -286,4 +306,28 @@ fn moment(scenario: &Scenario, t: sim::SimTime) -> String {
         s / 60 % 60,
         s % 60
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replies_are_worded_with_their_codes() {
+        let line = failure_line(
+            1,
+            "SEND_LIMIT_REACHED",
+            Some(LimitSide::Provider),
+            Some(SmtpReply::SenderQuotaExhausted),
+        );
+        assert_eq!(line, "step 2 failed: SEND_LIMIT_REACHED (the sender's provider's limit), answered 550 5.4.5 (the sender's daily sending quota at its provider is exhausted)");
+        assert_eq!(
+            sent_line(0, 1, SmtpReply::ReceivingTooFast),
+            "step 1 email sent (retry 1): 450 4.2.1 soft bounce: the mailbox is receiving too fast, will retry if retries remain"
+        );
+        assert_eq!(
+            sent_line(2, 0, SmtpReply::NullMx),
+            "step 3 email sent: 550 5.7.27 hard bounce: the domain accepts no mail (null MX)"
+        );
+    }
 }

@@ -4,6 +4,8 @@
 //! unknown seat name is then reported by validation in our words, next to every other problem
 //! of the file, instead of stopping deserialization at the first one.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -227,6 +229,12 @@ pub(crate) struct RawMailboxProvider {
     pub soft_bounce: f64,
     #[serde(default)]
     pub policy_rejection: f64,
+    #[serde(default)]
+    pub mailbox_moved: f64,
+    /// Soft-bounce reply name -> share of the soft bounces.
+    pub soft_bounce_split: Option<BTreeMap<String, f64>>,
+    /// Invalid-address reply name -> share of the answers to addresses that do not exist.
+    pub invalid_split: Option<BTreeMap<String, f64>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -30,14 +30,19 @@ pub(crate) fn validate(text: &str, fallback_name: &str) -> Result<sim::Scenario,
         vec![Problem::new("", message)]
     })?;
     let (raw, mut problems) = deserialize::deserialize(table);
+    let mut warnings = Vec::new();
     let scenario = raw.and_then(|raw| {
         let mut v = Validator {
             problems: &mut problems,
+            warnings: &mut warnings,
         };
         v.scenario(&raw, fallback_name)
     });
     match scenario {
-        Some(scenario) if problems.is_empty() => Ok(scenario),
+        Some(mut scenario) if problems.is_empty() => {
+            scenario.warnings = warnings.iter().map(Problem::to_string).collect();
+            Ok(scenario)
+        }
         _ => Err(problems),
     }
 }
@@ -59,9 +64,11 @@ struct CalendarParts {
     horizon_days: (Key, Option<u32>),
 }
 
-/// Pushes problems; each section check is a method (in the section modules).
+/// Pushes problems, and warnings (values the product would not accept, which the file may
+/// still run with); each section check is a method (in the section modules).
 struct Validator<'p> {
     problems: &'p mut Vec<Problem>,
+    warnings: &'p mut Vec<Problem>,
 }
 
 impl Validator<'_> {
@@ -109,11 +116,16 @@ impl Validator<'_> {
             disconnections: disconnections?,
             tasks: tasks?,
             reenrollment: reenrollment?,
+            warnings: Vec::new(),
         })
     }
 
     fn problem(&mut self, key: Key, message: impl Into<String>) {
         self.problems.push(Problem::new(key, message));
+    }
+
+    fn warning(&mut self, key: Key, message: impl Into<String>) {
+        self.warnings.push(Problem::new(key, message));
     }
 
     /// A value the file must give; its absence is reported as serde reports a missing key.

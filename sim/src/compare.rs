@@ -58,7 +58,7 @@ pub fn same_world(before: &Scenario, after: &Scenario) -> Result<(), CompareErro
 /// scenario order. Empty when both generate the same world and plan.
 ///
 /// Settings only the engine reads never appear: the name, rules, sending, engagement, tasks,
-/// reenrollment, the sequences' steps and windows, and the mailbox providers' names and answers.
+/// reenrollment, validation's warnings, the sequences' steps and windows, and the mailbox providers' names and answers.
 /// Of `[calendar]`, the plan reads the start's weekday (the date is a label) and the inbox
 /// disconnections the horizon; of the sequences, the contacts' rejection marks read the count.
 pub fn world_differences(before: &Scenario, after: &Scenario) -> Vec<&'static str> {
@@ -76,6 +76,7 @@ pub fn world_differences(before: &Scenario, after: &Scenario) -> Vec<&'static st
         disconnections,
         tasks: _,
         reenrollment: _,
+        warnings: _,
     } = before;
     let mut keys = Keys::default();
     keys.check("seed", seed, &after.seed);
@@ -153,6 +154,9 @@ fn compare_population(keys: &mut Keys, before: &Population, after: &Population) 
             share,
             soft_bounce: _,
             policy_rejection: _,
+            mailbox_moved: _,
+            soft_bounce_split: _,
+            invalid_split: _,
         } = b;
         keys.check("population.mailbox_providers.share", share, &a.share);
     }
@@ -375,6 +379,7 @@ mod tests {
                 completion_hours: (1, 48),
             },
             reenrollment: Reenrollment::article(),
+            warnings: Vec::new(),
         }
     }
 
@@ -387,18 +392,8 @@ mod tests {
             shared_persons: 0.3,
             duplicate_contacts: 0.2,
             mailbox_providers: vec![
-                MailboxProvider {
-                    name: "gmail".to_owned(),
-                    share: 0.6,
-                    soft_bounce: 0.1,
-                    policy_rejection: 0.05,
-                },
-                MailboxProvider {
-                    name: "corporate".to_owned(),
-                    share: 0.4,
-                    soft_bounce: 0.2,
-                    policy_rejection: 0.1,
-                },
+                MailboxProvider::plain("gmail", 0.6, 0.1, 0.05),
+                MailboxProvider::plain("corporate", 0.4, 0.2, 0.1),
             ],
             subscription_types: vec![SubscriptionType {
                 name: "sales_email".to_owned(),

@@ -1,7 +1,7 @@
 //! A scenario as the simulator takes it: plain, already validated data. The `scenarios` crate
 //! builds it from a file; tests build it by hand.
 
-use model::{InboxProvider, RuleSet, SeatTier};
+use model::{InboxProvider, RuleSet, SeatTier, SmtpReply};
 
 use crate::time::{Calendar, SimTime};
 
@@ -46,6 +46,10 @@ pub struct Scenario {
     pub tasks: Tasks,
     /// What happens after a step failure (domain §4).
     pub reenrollment: Reenrollment,
+    /// What validation warned about the file this scenario came from (a value the product
+    /// would not accept but the run uses as given), each naming its key, for the report. The
+    /// engine never reads it; empty for scenarios built in code.
+    pub warnings: Vec<String>,
 }
 
 /// The contacts, their portals, and the odds of each initial state.
@@ -128,10 +132,46 @@ pub struct MailboxProvider {
     pub name: String,
     /// Share of persons whose mailbox is at this provider.
     pub share: f64,
-    /// Probability of a transient 4.x.x answer (mailbox full, greylisting, rate limiting).
+    /// Probability of a transient 4.x.x answer (mailbox full, greylisting, rate limiting), in
+    /// total over the soft-bounce replies.
     pub soft_bounce: f64,
     /// Probability of a policy rejection, 550 5.7.1.
     pub policy_rejection: f64,
+    /// Probability that a mailbox that exists answers 550 5.1.6 (moved, no forwarding
+    /// address): a hard bounce a valid address can still get.
+    pub mailbox_moved: f64,
+    /// How soft bounces split among the soft-bounce replies ([`SmtpReply::is_soft_bounce`]):
+    /// `(reply, share)`, each reply once, shares summing to 1.
+    pub soft_bounce_split: Vec<(SmtpReply, f64)>,
+    /// How an address that does not exist is answered, among the invalid-address replies
+    /// ([`SmtpReply::is_invalid_address_answer`]): `(reply, share)`, shares summing to 1.
+    pub invalid_split: Vec<(SmtpReply, f64)>,
+}
+
+impl MailboxProvider {
+    /// The default split of soft bounces: every one 452 4.2.2 (mailbox full), the one soft
+    /// answer earlier versions modelled, so files that give no split keep their numbers.
+    pub fn default_soft_bounce_split() -> Vec<(SmtpReply, f64)> {
+        vec![(SmtpReply::MailboxFull, 1.0)]
+    }
+
+    /// The default answer to an address that does not exist: 550 5.1.1 (bad mailbox).
+    pub fn default_invalid_split() -> Vec<(SmtpReply, f64)> {
+        vec![(SmtpReply::BadMailbox, 1.0)]
+    }
+
+    /// A provider with these answer odds, no mailbox-moved bounces and the default splits.
+    pub fn plain(name: &str, share: f64, soft_bounce: f64, policy_rejection: f64) -> Self {
+        Self {
+            name: name.to_owned(),
+            share,
+            soft_bounce,
+            policy_rejection,
+            mailbox_moved: 0.0,
+            soft_bounce_split: Self::default_soft_bounce_split(),
+            invalid_split: Self::default_invalid_split(),
+        }
+    }
 }
 
 /// A group of alike users.
@@ -229,7 +269,9 @@ impl SourceMix {
 /// Pacing, limits and failures of sending (domain §2, §4, §5).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sending {
-    /// Sends of one inbox that fall on the same moment leave this many seconds apart.
+    /// Sends of one inbox that fall due while its queue still holds an earlier one (sends
+    /// scheduled for the same moment) leave this many seconds apart; at least one second, since
+    /// an inbox sends one email at a time. Sends due when the queue is idle leave when due.
     pub stagger_seconds: u32,
     /// The first steps of a bulk enrollment leave at most this many a minute.
     pub bulk_per_minute: u32,
@@ -553,13 +595,7 @@ fn assert_population(seed: u64, pop: &Population) {
         providers.len()
     );
     for m in providers {
-        assert_probability(seed, "soft_bounce", m.soft_bounce);
-        assert_probability(seed, "policy_rejection", m.policy_rejection);
-        assert!(
-            m.soft_bounce + m.policy_rejection <= 1.0,
-            "seed {seed}: mailbox provider {:?} answers soft_bounce + policy_rejection > 1",
-            m.name
-        );
+        assert_mailbox_provider(seed, m);
     }
     let shares: Vec<f64> = providers.iter().map(|m| m.share).collect();
     assert_shares(seed, "mailbox provider", &shares);
@@ -596,6 +632,40 @@ fn assert_population(seed: u64, pop: &Population) {
         r.already_enrolled,
     ] {
         assert_probability(seed, "a population rate", rate);
+    }
+}
+
+fn assert_mailbox_provider(seed: u64, m: &MailboxProvider) {
+    assert_probability(seed, "soft_bounce", m.soft_bounce);
+    assert_probability(seed, "policy_rejection", m.policy_rejection);
+    assert_probability(seed, "mailbox_moved", m.mailbox_moved);
+    assert!(
+        m.soft_bounce + m.policy_rejection + m.mailbox_moved <= 1.0,
+        "seed {seed}: mailbox provider {:?} answers soft_bounce + policy_rejection + mailbox_moved > 1",
+        m.name
+    );
+    let splits = [
+        (
+            &m.soft_bounce_split,
+            "soft-bounce split",
+            SmtpReply::is_soft_bounce as fn(_) -> _,
+        ),
+        (
+            &m.invalid_split,
+            "invalid-address split",
+            SmtpReply::is_invalid_address_answer,
+        ),
+    ];
+    for (split, what, allowed) in splits {
+        for (i, &(reply, _)) in split.iter().enumerate() {
+            assert!(
+                allowed(reply) && split[..i].iter().all(|&(r, _)| r != reply),
+                "seed {seed}: mailbox provider {:?}: {reply:?} in its {what}",
+                m.name
+            );
+        }
+        let shares: Vec<f64> = split.iter().map(|&(_, share)| share).collect();
+        assert_shares(seed, what, &shares);
     }
 }
 

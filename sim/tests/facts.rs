@@ -211,7 +211,7 @@ fn nothing_is_sent_after_an_unenrolling_reaction_but_out_of_office_goes_on() {
                 TracedEvent::Ended(_) if ended => Some(e.time),
                 TracedEvent::Reacted { .. } if !ended => Some(e.time),
                 TracedEvent::Sent {
-                    reply: SmtpReply::HardBounce,
+                    reply: SmtpReply::BadMailbox,
                     ..
                 } if !ended => Some(e.time),
                 _ => None,
@@ -401,8 +401,8 @@ fn smtp_replies_are_coded_and_classed_as_rfc_3463_says() {
     // X.2.2 mailbox full, X.4.5 system congestion / quota, X.7.1 delivery not authorized.
     let table = [
         (SmtpReply::Delivered, "250 2.0.0", ReplyClass::Success),
-        (SmtpReply::HardBounce, "550 5.1.1", ReplyClass::Permanent),
-        (SmtpReply::SoftBounce, "452 4.2.2", ReplyClass::Transient),
+        (SmtpReply::BadMailbox, "550 5.1.1", ReplyClass::Permanent),
+        (SmtpReply::MailboxFull, "452 4.2.2", ReplyClass::Transient),
         (
             SmtpReply::PolicyRejection,
             "550 5.7.1",

@@ -185,7 +185,11 @@ impl Validator<'_> {
         let inbox = self.inbox(field!(at, g.inbox));
         let portal = self.portal(field!(at, g.portal), portals);
         let sequence = self.sequence_index(field!(at, g.sequence), sequences);
-        let daily_limit = self.optional_count(field!(at, g.daily_limit), 1, 100_000);
+        let (limit_key, daily_limit) = field!(at, g.daily_limit);
+        let daily_limit = self.optional_count((limit_key.clone(), daily_limit), 1, 100_000);
+        if let (Some(Some(inbox)), Some(Some(limit))) = (inbox, daily_limit) {
+            self.custom_limit_fits(limit_key, inbox, limit);
+        }
         let other_emails_per_day = self.count(field!(at, g.other_emails_per_day), 0, 100_000);
         Some(sim::SenderGroup {
             count: count?,
@@ -196,6 +200,24 @@ impl Validator<'_> {
             daily_limit: daily_limit?,
             other_emails_per_day: other_emails_per_day?,
         })
+    }
+
+    /// Warns when a custom daily limit is above what the product lets an account set for
+    /// `inbox` (domain.md §5): the file still runs, with the value as the model takes it.
+    fn custom_limit_fits(&mut self, key: Key, inbox: InboxProvider, limit: u32) {
+        let max = inbox.custom_daily_limit_max();
+        if limit <= max {
+            return;
+        }
+        let (why, used) = match inbox {
+            InboxProvider::Gmail => ("free Gmail is capped at 350 whatever is set", max),
+            _ => ("a custom limit must be below the default of 1,000", limit),
+        };
+        let message = format!(
+            "{limit} is above the product's maximum for {} inboxes, {max} ({why}); the run uses {used}",
+            inbox.name()
+        );
+        self.warning(key, message);
     }
 
     /// A sender's inbox provider, or [`NO_INBOX`]: `Some(None)`.

@@ -508,3 +508,110 @@ fn the_sequences_daily_limit_is_checked() {
         (40, sim::scenario::WhenFull::Refuse)
     );
 }
+
+/// Validates `text`, which must be valid, and checks that its warnings are exactly `expected`.
+fn check_warnings(text: &str, expected: &[&str]) {
+    let scenario = validate(text, "fixture").unwrap_or_else(|p| panic!("{p:?} in:\n{text}"));
+    scenario.assert_valid();
+    assert_eq!(scenario.warnings, expected, "the warnings of:\n{text}");
+}
+
+#[test]
+fn custom_limits_above_the_product_maximum_are_warnings() {
+    let inbox = |inbox: &str, limit: &str| {
+        edit(&[(
+            "inbox = \"gmail\"",
+            &format!("inbox = \"{inbox}\"\ndaily_limit = {limit}"),
+        )])
+    };
+    let cases: [(&str, &str, &[&str]); 7] = [
+        ("google_workspace", "999", &[]),
+        ("gmail", "350", &[]),
+        ("gmail", "100", &[]),
+        (
+            "google_workspace",
+            "5000",
+            &["key `senders[0].daily_limit`: 5000 is above the product's maximum for google_workspace inboxes, 999 (a custom limit must be below the default of 1,000); the run uses 5000"],
+        ),
+        (
+            "other",
+            "1000",
+            &["key `senders[0].daily_limit`: 1000 is above the product's maximum for other inboxes, 999 (a custom limit must be below the default of 1,000); the run uses 1000"],
+        ),
+        (
+            "gmail",
+            "351",
+            &["key `senders[0].daily_limit`: 351 is above the product's maximum for gmail inboxes, 350 (free Gmail is capped at 350 whatever is set); the run uses 350"],
+        ),
+        ("none", "5000", &[]),
+    ];
+    for (inbox_name, limit, expected) in cases {
+        check_warnings(&inbox(inbox_name, limit), expected);
+    }
+    // A bad value is a problem, not a warning.
+    check(
+        &inbox("gmail", "0"),
+        &[(
+            "senders[0].daily_limit",
+            "0 is out of range; allowed: a positive whole number from 1 to 100000",
+        )],
+    );
+}
+
+#[test]
+fn reply_splits_name_replies_of_their_kind() {
+    let provider = |extra: &str| {
+        with(&format!(
+            "[[population.mailbox_providers]]\nname = \"gmail\"\nshare = 1.0\nsoft_bounce = 0.1\n{extra}"
+        ))
+    };
+    let at = "population.mailbox_providers[0]";
+    check(&provider("mailbox_moved = 0.01\nsoft_bounce_split = { mailbox_full = 0.5, low_reputation = 0.5 }\ninvalid_split = { bad_mailbox = 0.9, null_mx = 0.1 }\n"), &[]);
+    let scenario = validate(
+        &provider("soft_bounce_split = { low_reputation = 0.25, mailbox_full = 0.75 }\n"),
+        "f",
+    )
+    .unwrap();
+    let split = &scenario.population.mailbox_providers[0].soft_bounce_split;
+    assert_eq!(
+        split,
+        &[
+            (model::SmtpReply::MailboxFull, 0.75),
+            (model::SmtpReply::LowReputation, 0.25)
+        ],
+        "in catalogue order, whatever the file's"
+    );
+    check(
+        &provider("soft_bounce_split = { bad_mailbox = 1.0 }\ninvalid_split = { bad_domain = 0.5, mailbox_moved = 0.5 }\n"),
+        &[
+            (
+                &format!("{at}.soft_bounce_split.bad_mailbox"),
+                "\"bad_mailbox\" is not a soft-bounce reply; allowed: \"mailbox_full\", \"network_routing\", \"receiving_too_fast\", \"low_reputation\"",
+            ),
+            (
+                &format!("{at}.invalid_split.mailbox_moved"),
+                "\"mailbox_moved\" is not an invalid-address reply; allowed: \"bad_mailbox\", \"bad_domain\", \"bad_syntax\", \"null_mx\"",
+            ),
+        ],
+    );
+    check(
+        &provider("soft_bounce_split = { mailbox_full = 0.5, network_routing = 1.5 }\n"),
+        &[
+            (
+                &format!("{at}.soft_bounce_split.network_routing"),
+                "1.5 is not a probability; allowed: a number from 0 to 1",
+            ),
+            (
+                &format!("{at}.soft_bounce_split"),
+                "the shares sum to 2; allowed: shares summing to 1",
+            ),
+        ],
+    );
+    check(
+        &provider("policy_rejection = 0.5\nmailbox_moved = 0.5\n"),
+        &[(
+            &format!("{at}.mailbox_moved"),
+            "soft_bounce + policy_rejection + mailbox_moved exceeds 1; allowed: probabilities of one answer, summing to at most 1",
+        )],
+    );
+}

@@ -1,9 +1,13 @@
-//! Checks of the world's sections: the calendar and the population (mailbox providers, rates).
+//! Checks of the world's sections: the calendar and the population (mailbox providers with
+//! their answers and reply splits, rates).
+
+use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
+use model::{Catalogue, SmtpReply};
 use sim::time::Weekday;
 
-use super::{CalendarParts, Validator};
+use super::{quoted, CalendarParts, Validator};
 use crate::key::{field, Key};
 use crate::raw::{
     RawCalendar, RawMailboxProvider, RawPopulation, RawRates, RawSubscriptionType,
@@ -111,12 +115,7 @@ impl Validator<'_> {
     ) -> Option<Vec<sim::MailboxProvider>> {
         if raw.is_empty() {
             // No providers described: every mailbox answers like a plain, well-behaved server.
-            return Some(vec![sim::MailboxProvider {
-                name: "other".to_owned(),
-                share: 1.0,
-                soft_bounce: 0.0,
-                policy_rejection: 0.0,
-            }]);
+            return Some(vec![sim::MailboxProvider::plain("other", 1.0, 0.0, 0.0)]);
         }
         if raw.len() > MAX_MAILBOX_PROVIDERS {
             self.problem(
@@ -142,17 +141,40 @@ impl Validator<'_> {
         let soft_bounce = self.probability(field!(at, m.soft_bounce));
         let (policy_key, policy_rejection) = field!(at, m.policy_rejection);
         let policy_rejection = self.probability((policy_key.clone(), policy_rejection));
+        let (moved_key, mailbox_moved) = field!(at, m.mailbox_moved);
+        let mailbox_moved = self.probability((moved_key.clone(), mailbox_moved));
         if soft_bounce + policy_rejection > 1.0 {
             self.problem(
                 policy_key,
                 "soft_bounce + policy_rejection exceeds 1; allowed: probabilities of one answer, summing to at most 1",
             );
+        } else if soft_bounce + policy_rejection + mailbox_moved > 1.0 {
+            self.problem(
+                moved_key,
+                "soft_bounce + policy_rejection + mailbox_moved exceeds 1; allowed: probabilities of one answer, summing to at most 1",
+            );
         }
+        let soft_bounce_split = self.reply_split(
+            field!(at, m.soft_bounce_split),
+            (SmtpReply::is_soft_bounce, "a soft-bounce reply"),
+            sim::MailboxProvider::default_soft_bounce_split,
+        );
+        let invalid_split = self.reply_split(
+            field!(at, m.invalid_split),
+            (
+                SmtpReply::is_invalid_address_answer,
+                "an invalid-address reply",
+            ),
+            sim::MailboxProvider::default_invalid_split,
+        );
         sim::MailboxProvider {
             name: m.name.clone(),
             share: self.probability(field!(at, m.share)),
             soft_bounce,
             policy_rejection,
+            mailbox_moved,
+            soft_bounce_split,
+            invalid_split,
         }
     }
 
@@ -197,6 +219,49 @@ impl Validator<'_> {
             });
         }
         Some(types)
+    }
+
+    /// A split of one kind of answer among its replies: a table of reply names (those `allowed`
+    /// accepts, described as `what`) to shares summing to 1, in catalogue order; `default()`
+    /// when the file gives none (or, after a problem, so validation can go on).
+    fn reply_split(
+        &mut self,
+        (at, raw): (Key, &Option<BTreeMap<String, f64>>),
+        (allowed, what): (fn(SmtpReply) -> bool, &str),
+        default: fn() -> Vec<(SmtpReply, f64)>,
+    ) -> Vec<(SmtpReply, f64)> {
+        let Some(raw) = raw else {
+            return default();
+        };
+        let mut good = true;
+        for (name, share) in raw {
+            // The table's keys are names the file chose, so the key is built from them.
+            let key = at.field(name);
+            if !SmtpReply::from_name(name).is_some_and(allowed) {
+                let names = SmtpReply::ALL.into_iter().filter(|&r| allowed(r));
+                let allowed = quoted(names.map(SmtpReply::name));
+                self.problem(
+                    key.clone(),
+                    format!("{name:?} is not {what}; allowed: {allowed}"),
+                );
+                good = false;
+            }
+            good &= self.probability((key, share)) == *share;
+        }
+        let sum: f64 = raw.values().sum();
+        if (sum - 1.0).abs() > 1e-9 {
+            let message = format!("the shares sum to {sum}; allowed: shares summing to 1");
+            self.problem(at, message);
+            good = false;
+        }
+        if !good {
+            return default();
+        }
+        let split = SmtpReply::ALL.into_iter().filter_map(|reply| {
+            let share = raw.get(reply.name())?;
+            Some((reply, *share))
+        });
+        split.collect()
     }
 
     fn rates(&mut self, (at, r): (Key, &RawRates)) -> sim::Rates {

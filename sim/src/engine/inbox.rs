@@ -31,9 +31,10 @@ pub(crate) struct Inbox {
     /// Sends that left in `sent_minute` (a clock minute), for the provider's per-minute cap.
     sent_minute: u32,
     sent_in_minute: u32,
-    /// Pacing of placed sends: the earliest moment the next may leave, and the clock minute of
-    /// the last placed send with how many were placed in it.
-    next_free: SimTime,
+    /// Pacing of placed sends: the slot of the last placed send (`None` before the first), and
+    /// the clock minute of the last placed send with how many were placed in it. Slots are
+    /// placed in increasing order, so the last one is the latest.
+    last_slot: Option<SimTime>,
     placed_minute: u32,
     placed_in_minute: u32,
 }
@@ -65,7 +66,7 @@ impl Inbox {
             blocked_until: 0,
             sent_minute: u32::MAX,
             sent_in_minute: 0,
-            next_free: 0,
+            last_slot: None,
             placed_minute: u32::MAX,
             placed_in_minute: 0,
         }
@@ -83,10 +84,27 @@ impl Inbox {
         self.has_inbox && !down
     }
 
-    /// When a send due at `t` would leave: sends leave one at a time, `stagger_seconds` apart,
-    /// and no more than the custom per-minute limit in a clock minute.
+    /// When a send due at `t` would leave. The inbox sends one email at a time from a single
+    /// queue in the order sends fall due ("HubSpot sends sequences emails one at a time from a
+    /// single queue. If multiple sequences emails are scheduled to send at the same time, the
+    /// sends will be staggered by 30 seconds", knowledge base, "What time will steps execute in
+    /// sequences"):
+    /// - a send due when the queue is idle (the last placed send left before `t`) leaves at `t`;
+    /// - a send due while the queue still holds a send due at or before `t` (a collision: sends
+    ///   scheduled for the same moment, or behind such a backlog) leaves `stagger_seconds` after
+    ///   the last placed send;
+    /// - with a custom per-minute limit, a send whose clock minute already holds that many
+    ///   placed sends moves to the start of the next clock minute ("The limit of sends per
+    ///   minute is based on clock minutes", "Set sending limits for connected email accounts").
+    ///
+    /// So two sends never leave in the same second, and slots only grow. The bulk pace
+    /// (`bulk_per_minute`) is the due times the engine gives bulk first steps; the per-minute
+    /// limit binds them as it binds every send.
     pub fn slot(&self, t: SimTime, sending: &Sending) -> SimTime {
-        let at = t.max(self.next_free);
+        let at = match self.last_slot {
+            Some(last) if last >= t => last + sending.stagger_seconds.max(1),
+            _ => t,
+        };
         match sending.per_minute_limit {
             Some(limit) if at / 60 == self.placed_minute && self.placed_in_minute >= limit => {
                 (at / 60 + 1) * 60
@@ -96,9 +114,12 @@ impl Inbox {
     }
 
     /// Takes the slot `at` (from [`Self::slot`]) for a send.
-    pub fn reserve(&mut self, at: SimTime, sending: &Sending) {
-        debug_assert!(at >= self.next_free);
-        self.next_free = at + sending.stagger_seconds;
+    pub fn reserve(&mut self, at: SimTime) {
+        assert!(
+            self.last_slot.is_none_or(|last| at > last),
+            "slots are taken in increasing order"
+        );
+        self.last_slot = Some(at);
         if at / 60 == self.placed_minute {
             self.placed_in_minute += 1;
         } else {
@@ -219,30 +240,64 @@ mod tests {
         assert!(!none.connected(0), "no inbox is never connected");
     }
 
+    /// The slots of sends due at `due`, placed in that order.
+    fn slots(s: &Sending, due: &[SimTime]) -> Vec<SimTime> {
+        let mut inbox = Inbox::new(&user(Some(InboxProvider::Other), None), s);
+        due.iter()
+            .map(|&t| {
+                let at = inbox.slot(t, s);
+                inbox.reserve(at);
+                at
+            })
+            .collect()
+    }
+
     #[test]
-    fn slots_are_staggered_and_capped_per_minute() {
-        let s = sending(10, Some(3));
-        let mut inbox = Inbox::new(&user(Some(InboxProvider::Other), None), &s);
-        // Four sends due at 0: 0, 10, 20, then the minute holds three, so the next minute.
-        let mut slots = Vec::new();
-        for _ in 0..4 {
-            let at = inbox.slot(0, &s);
-            inbox.reserve(at, &s);
-            slots.push(at);
-        }
-        assert_eq!(slots, [0, 10, 20, 60]);
-        // A send due later than the next free moment leaves when due.
-        assert_eq!(inbox.slot(1_000, &s), 1_000);
+    fn only_collisions_are_staggered() {
+        let s = sending(30, None);
+        // Four due at 0 collide: 0, 30, 60, 90. One due at 45 waits behind them (the queue
+        // still holds sends due before it): 90 + 30. Sends due when the queue is idle leave
+        // when due, even one second apart.
+        assert_eq!(
+            slots(&s, &[0, 0, 0, 0, 45, 200, 201, 201]),
+            [0, 30, 60, 90, 120, 200, 201, 231]
+        );
+        // A stagger of 0 still sends one at a time: never two in the same second.
+        assert_eq!(slots(&sending(0, None), &[5, 5, 5]), [5, 6, 7]);
+    }
+
+    #[test]
+    fn the_bulk_pace_is_kept() {
+        // Bulk first steps fall due 60 / 3 = 20 s apart: none collide, three a clock minute.
+        let due = [0, 20, 40, 60, 80, 100, 120];
+        assert_eq!(slots(&sending(30, None), &due), due);
+        // A custom limit of 10 does not bind them.
+        assert_eq!(slots(&sending(30, Some(10)), &due), due);
+    }
+
+    #[test]
+    fn a_per_minute_limit_defers_to_the_next_clock_minute() {
+        // Limit 2, the bulk pace: 0, 20; 40 is the minute's third, so 60; 60 now collides
+        // with it: 90 (minute 1 holds two); 80 waits behind 90: 120 (minute 2); 100 likewise:
+        // 150; 120 likewise: 180, a new minute.
+        assert_eq!(
+            slots(&sending(30, Some(2)), &[0, 20, 40, 60, 80, 100, 120]),
+            [0, 20, 60, 90, 120, 150, 180]
+        );
+        // Limit 3, stagger 10, four due at 0: 0, 10, 20, then the minute holds three: 60.
+        assert_eq!(slots(&sending(10, Some(3)), &[0, 0, 0, 0]), [0, 10, 20, 60]);
+        // Limit 1, three due at 59: 59; 69 is in minute 1, still empty; 79 is not: 120.
+        assert_eq!(slots(&sending(10, Some(1)), &[59, 59, 59]), [59, 69, 120]);
     }
 
     #[test]
     fn the_platform_cap_counts_a_rolling_day() {
-        // Other: 1,000 a day, 90% = 900. Fill it at t = 1000, then the 901st is refused until
-        // the first send is 24 hours old.
+        // Other with a custom limit of 10 (the sequence limit itself: no 90% rule for a custom
+        // limit). Fill it at t = 1000, then the 11th is refused until the first send is 24
+        // hours old.
         let s = sending(0, None);
         let mut inbox = Inbox::new(&user(Some(InboxProvider::Other), Some(10)), &s);
-        // Custom limit 10: 90% = 9.
-        for i in 0..9 {
+        for i in 0..10 {
             assert_eq!(inbox.check(1_000 + i, &s), Ok(()));
             inbox.record(1_000 + i);
         }

@@ -135,22 +135,47 @@ pub(crate) fn sender_verdict(
     }
 }
 
-/// The recipient's server's answer: 5.1.1 for a mailbox that does not exist; otherwise the
-/// provider's soft-bounce share, then its policy-rejection share, then delivery.
+/// The recipient's server's answer, from the send's one answer draw (no other draw: adding
+/// classes moved no send's answer kind).
+///
+/// A mailbox that does not exist answers from the provider's invalid-address split (550 5.1.1
+/// by default), picked by the draw itself. Otherwise the draw falls in the provider's
+/// soft-bounce share, then its policy-rejection share, then its mailbox-moved share, then
+/// delivery; a soft bounce's reply is picked from the soft-bounce split by where the draw
+/// falls inside the soft-bounce share (`answer_draw / soft_bounce`, uniform on [0, 1)), so
+/// which sends bounce depends on `soft_bounce` alone, as it did before replies had classes.
 pub(crate) fn recipient_answer(
     invalid: bool,
     provider: &MailboxProvider,
     answer_draw: f64,
 ) -> SmtpReply {
+    let soft = provider.soft_bounce;
+    let policy = soft + provider.policy_rejection;
     if invalid {
-        SmtpReply::HardBounce
-    } else if answer_draw < provider.soft_bounce {
-        SmtpReply::SoftBounce
-    } else if answer_draw < provider.soft_bounce + provider.policy_rejection {
+        pick(&provider.invalid_split, answer_draw)
+    } else if answer_draw < soft {
+        pick(&provider.soft_bounce_split, answer_draw / soft)
+    } else if answer_draw < policy {
         SmtpReply::PolicyRejection
+    } else if answer_draw < policy + provider.mailbox_moved {
+        SmtpReply::MailboxMoved
     } else {
         SmtpReply::Delivered
     }
+}
+
+/// The reply of `split` (shares summing to 1) whose interval holds `u` in [0, 1); the last
+/// reply with a share when rounding leaves `u` past the sum.
+fn pick(split: &[(SmtpReply, f64)], u: f64) -> SmtpReply {
+    let mut acc = 0.0;
+    for &(reply, share) in split {
+        acc += share;
+        if u < acc {
+            return reply;
+        }
+    }
+    let last = split.iter().rev().find(|&&(_, share)| share > 0.0);
+    last.expect("a split has a reply with a share").0
 }
 
 /// The reaction to a delivered email, if any: the engagement odds stacked in the order
@@ -331,36 +356,73 @@ mod tests {
 
     #[test]
     fn recipient_answers_follow_the_shares() {
+        let provider = MailboxProvider::plain("p", 1.0, 0.1, 0.05);
+        let cases = [
+            (true, 0.9, SmtpReply::BadMailbox),
+            (false, 0.0, SmtpReply::MailboxFull),
+            (false, 0.0999, SmtpReply::MailboxFull),
+            (false, 0.1, SmtpReply::PolicyRejection),
+            (false, 0.1499, SmtpReply::PolicyRejection),
+            (false, 0.1501, SmtpReply::Delivered),
+        ];
+        for (invalid, draw, expected) in cases {
+            assert_eq!(
+                recipient_answer(invalid, &provider, draw),
+                expected,
+                "{draw}"
+            );
+        }
+    }
+
+    #[test]
+    fn reply_classes_come_from_sub_intervals() {
         let provider = MailboxProvider {
-            name: "p".to_owned(),
-            share: 1.0,
-            soft_bounce: 0.1,
-            policy_rejection: 0.05,
+            mailbox_moved: 0.01,
+            soft_bounce_split: vec![
+                (SmtpReply::MailboxFull, 0.5),
+                (SmtpReply::ReceivingTooFast, 0.25),
+                (SmtpReply::LowReputation, 0.25),
+            ],
+            invalid_split: vec![
+                (SmtpReply::BadMailbox, 0.8),
+                (SmtpReply::BadDomain, 0.1),
+                (SmtpReply::NullMx, 0.1),
+            ],
+            ..MailboxProvider::plain("p", 1.0, 0.2, 0.05)
         };
-        assert_eq!(
-            recipient_answer(true, &provider, 0.9),
-            SmtpReply::HardBounce
-        );
-        assert_eq!(
-            recipient_answer(false, &provider, 0.0),
-            SmtpReply::SoftBounce
-        );
-        assert_eq!(
-            recipient_answer(false, &provider, 0.0999),
-            SmtpReply::SoftBounce
-        );
-        assert_eq!(
-            recipient_answer(false, &provider, 0.1),
-            SmtpReply::PolicyRejection
-        );
-        assert_eq!(
-            recipient_answer(false, &provider, 0.1499),
-            SmtpReply::PolicyRejection
-        );
-        assert_eq!(
-            recipient_answer(false, &provider, 0.1501),
-            SmtpReply::Delivered
-        );
+        // Soft bounces below 0.2, split at 0.2 * 0.5 = 0.1 and 0.2 * 0.75 = 0.15; policy to
+        // 0.25; mailbox moved to 0.26; then delivery. Invalid: 0.8, 0.9, then null MX.
+        let cases = [
+            (false, 0.0999, SmtpReply::MailboxFull),
+            (false, 0.1001, SmtpReply::ReceivingTooFast),
+            (false, 0.1499, SmtpReply::ReceivingTooFast),
+            (false, 0.1501, SmtpReply::LowReputation),
+            (false, 0.1999, SmtpReply::LowReputation),
+            (false, 0.2001, SmtpReply::PolicyRejection),
+            (false, 0.2501, SmtpReply::MailboxMoved),
+            (false, 0.2599, SmtpReply::MailboxMoved),
+            (false, 0.2601, SmtpReply::Delivered),
+            (true, 0.7999, SmtpReply::BadMailbox),
+            (true, 0.8001, SmtpReply::BadDomain),
+            (true, 0.9001, SmtpReply::NullMx),
+            (true, 0.9999, SmtpReply::NullMx),
+        ];
+        for (invalid, draw, expected) in cases {
+            assert_eq!(
+                recipient_answer(invalid, &provider, draw),
+                expected,
+                "{draw}"
+            );
+        }
+        // Which sends soft-bounce depends on the total alone, whatever the split.
+        let plain = MailboxProvider::plain("p", 1.0, 0.2, 0.05);
+        for i in 0..1_000 {
+            let draw = f64::from(i) / 1_000.0;
+            let kind = |p: &MailboxProvider| recipient_answer(false, p, draw).kind();
+            if draw < 0.25 {
+                assert_eq!(kind(&provider), kind(&plain), "{draw}");
+            }
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! flow lives here; what one email does is decided by the pure functions of `mail`, and what is
 //! counted or recorded by the `Recorder`.
 
-use model::{Conditions, ContactFlags, Decision, Outcome, SenderState, SmtpReply, StepFailure};
+use model::{Conditions, ContactFlags, Decision, Outcome, ReplyKind, SenderState, StepFailure};
 
 use super::inbox::Inbox;
 use super::mail::{self, FailedStep, Reaction, SendDraws};
@@ -549,7 +549,7 @@ impl<'a> PortalRun<'a> {
             self.queue.push(again, id, Action::StepDue);
             return;
         }
-        self.inboxes[inbox].reserve(slot, sending);
+        self.inboxes[inbox].reserve(slot);
         if slot == self.now {
             self.send(view, id);
         } else {
@@ -607,15 +607,15 @@ impl<'a> PortalRun<'a> {
             reply,
         };
         self.recorder.on_send(provider_slot(user), send, retry);
-        match reply {
-            SmtpReply::HardBounce => self.hard_bounce(view, id),
-            SmtpReply::SoftBounce => self.soft_bounce(view, id),
-            SmtpReply::PolicyRejection => {
+        match reply.kind() {
+            ReplyKind::HardBounce => self.hard_bounce(view, id),
+            ReplyKind::SoftBounce => self.soft_bounce(view, id),
+            ReplyKind::PolicyRejection => {
                 let sequence = self.enrollment(id).sequence;
                 self.contacts[c].rejected_sequences |= 1 << sequence;
                 self.end(view, id, Outcome::OtherSendRejected);
             }
-            SmtpReply::Delivered => {
+            ReplyKind::Delivered => {
                 if let Some(reaction) = mail::pick_reaction(&scenario.engagement, &draws) {
                     // A reaction takes at least a minute.
                     let at = self.now + 60 + draws.reaction_delay_seconds;
@@ -623,7 +623,7 @@ impl<'a> PortalRun<'a> {
                 }
                 self.advance(view, id);
             }
-            SmtpReply::SenderQuotaExhausted => unreachable!("a sender-side answer"),
+            ReplyKind::SenderQuota => unreachable!("a sender-side answer"),
         }
     }
 

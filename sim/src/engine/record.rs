@@ -4,7 +4,7 @@
 //! journey, the audit, every contact's journey in brief). The engine's control flow never reads
 //! what is recorded.
 
-use model::{Conditions, Decision, LimitSide, Outcome, StepFailure};
+use model::{Conditions, Decision, LimitSide, Outcome, ReplyKind, StepFailure};
 
 use crate::time::{SimTime, SECONDS_PER_DAY};
 
@@ -154,12 +154,12 @@ impl Recorder {
     pub fn on_send(&mut self, slot: usize, send: SendRecord, retry: u8) {
         let day = self.day(send.time, slot);
         day.bump(DayCounter::Sent);
-        match send.reply {
-            model::SmtpReply::HardBounce => day.bump(DayCounter::HardBounces),
-            model::SmtpReply::SoftBounce => day.bump(DayCounter::SoftBounces),
-            model::SmtpReply::PolicyRejection => day.bump(DayCounter::Rejections),
-            model::SmtpReply::Delivered => {}
-            model::SmtpReply::SenderQuotaExhausted => unreachable!("a sender-side answer"),
+        match send.reply.kind() {
+            ReplyKind::HardBounce => day.bump(DayCounter::HardBounces),
+            ReplyKind::SoftBounce => day.bump(DayCounter::SoftBounces),
+            ReplyKind::PolicyRejection => day.bump(DayCounter::Rejections),
+            ReplyKind::Delivered => {}
+            ReplyKind::SenderQuota => unreachable!("a sender-side answer"),
         }
         if let Some(audit) = &mut self.audit {
             audit.sends.push(send);

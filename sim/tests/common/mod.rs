@@ -48,18 +48,7 @@ pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
             bulk_size_max: 50,
         },
         rules: RuleSet::default(),
-        sending: Sending {
-            stagger_seconds: 30,
-            bulk_per_minute: 3,
-            per_minute_limit: None,
-            provider_limits: true,
-            provider_block_hours: 24,
-            send_failure: rate / 10.0,
-            gmail_send_error: rate / 2.0,
-            soft_bounce_retries: 2,
-            retry_backoff_minutes: 30,
-            sequences_daily_limit: None,
-        },
+        sending: sending(rate),
         engagement: Engagement {
             reply: rate / 2.0,
             meeting_booked: rate / 8.0,
@@ -82,6 +71,7 @@ pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
             completion_hours: (1, 48),
         },
         reenrollment: Reenrollment::article(),
+        warnings: Vec::new(),
     }
 }
 
@@ -125,18 +115,8 @@ pub fn population(contacts: u32, portals: u32, rate: f64) -> Population {
         shared_persons: 0.2,
         duplicate_contacts: flag,
         mailbox_providers: vec![
-            MailboxProvider {
-                name: "gmail".to_owned(),
-                share: 0.6,
-                soft_bounce: rate / 2.0,
-                policy_rejection: rate / 4.0,
-            },
-            MailboxProvider {
-                name: "corporate".to_owned(),
-                share: 0.4,
-                soft_bounce: rate,
-                policy_rejection: rate / 2.0,
-            },
+            MailboxProvider::plain("gmail", 0.6, rate / 2.0, rate / 4.0),
+            MailboxProvider::plain("corporate", 0.4, rate, rate / 2.0),
         ],
         subscription_types: vec![
             SubscriptionType {
@@ -165,6 +145,22 @@ pub fn population(contacts: u32, portals: u32, rate: f64) -> Population {
             cannot_communicate: flag,
             already_enrolled: flag,
         },
+    }
+}
+
+/// Sending as the product paces it, failures at fractions of `rate`.
+fn sending(rate: f64) -> Sending {
+    Sending {
+        stagger_seconds: 30,
+        bulk_per_minute: 3,
+        per_minute_limit: None,
+        provider_limits: true,
+        provider_block_hours: 24,
+        send_failure: rate / 10.0,
+        gmail_send_error: rate / 2.0,
+        soft_bounce_retries: 2,
+        retry_backoff_minutes: 30,
+        sequences_daily_limit: None,
     }
 }
 
