@@ -331,3 +331,33 @@ fn outer<'a>(x: &'a str) -> usize {
         [("outer".to_owned(), 11), ("inner".to_owned(), 3)]
     );
 }
+
+/// Every test docs/domain.md names (`file.rs::test_name`) exists: the reference cannot point at
+/// a test that was renamed or removed.
+#[test]
+fn the_domain_reference_names_real_tests() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc = std::fs::read_to_string(root.join("docs/domain.md")).unwrap();
+    let files = files_of(EVERY_CRATE);
+    let mut named = 0;
+    let mut missing = Vec::new();
+    for reference in doc.split('`').skip(1).step_by(2) {
+        let Some((file, test)) = reference.split_once(".rs::") else {
+            continue;
+        };
+        named += 1;
+        let file = format!("{file}.rs");
+        let found = files.iter().any(|(path, text)| {
+            path.to_string_lossy().ends_with(&format!("/{file}"))
+                && text.contains(&format!("fn {test}("))
+        });
+        if !found {
+            missing.push(format!("{file}::{test}"));
+        }
+    }
+    assert!(named > 40, "docs/domain.md names {named} tests");
+    assert!(
+        missing.is_empty(),
+        "docs/domain.md names tests that do not exist: {missing:?}"
+    );
+}
