@@ -61,7 +61,11 @@ fn header(scenario: &Scenario, t: &TracedContact) -> String {
              the simulation)"
         );
     }
-    let _ = writeln!(out, "  record facts at start: {}", list(&record));
+    let _ = writeln!(
+        out,
+        "  record facts at start (with its address's facts in this portal): {}",
+        list(&record)
+    );
     let opted: Vec<&str> = t.opted_out_of.iter().map(String::as_str).collect();
     let _ = writeln!(
         out,
@@ -146,9 +150,9 @@ fn event_line(scenario: &Scenario, traced: &TracedContact, what: &TracedEvent) -
             "the user does not act on the failure (reenrollment share)".to_owned()
         }
         TracedEvent::GlobalBounceListed { portal } if *portal == traced.portal => format!(
-            "the global bounce list (daily refresh) records this bounce from this account \
-             (portal {portal}): other accounts now see RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY, \
-             this one does not"
+            "the global bounce list (daily refresh) records a bounce of this address from this \
+             account (portal {portal}): other accounts now see \
+             RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY, this one does not"
         ),
         TracedEvent::GlobalBounceListed { portal } => format!(
             "the global bounce list (daily refresh) records a bounce of this address from \
