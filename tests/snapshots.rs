@@ -13,7 +13,7 @@ use reports::{Format, Report};
 #[test]
 fn every_scenario_file_matches_its_snapshot() {
     // (section, name) -> count over the library; rejection and outcome names overlap.
-    let mut totals: BTreeMap<(&'static str, &'static str), u64> = BTreeMap::new();
+    let mut totals: BTreeMap<(&'static str, String), u64> = BTreeMap::new();
     let mut from_dynamics_alone = Vec::new();
     insta::glob!("../scenarios", "*.toml", |path| {
         if path.file_name().is_some_and(|n| n == "Cargo.toml") {
@@ -28,8 +28,8 @@ fn every_scenario_file_matches_its_snapshot() {
             ("enrollment", &report.enrollment),
             ("outcomes", &report.outcomes),
         ] {
-            for &(name, count) in &counts.0 {
-                *totals.entry((section, name)).or_default() += count;
+            for (name, count) in &counts.0 {
+                *totals.entry((section, name.to_string())).or_default() += count;
             }
         }
         let r = &scenario.population.rates;
@@ -48,9 +48,9 @@ fn every_scenario_file_matches_its_snapshot() {
     });
 
     let expected = RejectionCode::ALL
-        .map(|c| ("enrollment", c.name()))
+        .map(|c| ("enrollment", c.name().to_owned()))
         .into_iter()
-        .chain(Outcome::ALL.map(|o| ("outcomes", o.name())));
+        .chain(Outcome::ALL.map(|o| ("outcomes", o.name().to_owned())));
     for key in expected {
         assert!(
             totals.get(&key).copied().unwrap_or(0) > 0,

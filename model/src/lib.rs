@@ -17,7 +17,7 @@ mod state;
 
 pub use catalogue::Catalogue;
 pub use codes::{Outcome, RejectionCode, StepFailure};
-pub use rules::{Decision, RuleSet, RuleSetError};
+pub use rules::{Check, Decision, GuardCode, RuleSet, RuleSetError, MAX_GUARDS};
 pub use sender::{InboxProvider, SeatTier, SenderState};
 pub use smtp::{LimitSide, ReplyClass, ReplyKind, SmtpReply};
 pub use state::{AddressFlags, Conditions, ContactFlags};

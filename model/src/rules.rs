@@ -2,6 +2,9 @@
 
 use crate::{Conditions, RejectionCode};
 
+/// Most guards one rule set may declare: their conditions are 16 bits of [`Conditions`].
+pub const MAX_GUARDS: usize = 16;
+
 /// The result of evaluating one enrollment attempt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Decision {
@@ -9,16 +12,64 @@ pub enum Decision {
     Enrolled,
     /// The contact is not enrolled, for the first failing check in rule order.
     Rejected(RejectionCode),
+    /// The contact is not enrolled because guard `i` of the rule set (its own reason code,
+    /// declared with the rule set) was the first failing check in rule order.
+    Guarded(u8),
+}
+
+/// One check of a rule set: a built-in reason code, or one of the rule set's guards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Check {
+    /// A built-in check of domain §3.
+    Code(RejectionCode),
+    /// Guard `i` of the rule set.
+    Guard(u8),
+}
+
+impl Check {
+    /// The check's bit in a [`Conditions`] set.
+    #[inline]
+    pub const fn bit(self) -> u32 {
+        match self {
+            Self::Code(code) => code.bit() as u32,
+            Self::Guard(i) => 1 << (16 + i as u32),
+        }
+    }
+
+    /// What the check decides when it is the first that fails.
+    pub const fn decision(self) -> Decision {
+        match self {
+            Self::Code(code) => Decision::Rejected(code),
+            Self::Guard(i) => Decision::Guarded(i),
+        }
+    }
+}
+
+/// A guard's reason code as a rule set declares it: reports, traces and diffs carry it like a
+/// built-in code. What the guard measures is the simulator's business.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuardCode {
+    /// The code, spelled like the built-in ones (`SENDER_BOUNCE_RATE_HIGH`).
+    pub name: String,
+    /// What it means, for people reading a report.
+    pub description: String,
 }
 
 /// Why a list of checks is not a rule set.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RuleSetError {
     /// The same check appears twice.
-    Duplicate(RejectionCode),
+    Duplicate(Check),
     /// A check every rule set must hold is left out (see [`RuleSet::REQUIRED`]).
     Missing(RejectionCode),
+    /// A check names a guard the rule set does not declare.
+    UnknownGuard(u8),
+    /// More guards than [`MAX_GUARDS`].
+    TooManyGuards(usize),
 }
+
+/// Most checks in one rule set: every built-in code and every guard.
+const MAX_CHECKS: usize = RejectionCode::ALL.len() + MAX_GUARDS;
 
 /// An ordered list of enrollment checks. A check left out of the list never blocks; the first
 /// check in the list whose condition holds decides the rejection code.
@@ -29,9 +80,10 @@ pub enum RuleSetError {
 pub struct RuleSet {
     // A fixed array rather than a Vec: evaluation reads it on every attempt, and keeping it
     // inline avoids a pointer chase.
-    order: [RejectionCode; RejectionCode::ALL.len()],
+    order: [Check; MAX_CHECKS],
     len: u8,
-    mask: u16,
+    mask: u32,
+    guards: Vec<GuardCode>,
 }
 
 impl RuleSet {
@@ -43,20 +95,36 @@ impl RuleSet {
         RejectionCode::AlreadyEnrolled,
     ];
 
-    /// A rule set checking `order`, first to last.
+    /// A rule set checking the built-in codes of `order`, first to last.
     pub fn new(order: &[RejectionCode]) -> Result<Self, RuleSetError> {
+        let checks: Vec<Check> = order.iter().map(|&code| Check::Code(code)).collect();
+        Self::with_guards(&checks, Vec::new())
+    }
+
+    /// A rule set checking `order`, first to last, whose guards are `guards` (a
+    /// [`Check::Guard`] `i` is `guards[i]`). A declared guard left out of `order` never blocks.
+    pub fn with_guards(order: &[Check], guards: Vec<GuardCode>) -> Result<Self, RuleSetError> {
+        if guards.len() > MAX_GUARDS {
+            return Err(RuleSetError::TooManyGuards(guards.len()));
+        }
         let mut rules = Self {
-            order: RejectionCode::ALL,
+            order: [Check::Code(RejectionCode::MissingEmailAddress); MAX_CHECKS],
             len: 0,
             mask: 0,
+            guards,
         };
-        for &code in order {
-            if rules.mask & code.bit() != 0 {
-                return Err(RuleSetError::Duplicate(code));
+        for &check in order {
+            if let Check::Guard(i) = check {
+                if usize::from(i) >= rules.guards.len() {
+                    return Err(RuleSetError::UnknownGuard(i));
+                }
             }
-            rules.order[usize::from(rules.len)] = code;
+            if rules.mask & check.bit() != 0 {
+                return Err(RuleSetError::Duplicate(check));
+            }
+            rules.order[usize::from(rules.len)] = check;
             rules.len += 1;
-            rules.mask |= code.bit();
+            rules.mask |= check.bit();
         }
         match Self::REQUIRED.into_iter().find(|&code| !rules.checks(code)) {
             Some(code) => Err(RuleSetError::Missing(code)),
@@ -65,13 +133,45 @@ impl RuleSet {
     }
 
     /// The checks, first to last.
-    pub fn order(&self) -> &[RejectionCode] {
+    pub fn order(&self) -> &[Check] {
         &self.order[..usize::from(self.len)]
+    }
+
+    /// The guards' codes, by guard index.
+    pub fn guards(&self) -> &[GuardCode] {
+        &self.guards
     }
 
     /// Whether `code` is checked at all.
     pub fn checks(&self, code: RejectionCode) -> bool {
-        self.mask & code.bit() != 0
+        self.mask & Check::Code(code).bit() != 0
+    }
+
+    /// The name of a check: the built-in code's, or the guard's declared code.
+    pub fn check_name(&self, check: Check) -> &str {
+        match check {
+            Check::Code(code) => code.name(),
+            Check::Guard(i) => &self.guards[usize::from(i)].name,
+        }
+    }
+
+    /// The name of a decision: `ENROLLED`, or the code of the check that rejected.
+    pub fn decision_name(&self, decision: Decision) -> &str {
+        match decision {
+            Decision::Enrolled => "ENROLLED",
+            Decision::Rejected(code) => code.name(),
+            Decision::Guarded(i) => &self.guards[usize::from(i)].name,
+        }
+    }
+
+    /// Every check whose condition holds in `conditions`, in catalogue order: built-in codes,
+    /// then guards.
+    pub fn failing(&self, conditions: Conditions) -> impl Iterator<Item = Check> + '_ {
+        let codes = conditions.codes().map(Check::Code);
+        let guards = (0..self.guards.len() as u8)
+            .filter(move |&i| conditions.guards() & (1 << i) != 0)
+            .map(Check::Guard);
+        codes.chain(guards)
     }
 
     /// Decides an attempt: the first check in order whose condition holds rejects it.
@@ -81,12 +181,12 @@ impl RuleSet {
         if blocking == 0 {
             return Decision::Enrolled;
         }
-        for &code in self.order() {
-            if blocking & code.bit() != 0 {
-                return Decision::Rejected(code);
+        for &check in self.order() {
+            if blocking & check.bit() != 0 {
+                return check.decision();
             }
         }
-        unreachable!("a blocking condition {blocking:#06x} outside the rule set's checks")
+        unreachable!("a blocking condition {blocking:#010x} outside the rule set's checks")
     }
 }
 
@@ -113,10 +213,14 @@ mod tests {
     #[test]
     fn default_order_follows_domain_md() {
         let rules = RuleSet::default();
-        assert_eq!(rules.order()[0], C::MissingEmailAddress);
+        let codes: Vec<Check> = RejectionCode::ENROLLMENT_REJECTIONS
+            .iter()
+            .map(|&c| Check::Code(c))
+            .collect();
+        assert_eq!(rules.order()[0], Check::Code(C::MissingEmailAddress));
         assert_eq!(
             &rules.order()[RejectionCode::PRE_ENROLLMENT_BLOCKS.len()..],
-            &RejectionCode::ENROLLMENT_REJECTIONS[..]
+            &codes[..]
         );
         assert_eq!(rules.evaluate(Conditions::default()), Decision::Enrolled);
     }
@@ -125,7 +229,7 @@ mod tests {
     fn duplicates_are_refused_and_left_out_checks_never_block() {
         assert_eq!(
             RuleSet::new(&[C::Bounced, C::Unsubscribed, C::Bounced]),
-            Err(RuleSetError::Duplicate(C::Bounced))
+            Err(RuleSetError::Duplicate(Check::Code(C::Bounced)))
         );
         assert_eq!(
             RuleSet::new(&[C::Unsubscribed, C::AlreadyEnrolled]),

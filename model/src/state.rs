@@ -111,10 +111,11 @@ impl ContactFlags {
     );
 }
 
-/// Everything that would block one enrollment attempt: a set of [`RejectionCode`]s. Which one
-/// is reported is the [`crate::RuleSet`]'s decision.
+/// Everything that would block one enrollment attempt: a set of [`RejectionCode`]s (the low 16
+/// bits) and of the rule set's guards that hold (the high 16 bits: guard `i` on bit `16 + i`).
+/// Which one is reported is the [`crate::RuleSet`]'s decision.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Conditions(u16);
+pub struct Conditions(u32);
 
 impl Conditions {
     /// Assembles the conditions of an attempt to enroll a contact.
@@ -143,18 +144,33 @@ impl Conditions {
         } else {
             0
         };
-        Self(address_bits | contact.0 | sender.condition_bits() | rejected | enrolled)
+        let bits = address_bits | contact.0 | sender.condition_bits() | rejected | enrolled;
+        Self(u32::from(bits))
+    }
+
+    /// The same conditions, with the guards of `guards` (bit `i`: guard `i`) holding too.
+    #[inline]
+    pub const fn with_guards(self, guards: u16) -> Self {
+        Self(self.0 | (guards as u32) << 16)
+    }
+
+    /// The guards that hold (bit `i`: guard `i`).
+    #[inline]
+    pub const fn guards(self) -> u16 {
+        (self.0 >> 16) as u16
     }
 
     /// The set holding exactly `codes`.
     pub fn from_codes(codes: impl IntoIterator<Item = RejectionCode>) -> Self {
-        Self(codes.into_iter().fold(0, |bits, code| bits | code.bit()))
+        Self(u32::from(
+            codes.into_iter().fold(0, |bits, code| bits | code.bit()),
+        ))
     }
 
     /// Whether `code` would block the attempt.
     #[inline]
     pub const fn contains(self, code: RejectionCode) -> bool {
-        self.0 & code.bit() != 0
+        self.0 & code.bit() as u32 != 0
     }
 
     /// The codes in the set, in [`RejectionCode::ALL`] order.
@@ -164,9 +180,9 @@ impl Conditions {
             .filter(move |code| self.contains(*code))
     }
 
-    /// The raw bit set (bit i is `RejectionCode::ALL[i]`).
+    /// The raw bit set (bit i is `RejectionCode::ALL[i]`, bit 16 + i guard i).
     #[inline]
-    pub const fn bits(self) -> u16 {
+    pub const fn bits(self) -> u32 {
         self.0
     }
 }

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use model::Decision;
 use sim::{Journey, RunResult, Scenario};
 
 use crate::text::{counted, thousands, Grid};
@@ -16,14 +15,14 @@ pub struct Side {
     /// The scenario's name.
     pub scenario: String,
     /// Its rule order.
-    pub rules: Vec<&'static str>,
+    pub rules: Vec<String>,
 }
 
 /// A count before and after.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Row {
     /// What is counted.
-    pub name: &'static str,
+    pub name: String,
     /// Count in the first run.
     pub before: u64,
     /// Count in the second run.
@@ -77,11 +76,10 @@ pub struct Diff {
 
 /// A journey in a few words: `BOUNCED`, `ENROLLED -> REPLIED`, `ENROLLED -> FINISHED (2
 /// enrollments, 3 attempts)`.
-fn summary(j: &Journey) -> String {
+fn summary(scenario: &Scenario, j: &Journey) -> String {
     let first = match j.first_decision {
         None => return "not attempted".to_owned(),
-        Some(Decision::Enrolled) => "ENROLLED",
-        Some(Decision::Rejected(code)) => code.name(),
+        Some(decision) => scenario.rules.decision_name(decision),
     };
     let mut s = first.to_owned();
     if let Some(outcome) = j.last_outcome {
@@ -103,10 +101,10 @@ fn rows(before: &crate::Counts, after: &crate::Counts) -> Vec<Row> {
         .0
         .iter()
         .zip(&after.0)
-        .map(|(&(name, b), &(_, a))| Row {
-            name,
-            before: b,
-            after: a,
+        .map(|((name, b), (_, a))| Row {
+            name: name.to_string(),
+            before: *b,
+            after: *a,
         })
         .collect()
 }
@@ -114,7 +112,9 @@ fn rows(before: &crate::Counts, after: &crate::Counts) -> Vec<Row> {
 fn side(scenario: &Scenario) -> Side {
     Side {
         scenario: scenario.name.clone(),
-        rules: scenario.rules.order().iter().map(|c| c.name()).collect(),
+        rules: (scenario.rules.order().iter())
+            .map(|&c| scenario.rules.check_name(c).to_owned())
+            .collect(),
     }
 }
 
@@ -136,7 +136,7 @@ impl Diff {
                 continue;
             }
             changed += 1;
-            let (sb, sa) = (summary(b), summary(a));
+            let (sb, sa) = (summary(before.0, b), summary(after.0, a));
             if shown.len() < examples {
                 shown.push(Example {
                     contact: contact as u32,

@@ -9,6 +9,8 @@ mod text;
 mod trace;
 
 use model::{InboxProvider, Outcome, RejectionCode};
+use std::borrow::Cow;
+
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use sim::{DayCounter, DayCounts, RunResult, Scenario, Source, PROVIDER_SLOTS};
 
@@ -108,14 +110,20 @@ impl Serialize for ProviderDay {
     }
 }
 
-/// Named counts in a fixed order; serialized as a JSON object in that order.
+/// Named counts in a fixed order; serialized as a JSON object in that order. Names are the
+/// catalogues' (static) or a rule set's guard codes.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Counts(pub Vec<(&'static str, u64)>);
+pub struct Counts(pub Vec<(Cow<'static, str>, u64)>);
 
 impl Counts {
+    /// The counts of `named`, in its order.
+    pub fn new<N: Into<Cow<'static, str>>>(named: impl IntoIterator<Item = (N, u64)>) -> Self {
+        Self(named.into_iter().map(|(n, c)| (n.into(), c)).collect())
+    }
+
     /// The count named `name`, if present.
     pub fn get(&self, name: &str) -> Option<u64> {
-        self.0.iter().find(|(n, _)| *n == name).map(|&(_, c)| c)
+        self.0.iter().find(|(n, _)| n == name).map(|&(_, c)| c)
     }
 
     /// The sum of the counts.
@@ -140,12 +148,7 @@ fn slot_name(slot: usize) -> &'static str {
 }
 
 fn day_counts(c: &DayCounts) -> Counts {
-    Counts(
-        DayCounter::ALL
-            .iter()
-            .map(|&counter| (counter.name(), c.get(counter)))
-            .collect(),
-    )
+    Counts::new(DayCounter::ALL.map(|counter| (counter.name(), c.get(counter))))
 }
 
 /// The date `days` after `start` (`YYYY-MM-DD`), or `day N` if `start` is not a date.
@@ -163,21 +166,17 @@ impl Report {
     /// The report of `result`, a run of `scenario`.
     pub fn new(scenario: &Scenario, result: &RunResult) -> Self {
         let counters = &result.counters;
-        let enrollment = std::iter::once(("ENROLLED", counters.enrolled))
+        let guards = scenario.rules.guards().iter().enumerate();
+        let enrollment = std::iter::once((Cow::Borrowed("ENROLLED"), counters.enrolled))
             .chain(
                 RejectionCode::ALL
                     .into_iter()
-                    .map(|code| (code.name(), result.rejected(code))),
+                    .map(|code| (Cow::Borrowed(code.name()), result.rejected(code))),
             )
+            .chain(guards.map(|(i, g)| (Cow::Owned(g.name.clone()), counters.guarded[i])))
             .collect();
-        let by_source = Source::ALL
-            .into_iter()
-            .map(|s| (s.name(), counters.attempts_from(s)))
-            .collect();
-        let outcomes = Outcome::ALL
-            .into_iter()
-            .map(|o| (o.name(), result.outcome(o)))
-            .collect();
+        let by_source = Source::ALL.map(|s| (s.name(), counters.attempts_from(s)));
+        let outcomes = Outcome::ALL.map(|o| (o.name(), result.outcome(o)));
         let [platform, provider] = counters.limit_outcomes_by_side;
         let slots: Vec<usize> = (0..PROVIDER_SLOTS)
             .filter(|&s| result.shape.provider_slots_used[s])
@@ -214,13 +213,13 @@ impl Report {
             events: counters.events,
             enrollment_attempts: counters.attempts,
             enrollment: Counts(enrollment),
-            attempts_by_source: Counts(by_source),
-            outcomes: Counts(outcomes),
-            send_limit_reached_by_side: Counts(vec![
+            attempts_by_source: Counts::new(by_source),
+            outcomes: Counts::new(outcomes),
+            send_limit_reached_by_side: Counts::new([
                 ("platform", platform),
                 ("provider", provider),
             ]),
-            sequences_daily_limit: Counts(vec![
+            sequences_daily_limit: Counts::new([
                 (
                     "refused",
                     counters.rejected(RejectionCode::SequencesDailyLimitReached),
@@ -252,7 +251,7 @@ mod tests {
 
     #[test]
     fn json_keys_keep_their_order() {
-        let counts = Counts(vec![("B", 2), ("A", 1)]);
+        let counts = Counts::new([("B", 2), ("A", 1)]);
         assert_eq!(serde_json::to_string(&counts).unwrap(), r#"{"B":2,"A":1}"#);
         assert_eq!(counts.total(), 3);
         assert_eq!(counts.get("A"), Some(1));

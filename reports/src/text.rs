@@ -90,11 +90,12 @@ pub(crate) fn render(r: &Report, markdown: bool) -> String {
     for (title, counts) in sections(r) {
         let total = counts.total();
         let mut grid = Grid::new(&[title, "count", "share"], 1);
-        for &(name, count) in &counts.0 {
+        for (name, count) in &counts.0 {
+            let count = *count;
             let name = if markdown {
                 format!("`{name}`")
             } else {
-                name.to_owned()
+                name.to_string()
             };
             grid.rows
                 .push(vec![name, thousands(count), share(count, total)]);

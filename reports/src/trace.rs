@@ -182,34 +182,30 @@ fn attempt_line(
         source.name(),
         sequence.name,
         step + 1,
-        verdict(conditions, decision)
+        verdict(&scenario.rules, conditions, decision)
     )
 }
 
 /// Why an attempt was decided so: the first failing check, and which others failed too.
-fn verdict(conditions: &Conditions, decision: &Decision) -> String {
-    let failing: Vec<&str> = conditions.codes().map(|c| c.name()).collect();
+fn verdict(rules: &model::RuleSet, conditions: &Conditions, decision: &Decision) -> String {
+    let failing: Vec<&str> = (rules.failing(*conditions))
+        .map(|check| rules.check_name(check))
+        .collect();
+    let name = rules.decision_name(*decision);
     match decision {
         Decision::Enrolled if failing.is_empty() => "ENROLLED: every check passed".to_owned(),
         Decision::Enrolled => format!(
             "ENROLLED: the failing checks ({}) are not in the rule set",
             failing.join(", ")
         ),
-        Decision::Rejected(code) => {
-            let others: Vec<&str> = failing
-                .iter()
-                .copied()
-                .filter(|n| *n != code.name())
-                .collect();
+        Decision::Rejected(_) | Decision::Guarded(_) => {
+            let others: Vec<&str> = failing.iter().copied().filter(|n| *n != name).collect();
             let also = if others.is_empty() {
                 String::new()
             } else {
                 format!("; also failing, later in rule order: {}", others.join(", "))
             };
-            format!(
-                "rejected {}: first failing check in rule order{also}",
-                code.name()
-            )
+            format!("rejected {name}: first failing check in rule order{also}")
         }
     }
 }

@@ -41,8 +41,24 @@ pub enum ScenarioError {
         /// What the operating system said.
         source: std::io::Error,
     },
+    /// A rule file could not be read.
+    #[error("cannot read rule file `{path}`")]
+    ReadRules {
+        /// The file.
+        path: String,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// A rule file was read but is not a valid rule set.
+    #[error("{}", Invalid("rule", path, problems))]
+    InvalidRules {
+        /// The file.
+        path: String,
+        /// Every problem found.
+        problems: Vec<Problem>,
+    },
     /// The file was read but is not a valid scenario.
-    #[error("{}", Invalid(path, problems))]
+    #[error("{}", Invalid("scenario", path, problems))]
     Invalid {
         /// The file.
         path: String,
@@ -51,17 +67,18 @@ pub enum ScenarioError {
     },
 }
 
-struct Invalid<'a>(&'a str, &'a [Problem]);
+/// What kind of file, the file, and its problems.
+struct Invalid<'a>(&'a str, &'a str, &'a [Problem]);
 
 impl fmt::Display for Invalid<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Invalid(path, problems) = self;
+        let Invalid(kind, path, problems) = self;
         match problems {
-            [one] => write!(f, "scenario file `{path}` is invalid: {one}"),
+            [one] => write!(f, "{kind} file `{path}` is invalid: {one}"),
             _ => {
                 write!(
                     f,
-                    "scenario file `{path}` is invalid ({} problems):",
+                    "{kind} file `{path}` is invalid ({} problems):",
                     problems.len()
                 )?;
                 for p in problems.iter() {

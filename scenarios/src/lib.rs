@@ -32,6 +32,46 @@ pub fn load(path: &Path) -> Result<sim::Scenario, ScenarioError> {
     parse(&text, &shown, &stem)
 }
 
+/// A rule set read from a rule file: the order of the checks, the guards' reason codes (in
+/// `rules`), and what each guard measures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleBook {
+    /// The checks in order, with the guards' codes.
+    pub rules: model::RuleSet,
+    /// What guard `i` measures.
+    pub guards: Vec<sim::Guard>,
+}
+
+impl RuleBook {
+    /// `scenario` under this rule set instead of its own.
+    pub fn apply(&self, scenario: &mut sim::Scenario) {
+        scenario.rules = self.rules.clone();
+        scenario.guards = self.guards.clone();
+    }
+}
+
+/// Loads and validates the rule file at `path` (`rules/*.toml`: an optional `description`, an
+/// optional `order`, and `[[guards]]`).
+pub fn load_rules(path: &Path) -> Result<RuleBook, ScenarioError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::ReadRules {
+        path: shown.clone(),
+        source,
+    })?;
+    parse_rules(&text, &shown)
+}
+
+/// Parses and validates rule file `text`; `origin` names it in messages.
+pub fn parse_rules(text: &str, origin: &str) -> Result<RuleBook, ScenarioError> {
+    match validate::validate_rules(text) {
+        Ok((rules, guards)) => Ok(RuleBook { rules, guards }),
+        Err(problems) => Err(ScenarioError::InvalidRules {
+            path: origin.to_owned(),
+            problems,
+        }),
+    }
+}
+
 /// The embedded default scenario.
 pub fn default_scenario() -> sim::Scenario {
     parse(DEFAULT_SCENARIO, DEFAULT_ORIGIN, "default").expect("the embedded default is valid")

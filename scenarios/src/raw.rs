@@ -217,7 +217,46 @@ impl Default for RawSources {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawRules {
+    #[allow(dead_code)] // documentation for people reading the file; validated as a string
+    pub description: Option<String>,
     pub order: Option<Vec<String>>,
+    #[serde(default)]
+    pub guards: Vec<RawGuard>,
+}
+
+/// A guard as a rule set declares it: its own reason code, and what it measures. Which of the
+/// optional keys a guard takes depends on its `kind`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawGuard {
+    pub code: String,
+    pub description: String,
+    pub kind: String,
+    pub window_hours: Option<i64>,
+    pub threshold: Option<f64>,
+    pub min_sends: Option<i64>,
+    pub bounces: Option<i64>,
+    pub days: Option<i64>,
+    pub per_day: Option<i64>,
+    pub pause_hours: Option<i64>,
+}
+
+model::catalogue! {
+    /// The guard kinds, as `kind` spells them.
+    pub(crate) enum GuardKindName {
+        /// [`sim::GuardKind::SenderBounceRate`].
+        SenderBounceRate = "sender_bounce_rate",
+        /// [`sim::GuardKind::SenderComplaintRate`].
+        SenderComplaintRate = "sender_complaint_rate",
+        /// [`sim::GuardKind::DomainBounces`].
+        DomainBounces = "domain_bounces",
+        /// [`sim::GuardKind::Cooldown`].
+        Cooldown = "cooldown",
+        /// [`sim::GuardKind::DailyEnrollmentCap`].
+        DailyEnrollmentCap = "daily_enrollment_cap",
+        /// [`sim::GuardKind::RecentEngagement`].
+        RecentEngagement = "recent_engagement",
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -11,6 +11,7 @@ mod deserialize;
 mod dynamics;
 mod flow;
 mod remedies;
+mod rules;
 #[cfg(test)]
 mod tests;
 mod world;
@@ -43,6 +44,27 @@ pub(crate) fn validate(text: &str, fallback_name: &str) -> Result<sim::Scenario,
             scenario.warnings = warnings.iter().map(Problem::to_string).collect();
             Ok(scenario)
         }
+        _ => Err(problems),
+    }
+}
+
+/// Validates the rule file `text`: its checks and guards, or every problem of the file.
+pub(crate) fn validate_rules(text: &str) -> Result<rules::Checked, Vec<Problem>> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| {
+        let message = format!("not valid TOML: {}", one_line(&e.to_string()));
+        vec![Problem::new("", message)]
+    })?;
+    let (raw, mut problems) = deserialize::deserialize::<crate::raw::RawRules>(table);
+    let checked = raw.and_then(|raw| {
+        let mut warnings = Vec::new();
+        let mut v = Validator {
+            problems: &mut problems,
+            warnings: &mut warnings,
+        };
+        v.rules((Key::root(), &raw))
+    });
+    match checked {
+        Some(checked) if problems.is_empty() => Ok(checked),
         _ => Err(problems),
     }
 }
@@ -94,6 +116,10 @@ impl Validator<'_> {
             None => (None, None),
         };
         let rules = self.rules(field!(at, raw.rules));
+        let (rules, guards) = match rules {
+            Some((rules, guards)) => (Some(rules), guards),
+            None => (None, Vec::new()),
+        };
         let sending = self.sending(field!(at, raw.sending));
         let engagement = self.engagement(field!(at, raw.engagement));
         let disconnections = self.disconnections(field!(at, raw.disconnections), &calendar);
@@ -111,6 +137,7 @@ impl Validator<'_> {
             sequences: sequences?,
             plan: plan?,
             rules: rules?,
+            guards,
             sending: sending?,
             engagement,
             disconnections: disconnections?,

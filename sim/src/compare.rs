@@ -57,7 +57,7 @@ pub fn same_world(before: &Scenario, after: &Scenario) -> Result<(), CompareErro
 /// world or its enrollment plan and differs between `before` and `after`, each named once, in
 /// scenario order. Empty when both generate the same world and plan.
 ///
-/// Settings only the engine reads never appear: the name, rules, sending, engagement, tasks,
+/// Settings only the engine reads never appear: the name, rules and guards, sending, engagement, tasks,
 /// reenrollment, validation's warnings, the sequences' steps and windows, and the mailbox providers' names and answers.
 /// Of `[calendar]`, the plan reads the start's weekday (the date is a label) and the inbox
 /// disconnections the horizon; of the sequences, the contacts' rejection marks read the count.
@@ -71,6 +71,7 @@ pub fn world_differences(before: &Scenario, after: &Scenario) -> Vec<&'static st
         sequences,
         plan,
         rules: _,
+        guards: _,
         sending: _,
         engagement: _,
         disconnections,
@@ -364,6 +365,7 @@ mod tests {
                 bulk_size_max: 20,
             },
             rules: RuleSet::default(),
+            guards: Vec::new(),
             sending: sending(),
             engagement: engagement(),
             disconnections: Disconnections {
@@ -654,7 +656,7 @@ mod tests {
             |s| {
                 let mut order = s.rules.order().to_vec();
                 order.reverse();
-                s.rules = RuleSet::new(&order).expect("a reordered rule set is valid");
+                s.rules = RuleSet::with_guards(&order, Vec::new()).expect("a reordered rule set");
             },
             |s| s.sending.send_failure = 0.5,
             |s| s.sending.provider_limits = false,

@@ -19,9 +19,9 @@ pub use engine::{
     TraceEntry, TracedContact, TracedEvent, WorldShape, PROVIDER_SLOTS,
 };
 pub use scenario::{
-    Disconnections, Engagement, MailboxProvider, Outage, Plan, Population, Rates, Reenrollment,
-    Remedy, ResumeAt, Scenario, SenderGroup, Sending, Sequence, Source, SourceMix, Step, StepKind,
-    SubscriptionType, Tasks,
+    Disconnections, Engagement, Guard, GuardKind, MailboxProvider, Outage, Plan, Population, Rates,
+    Reenrollment, Remedy, ResumeAt, Scenario, SenderGroup, Sending, Sequence, Source, SourceMix,
+    Step, StepKind, SubscriptionType, Tasks,
 };
 pub use time::{Calendar, SimTime, Weekday};
 pub use world::World;

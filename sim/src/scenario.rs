@@ -34,8 +34,10 @@ pub struct Scenario {
     pub sequences: Vec<Sequence>,
     /// Who enrolls whom, when and how.
     pub plan: Plan,
-    /// The enrollment checks, in order.
+    /// The enrollment checks, in order, with the reason codes of the rule set's guards.
     pub rules: RuleSet,
+    /// What each guard of `rules` measures: `guards[i]` is guard `i`.
+    pub guards: Vec<Guard>,
     /// How the platform and the sender's provider send: pacing, limits, failures.
     pub sending: Sending,
     /// How recipients react to delivered email.
@@ -365,6 +367,64 @@ pub struct Tasks {
     pub completion_hours: (u32, u32),
 }
 
+/// A guard of a rule set: a check of its own, with its own reason code (declared in the
+/// [`RuleSet`]), that holds while a statistic the engine keeps is over its threshold. With
+/// `pause_hours`, the guard instead pauses the sender once it holds: every attempt of the
+/// sender is refused with the guard's code for that many hours, whatever the statistic does.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Guard {
+    /// What it measures and where its threshold is.
+    pub kind: GuardKind,
+    /// Pause the sender this long once the guard holds, instead of refusing only while it does.
+    pub pause_hours: Option<u32>,
+}
+
+/// What a guard measures. Rates hold when *above* their threshold; counts when they reach it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum GuardKind {
+    /// The sender's hard bounces over its sends in the last `window_hours`, once it sent at
+    /// least `min_sends` in that window.
+    SenderBounceRate {
+        /// The rolling window.
+        window_hours: u32,
+        /// Holds when the rate is above this.
+        threshold: f64,
+        /// Fewer sends in the window never hold.
+        min_sends: u32,
+    },
+    /// The sender's spam complaints over its sends in the last `window_hours`, once it sent at
+    /// least `min_sends` in that window.
+    SenderComplaintRate {
+        /// The rolling window.
+        window_hours: u32,
+        /// Holds when the rate is above this.
+        threshold: f64,
+        /// Fewer sends in the window never hold.
+        min_sends: u32,
+    },
+    /// Hard bounces on the contact's domain in this portal, ever: holds from `bounces` on
+    /// (suppress a domain after N).
+    DomainBounces {
+        /// Bounces that suppress the domain.
+        bounces: u32,
+    },
+    /// The contact's last enrollment ended (finished or unenrolled) less than `days` ago.
+    Cooldown {
+        /// Days without re-enrollment.
+        days: u32,
+    },
+    /// The sender has already made `per_day` enrollments this (calendar) day.
+    DailyEnrollmentCap {
+        /// Enrollments a user may make a day.
+        per_day: u32,
+    },
+    /// The contact replied or booked a meeting less than `days` ago.
+    RecentEngagement {
+        /// Days after a reply or meeting.
+        days: u32,
+    },
+}
+
 /// What happens to an enrollment ended by a step failure (domain §4).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Reenrollment {
@@ -523,6 +583,14 @@ impl Scenario {
             assert_sender_group(seed, group, self.population.portals, self.sequences.len());
         }
         assert_plan(seed, &self.plan, &self.calendar);
+        assert_eq!(
+            self.guards.len(),
+            self.rules.guards().len(),
+            "seed {seed}: every guard of the rule set measures something"
+        );
+        for guard in &self.guards {
+            assert_guard(seed, guard);
+        }
         for code in RuleSet::REQUIRED {
             assert!(
                 self.rules.checks(code),
@@ -550,6 +618,32 @@ impl Scenario {
             }
         }
     }
+}
+
+fn assert_guard(seed: u64, guard: &Guard) {
+    let positive = match guard.kind {
+        GuardKind::SenderBounceRate {
+            window_hours,
+            threshold,
+            min_sends,
+        }
+        | GuardKind::SenderComplaintRate {
+            window_hours,
+            threshold,
+            min_sends,
+        } => {
+            assert_probability(seed, "a guard's threshold", threshold);
+            window_hours.min(min_sends)
+        }
+        GuardKind::DomainBounces { bounces } => bounces,
+        GuardKind::Cooldown { days } | GuardKind::RecentEngagement { days } => days,
+        GuardKind::DailyEnrollmentCap { per_day } => per_day,
+    };
+    assert!(positive > 0, "seed {seed}: a guard's window or count is 0");
+    assert!(
+        guard.pause_hours != Some(0),
+        "seed {seed}: a pause of 0 hours"
+    );
 }
 
 fn assert_probability(seed: u64, what: &str, p: f64) {

@@ -2,8 +2,9 @@
 
 use serde_path_to_error::Segment;
 
+use serde::de::DeserializeOwned;
+
 use crate::error::Problem;
-use crate::raw::RawScenario;
 
 /// Most unknown keys reported before giving up on a file: a bound on the retry loop below.
 const MAX_UNKNOWN_KEYS: usize = 64;
@@ -13,11 +14,11 @@ const MAX_UNKNOWN_KEYS: usize = 64;
 /// missing key inside a table) ends the attempt. The required top-level keys (`seed` and the
 /// `population` and `plan` tables) are optional in the raw structs, so that validation reports
 /// their absence together with every other problem of the file.
-pub(crate) fn deserialize(table: toml::Table) -> (Option<RawScenario>, Vec<Problem>) {
+pub(crate) fn deserialize<T: DeserializeOwned>(table: toml::Table) -> (Option<T>, Vec<Problem>) {
     let mut problems = Vec::new();
     let mut root = toml::Value::Table(table);
     for _ in 0..MAX_UNKNOWN_KEYS {
-        let err = match serde_path_to_error::deserialize::<_, RawScenario>(root.clone()) {
+        let err = match serde_path_to_error::deserialize::<_, T>(root.clone()) {
             Ok(raw) => return (Some(raw), problems),
             Err(err) => err,
         };
@@ -43,7 +44,7 @@ pub(crate) fn deserialize(table: toml::Table) -> (Option<RawScenario>, Vec<Probl
     }
     problems.push(Problem::new(
         "",
-        format!("more than {MAX_UNKNOWN_KEYS} unknown keys; is this a seqsim scenario?"),
+        format!("more than {MAX_UNKNOWN_KEYS} unknown keys; is this a seqsim file?"),
     ));
     (None, problems)
 }

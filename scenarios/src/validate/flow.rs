@@ -1,12 +1,12 @@
-//! Checks of the enrollment flow: sequences and their steps, sender groups, the plan, the rules.
+//! Checks of the enrollment flow: sequences and their steps, sender groups, the plan.
 
-use model::{InboxProvider, RejectionCode, RuleSet, RuleSetError, SeatTier};
+use model::{InboxProvider, SeatTier};
 use sim::scenario::{MAX_BULK_SIZE, MAX_SEQUENCES};
 
 use super::world::weekday;
 use super::{quoted, CalendarParts, Validator};
 use crate::key::{field, Key};
-use crate::raw::{RawPlan, RawRules, RawSenderGroup, RawSequence, RawSources, RawStep};
+use crate::raw::{RawPlan, RawSenderGroup, RawSequence, RawSources, RawStep};
 
 /// How a sender group says its users have no connected inbox.
 const NO_INBOX: &str = "none";
@@ -364,35 +364,5 @@ impl Validator<'_> {
                 ),
             );
         }
-    }
-
-    pub(super) fn rules(&mut self, (at, raw): (Key, &RawRules)) -> Option<RuleSet> {
-        let (order_key, order) = field!(at, raw.order);
-        let Some(names) = order else {
-            return Some(RuleSet::default());
-        };
-        let checked = (names.iter().enumerate())
-            .map(|(i, name)| {
-                let what = "an enrollment check";
-                self.named::<RejectionCode>(order_key.index(i), name, what, "")
-            })
-            .collect();
-        let codes = all(checked)?;
-        let message = match RuleSet::new(&codes) {
-            Ok(rules) => return Some(rules),
-            Err(RuleSetError::Duplicate(code)) => {
-                format!(
-                    "{} is listed twice; allowed: each check at most once",
-                    code.name()
-                )
-            }
-            Err(RuleSetError::Missing(code)) => format!(
-                "{} is left out; every rule set must check {}",
-                code.name(),
-                RuleSet::REQUIRED.map(RejectionCode::name).join(" and ")
-            ),
-        };
-        self.problem(order_key, message);
-        None
     }
 }

@@ -4,6 +4,7 @@
 
 use model::{Conditions, ContactFlags, Decision, Outcome, ReplyKind, SenderState, StepFailure};
 
+use super::guards::{Guards, Subject};
 use super::inbox::Inbox;
 use super::mail::{self, FailedStep, Reaction, SendDraws};
 use super::queue::{Action, EventQueue};
@@ -91,6 +92,8 @@ pub(crate) struct PortalRun<'a> {
     global_bounces: Vec<u32>,
     /// The users' scheduled emails per day, under a sequences daily limit.
     schedule: Option<DailySchedule>,
+    /// The rule set's guards and the statistics they read.
+    guards: Guards,
 }
 
 /// Where an enrollment fits the sequences daily limit.
@@ -130,6 +133,7 @@ impl<'a> PortalRun<'a> {
             journeys: options.journeys,
             horizon_days: scenario.calendar.horizon_days,
         });
+        let guards = Guards::new(&scenario.guards, part.users.len(), part.contacts.len());
         Self {
             seed: scenario.seed,
             portal: part.portal,
@@ -145,6 +149,7 @@ impl<'a> PortalRun<'a> {
             now: 0,
             recorder,
             global_bounces: Vec::new(),
+            guards,
             schedule: scenario.sending.sequences_daily_limit.map(|limit| {
                 DailySchedule::new(
                     limit.per_user,
@@ -309,13 +314,24 @@ impl<'a> PortalRun<'a> {
         let was_active = self.active[c] != NOT_ENROLLED;
         let fit = self.daily_fit(view, &request, inbox);
         let full = fit.as_ref().is_some_and(|f| f.full);
+        let guards = if self.guards.any() {
+            let subject = Subject {
+                inbox,
+                contact: c,
+                domain: person.domain,
+            };
+            self.guards.holding(&subject, self.now)
+        } else {
+            0
+        };
         let conditions = Conditions::new(
             person.address_seen_from(self.portal),
             self.contact_flags(c, Self::subscription_type(view, request.sequence)),
             SenderState::new(user.seat, connected).with_daily_limit_full(full),
             record.rejected_sequences & (1 << request.sequence) != 0,
             was_active,
-        );
+        )
+        .with_guards(guards);
         let decision = view.scenario.rules.evaluate(conditions);
         self.recorder
             .on_attempt(self.now, &request, conditions, was_active, decision);
@@ -403,6 +419,7 @@ impl<'a> PortalRun<'a> {
     ) {
         let c = self.local(request.contact);
         let id = self.enrollments.len() as u32;
+        self.guards.on_enroll(inbox, self.now);
         let shift_seconds = fit.as_ref().map_or(0, |f| f.shift_days * SECONDS_PER_DAY);
         let start = self.now + shift_seconds;
         if let (Some(schedule), Some(fit)) = (&mut self.schedule, &fit) {
@@ -590,6 +607,7 @@ impl<'a> PortalRun<'a> {
 
         // The email leaves.
         self.inboxes[inbox].record(self.now);
+        self.guards.on_send(inbox, self.now);
         let record = self.contacts[c];
         let person = &view.persons[record.person as usize];
         let provider = &scenario.population.mailbox_providers[usize::from(person.mailbox_provider)];
@@ -640,9 +658,14 @@ impl<'a> PortalRun<'a> {
     /// 550 5.1.1: the address is BOUNCED and RECIPIENT_PREVIOUSLY_BOUNCED_ON_PORTAL in this
     /// portal, and the person joins the global bounce list at the next daily merge.
     fn hard_bounce(&mut self, view: &DayView, id: u32) {
-        let c = self.local(self.enrollment(id).contact);
+        let e = self.enrollment(id);
+        let c = self.local(e.contact);
+        let inbox = self.inbox_of(view, e.user);
         self.learn(c, ContactFlags::BOUNCED | ContactFlags::BOUNCED_ON_PORTAL);
-        self.global_bounces.push(self.contacts[c].person);
+        let person = self.contacts[c].person;
+        let domain = view.persons[person as usize].domain;
+        self.guards.on_hard_bounce(inbox, domain, self.now);
+        self.global_bounces.push(person);
         self.end(view, id, Outcome::Bounced);
     }
 
@@ -697,9 +720,15 @@ impl<'a> PortalRun<'a> {
         let e = self.enrollment(id);
         let (contact, sequence) = (e.contact, e.sequence);
         let slot = provider_slot(&view.users[e.user as usize]);
+        let inbox = self.inbox_of(view, e.user);
         self.recorder
             .on_reaction(self.now, slot, contact, reaction, sequence);
         let c = self.local(contact);
+        match reaction {
+            Reaction::SpamComplaint => self.guards.on_complaint(inbox, self.now),
+            Reaction::Reply | Reaction::MeetingBooked => self.guards.on_engagement(c, self.now),
+            Reaction::Unsubscribe { .. } | Reaction::OutOfOffice => {}
+        }
         match reaction {
             Reaction::SpamComplaint => self.learn(c, ContactFlags::MARKED_AS_SPAM),
             Reaction::Unsubscribe { all: true } => self.learn(c, ContactFlags::UNSUBSCRIBED),
@@ -734,6 +763,7 @@ impl<'a> PortalRun<'a> {
             self.active[c] = NOT_ENROLLED;
         }
         self.recorder.on_end(self.now, id, contact, outcome);
+        self.guards.on_end(c, self.now);
         self.release_scheduled(view, id);
 
         if let Outcome::StepFailed(failure) = outcome {

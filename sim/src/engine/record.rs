@@ -115,6 +115,7 @@ impl Recorder {
         match decision {
             Decision::Enrolled => counters.enrolled += 1,
             Decision::Rejected(code) => counters.rejected[code.index()] += 1,
+            Decision::Guarded(i) => counters.guarded[usize::from(i)] += 1,
         }
         if let Some(audit) = &mut self.audit {
             audit.attempts.push(AttemptRecord {

@@ -78,6 +78,8 @@ pub struct Counters {
     pub enrolled: u64,
     /// Rejected attempts, indexed by [`RejectionCode::index`].
     pub rejected: [u64; RejectionCode::ALL.len()],
+    /// Attempts rejected by the rule set's guards, indexed by guard.
+    pub guarded: [u64; model::MAX_GUARDS],
     /// Attempts per source, indexed by [`Source::index`].
     pub attempts_by_source: [u64; Source::ALL.len()],
     /// Final outcome of every enrollment, indexed by [`Outcome::index`]; sums to `enrolled`.
@@ -99,6 +101,7 @@ impl Counters {
             attempts: 0,
             enrolled: 0,
             rejected: [0; RejectionCode::ALL.len()],
+            guarded: [0; model::MAX_GUARDS],
             attempts_by_source: [0; Source::ALL.len()],
             outcomes: [0; Outcome::ALL.len()],
             limit_outcomes_by_side: [0; LimitSide::ALL.len()],
@@ -114,6 +117,7 @@ impl Counters {
         self.attempts += other.attempts;
         self.enrolled += other.enrolled;
         add_arrays(&mut self.rejected, &other.rejected);
+        add_arrays(&mut self.guarded, &other.guarded);
         add_arrays(&mut self.attempts_by_source, &other.attempts_by_source);
         add_arrays(&mut self.outcomes, &other.outcomes);
         add_arrays(
@@ -146,7 +150,8 @@ impl Counters {
 
     /// Every attempt has exactly one decision, every enrollment exactly one outcome.
     pub(crate) fn assert_balanced(&self, seed: u64) {
-        let decided = self.enrolled + self.rejected.iter().sum::<u64>();
+        let decided =
+            self.enrolled + self.rejected.iter().sum::<u64>() + self.guarded.iter().sum::<u64>();
         assert_eq!(
             decided, self.attempts,
             "seed {seed}: every attempt gets exactly one decision"

@@ -48,6 +48,7 @@ pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
             bulk_size_max: 50,
         },
         rules: RuleSet::default(),
+        guards: Vec::new(),
         sending: sending(rate),
         engagement: Engagement {
             reply: rate / 2.0,

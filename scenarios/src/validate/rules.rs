@@ -1,0 +1,244 @@
+//! Checks of a rule set: a scenario's `[rules]` table or a rule file (`rules/*.toml`), which
+//! share one shape: the order of the checks, and guards with their own reason codes.
+
+use model::{Catalogue, Check, GuardCode, RejectionCode, RuleSet, RuleSetError, MAX_GUARDS};
+use sim::{Guard, GuardKind};
+
+use super::{quoted, Validator};
+use crate::key::{field, Key};
+use crate::raw::{GuardKindName, RawGuard, RawRules};
+
+/// The checks of a rule set and what its guards measure.
+pub(crate) type Checked = (RuleSet, Vec<Guard>);
+
+/// Whether `name` is spelled like a reason code: capitals, digits and underscores, starting
+/// with a capital.
+fn code_like(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The default order with `guards` guards: the pre-enrollment blocks, the guards, then the
+/// table of domain §3.
+fn default_order(guards: usize) -> Vec<Check> {
+    let blocks = RejectionCode::PRE_ENROLLMENT_BLOCKS.map(Check::Code);
+    let guard_checks = (0..guards as u8).map(Check::Guard);
+    let rest = RejectionCode::ENROLLMENT_REJECTIONS.map(Check::Code);
+    blocks.into_iter().chain(guard_checks).chain(rest).collect()
+}
+
+impl Validator<'_> {
+    /// The rule set of `raw`; every problem reported.
+    pub(super) fn rules(&mut self, (at, raw): (Key, &RawRules)) -> Option<Checked> {
+        let (guards_key, raw_guards) = field!(at, raw.guards);
+        if raw_guards.len() > MAX_GUARDS {
+            let message = format!("{} guards; allowed: at most {MAX_GUARDS}", raw_guards.len());
+            self.problem(guards_key, message);
+            return None;
+        }
+        let checked: Vec<Option<(GuardCode, Guard)>> = (raw_guards.iter().enumerate())
+            .map(|(i, g)| self.guard((guards_key.index(i), g), &raw_guards[..i]))
+            .collect();
+        let (order_key, order) = field!(at, raw.order);
+        let order = match order {
+            None => Some(default_order(raw_guards.len())),
+            Some(names) => self.order((order_key.clone(), names), raw_guards),
+        };
+        let guards: Vec<(GuardCode, Guard)> = checked.into_iter().collect::<Option<_>>()?;
+        let (codes, kinds): (Vec<GuardCode>, Vec<Guard>) = guards.into_iter().unzip();
+        let message = match RuleSet::with_guards(&order?, codes) {
+            Ok(rules) => return Some((rules, kinds)),
+            Err(RuleSetError::Duplicate(check)) => {
+                let name = match check {
+                    Check::Code(code) => code.name().to_owned(),
+                    Check::Guard(i) => raw_guards[usize::from(i)].code.clone(),
+                };
+                format!("{name} is listed twice; allowed: each check at most once")
+            }
+            Err(RuleSetError::Missing(code)) => format!(
+                "{} is left out; every rule set must check {}",
+                code.name(),
+                RuleSet::REQUIRED.map(RejectionCode::name).join(" and ")
+            ),
+            Err(RuleSetError::UnknownGuard(_) | RuleSetError::TooManyGuards(_)) => {
+                unreachable!("checked above")
+            }
+        };
+        self.problem(order_key, message);
+        None
+    }
+
+    /// The checks `names` lists: built-in codes or the codes of `guards`, each declared guard
+    /// listed (a guard left out would never block, which is surely a mistake).
+    fn order(
+        &mut self,
+        (at, names): (Key, &Vec<String>),
+        guards: &[RawGuard],
+    ) -> Option<Vec<Check>> {
+        let checked: Vec<Option<Check>> = (names.iter().enumerate())
+            .map(|(i, name)| {
+                let guard = guards.iter().position(|g| &g.code == name);
+                let check = guard
+                    .map(|g| Check::Guard(g as u8))
+                    .or_else(|| RejectionCode::from_name(name).map(Check::Code));
+                if check.is_none() {
+                    let declared = quoted(guards.iter().map(|g| g.code.as_str()));
+                    let also = if guards.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", or a declared guard: {declared}")
+                    };
+                    let allowed = quoted(RejectionCode::ALL.iter().map(|c| c.name()));
+                    let message =
+                        format!("{name:?} is not an enrollment check; allowed: {allowed}{also}");
+                    self.problem(at.index(i), message);
+                }
+                check
+            })
+            .collect();
+        let mut complete = true;
+        for g in guards.iter().filter(|g| !names.contains(&g.code)) {
+            let message = format!(
+                "guard {} is declared but not in the order, so it would never block; allowed: an order listing every declared guard (or no order: guards go after the pre-enrollment blocks)",
+                g.code
+            );
+            self.problem(at.clone(), message);
+            complete = false;
+        }
+        let order: Option<Vec<Check>> = checked.into_iter().collect();
+        order.filter(|_| complete)
+    }
+
+    /// Guard `g`, whose code must differ from the `earlier` guards' and the built-in ones.
+    fn guard(
+        &mut self,
+        (at, g): (Key, &RawGuard),
+        earlier: &[RawGuard],
+    ) -> Option<(GuardCode, Guard)> {
+        let (code_key, code) = field!(at, g.code);
+        let good_code = if !code_like(code) {
+            let message = format!("{code:?} is not spelled like a reason code; allowed: capitals, digits and underscores, starting with a capital (SENDER_BOUNCE_RATE_HIGH)");
+            self.problem(code_key, message);
+            false
+        } else if RejectionCode::from_name(code).is_some() {
+            let message = format!("{code} is a built-in code; allowed: a code of the guard's own");
+            self.problem(code_key, message);
+            false
+        } else if earlier.iter().any(|e| &e.code == code) {
+            let message = format!("{code} names two guards; allowed: a code no other guard has");
+            self.problem(code_key, message);
+            false
+        } else {
+            true
+        };
+        let (kind_key, kind) = field!(at, g.kind);
+        let kind = self.named::<GuardKindName>(kind_key, kind, "a guard kind", "");
+        let measured = kind.and_then(|kind| self.guard_kind(&at, g, kind));
+        let pause_hours = self.optional_count(field!(at, g.pause_hours), 1, 24 * 365);
+        good_code.then_some(())?;
+        let code = GuardCode {
+            name: code.clone(),
+            description: g.description.clone(),
+        };
+        let guard = Guard {
+            kind: measured?,
+            pause_hours: pause_hours?,
+        };
+        Some((code, guard))
+    }
+
+    /// What a guard of `kind` measures, from the keys of its kind; a key of another kind is a
+    /// problem.
+    fn guard_kind(&mut self, at: &Key, g: &RawGuard, kind: GuardKindName) -> Option<GuardKind> {
+        use GuardKindName as K;
+        let takes: &[&str] = match kind {
+            K::SenderBounceRate | K::SenderComplaintRate => {
+                &["window_hours", "threshold", "min_sends"]
+            }
+            K::DomainBounces => &["bounces"],
+            K::Cooldown | K::RecentEngagement => &["days"],
+            K::DailyEnrollmentCap => &["per_day"],
+        };
+        let given = [
+            ("window_hours", g.window_hours.is_some()),
+            ("threshold", g.threshold.is_some()),
+            ("min_sends", g.min_sends.is_some()),
+            ("bounces", g.bounces.is_some()),
+            ("days", g.days.is_some()),
+            ("per_day", g.per_day.is_some()),
+        ];
+        for (key, _) in given
+            .iter()
+            .filter(|(key, set)| *set && !takes.contains(key))
+        {
+            let message = format!(
+                "not a key of a {} guard; allowed here: {}",
+                kind.name(),
+                takes.join(", ")
+            );
+            self.problem(at.field(key), message);
+        }
+        self.measure(at, g, kind)
+    }
+
+    /// The statistic and threshold of a guard of `kind`.
+    fn measure(&mut self, at: &Key, g: &RawGuard, kind: GuardKindName) -> Option<GuardKind> {
+        use GuardKindName as K;
+        let at = at.clone();
+        match kind {
+            K::SenderBounceRate | K::SenderComplaintRate => {
+                let window_hours = self.required_count(field!(at, g.window_hours), 1, 24 * 365);
+                let threshold = self.required_probability(field!(at, g.threshold));
+                let min_sends = self.optional_count(field!(at, g.min_sends), 1, 1_000_000)?;
+                let (window_hours, threshold) = (window_hours?, threshold?);
+                let min_sends = min_sends.unwrap_or(1);
+                Some(match kind {
+                    K::SenderBounceRate => GuardKind::SenderBounceRate {
+                        window_hours,
+                        threshold,
+                        min_sends,
+                    },
+                    _ => GuardKind::SenderComplaintRate {
+                        window_hours,
+                        threshold,
+                        min_sends,
+                    },
+                })
+            }
+            K::DomainBounces => {
+                let bounces = self.required_count(field!(at, g.bounces), 1, 1_000_000)?;
+                Some(GuardKind::DomainBounces { bounces })
+            }
+            K::Cooldown => Some(GuardKind::Cooldown {
+                days: self.required_count(field!(at, g.days), 1, 3_650)?,
+            }),
+            K::RecentEngagement => Some(GuardKind::RecentEngagement {
+                days: self.required_count(field!(at, g.days), 1, 3_650)?,
+            }),
+            K::DailyEnrollmentCap => Some(GuardKind::DailyEnrollmentCap {
+                per_day: self.required_count(field!(at, g.per_day), 1, 1_000_000)?,
+            }),
+        }
+    }
+
+    /// A whole number in `min..=max` the guard's kind needs.
+    fn required_count(
+        &mut self,
+        (key, value): (Key, &Option<i64>),
+        min: i64,
+        max: i64,
+    ) -> Option<u32> {
+        let (key, value) = self.required((key, value))?;
+        self.count((key, value), min, max)
+    }
+
+    /// A probability the guard's kind needs.
+    fn required_probability(&mut self, (key, value): (Key, &Option<f64>)) -> Option<f64> {
+        let (key, value) = self.required((key, value))?;
+        let good = (0.0..=1.0).contains(value);
+        let p = self.probability((key, value));
+        good.then_some(p)
+    }
+}

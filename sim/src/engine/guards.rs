@@ -1,0 +1,331 @@
+//! The rule set's guards at run time: the statistics they read, kept incrementally as the
+//! portal's events happen (no scan per attempt), and which guards hold for an attempt.
+//!
+//! Each statistic is told what happened (`on_send`, `on_hard_bounce`, `on_complaint`,
+//! `on_engagement`, `on_end`, `on_enroll`) and answers `holds` for one attempt: the sender's
+//! inbox, the contact, the contact's domain and the time.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use crate::scenario::{Guard, GuardKind};
+use crate::time::{SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
+
+/// Marks "never" in per-contact times.
+const NEVER: SimTime = SimTime::MAX;
+
+/// Events of one inbox in a rolling window: sends, and the events whose rate over sends a
+/// guard watches (hard bounces, or complaints).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RollingRate {
+    sends: VecDeque<SimTime>,
+    hits: VecDeque<SimTime>,
+}
+
+impl RollingRate {
+    fn expire(&mut self, now: SimTime, window: u32) {
+        for queue in [&mut self.sends, &mut self.hits] {
+            while queue.front().is_some_and(|&t| t + window <= now) {
+                queue.pop_front();
+            }
+        }
+    }
+
+    /// Whether, over the `window` seconds before `now`, at least `min_sends` sends were made
+    /// and hits over sends is above `threshold`.
+    pub fn above(&mut self, now: SimTime, window: u32, threshold: f64, min_sends: u32) -> bool {
+        self.expire(now, window);
+        let sends = self.sends.len();
+        sends > 0
+            && sends >= min_sends as usize
+            && self.hits.len() as f64 > threshold * sends as f64
+    }
+
+    /// A send at `t` (calls come in time order).
+    pub fn send(&mut self, t: SimTime) {
+        debug_assert!(self.sends.back().is_none_or(|&last| last <= t));
+        self.sends.push_back(t);
+    }
+
+    /// A hit at `t` (calls come in time order).
+    pub fn hit(&mut self, t: SimTime) {
+        debug_assert!(self.hits.back().is_none_or(|&last| last <= t));
+        self.hits.push_back(t);
+    }
+}
+
+/// One guard's statistic for one portal.
+enum Statistic {
+    /// Per inbox.
+    Rate(Vec<RollingRate>),
+    /// Hard bounces per domain in the portal.
+    DomainBounces(BTreeMap<u32, u32>),
+    /// Per local contact: when its last enrollment ended.
+    LastEnd(Vec<SimTime>),
+    /// Per inbox: the day of its last enrollment and its enrollments that day.
+    Enrollments(Vec<(u32, u32)>),
+    /// Per local contact: its last reply or meeting.
+    LastEngagement(Vec<SimTime>),
+}
+
+/// One portal's guards.
+pub(crate) struct Guards {
+    specs: Vec<Guard>,
+    stats: Vec<Statistic>,
+    /// Per guard and inbox: the end of the sender's pause, for pausing guards.
+    paused_until: Vec<Vec<SimTime>>,
+}
+
+/// What one attempt's guards read.
+pub(crate) struct Subject {
+    /// The sender's inbox (its index in the portal).
+    pub inbox: usize,
+    /// The contact (its index in the portal).
+    pub contact: usize,
+    /// The domain of the contact's address.
+    pub domain: u32,
+}
+
+impl Guards {
+    /// The guards `specs` for a portal of `inboxes` users and `contacts` contacts.
+    pub fn new(specs: &[Guard], inboxes: usize, contacts: usize) -> Self {
+        assert!(specs.len() <= model::MAX_GUARDS);
+        let stats = specs
+            .iter()
+            .map(|g| match g.kind {
+                GuardKind::SenderBounceRate { .. } | GuardKind::SenderComplaintRate { .. } => {
+                    Statistic::Rate(vec![RollingRate::default(); inboxes])
+                }
+                GuardKind::DomainBounces { .. } => Statistic::DomainBounces(BTreeMap::new()),
+                GuardKind::Cooldown { .. } => Statistic::LastEnd(vec![NEVER; contacts]),
+                GuardKind::DailyEnrollmentCap { .. } => {
+                    Statistic::Enrollments(vec![(u32::MAX, 0); inboxes])
+                }
+                GuardKind::RecentEngagement { .. } => {
+                    Statistic::LastEngagement(vec![NEVER; contacts])
+                }
+            })
+            .collect();
+        Self {
+            specs: specs.to_vec(),
+            stats,
+            paused_until: vec![vec![0; inboxes]; specs.len()],
+        }
+    }
+
+    /// Whether any guard is declared.
+    pub fn any(&self) -> bool {
+        !self.specs.is_empty()
+    }
+
+    /// The guards that hold for an attempt about `subject` at `now` (bit `i`: guard `i`). A
+    /// pausing guard that holds pauses the sender from now on.
+    pub fn holding(&mut self, subject: &Subject, now: SimTime) -> u16 {
+        let mut bits = 0u16;
+        for i in 0..self.specs.len() {
+            let paused = &mut self.paused_until[i][subject.inbox];
+            if *paused > now {
+                bits |= 1 << i;
+                continue;
+            }
+            if holds(self.specs[i].kind, &mut self.stats[i], subject, now) {
+                bits |= 1 << i;
+                if let Some(hours) = self.specs[i].pause_hours {
+                    *paused = now + hours * SECONDS_PER_HOUR;
+                }
+            }
+        }
+        bits
+    }
+
+    /// Inbox `inbox` sent an email at `t`.
+    pub fn on_send(&mut self, inbox: usize, t: SimTime) {
+        for stat in &mut self.stats {
+            if let Statistic::Rate(rates) = stat {
+                rates[inbox].send(t);
+            }
+        }
+    }
+
+    /// An email of inbox `inbox` to an address on `domain` hard-bounced at `t`.
+    pub fn on_hard_bounce(&mut self, inbox: usize, domain: u32, t: SimTime) {
+        for (spec, stat) in self.specs.iter().zip(&mut self.stats) {
+            match (spec.kind, stat) {
+                (GuardKind::SenderBounceRate { .. }, Statistic::Rate(rates)) => rates[inbox].hit(t),
+                (_, Statistic::DomainBounces(counts)) => *counts.entry(domain).or_default() += 1,
+                _ => {}
+            }
+        }
+    }
+
+    /// A recipient of inbox `inbox` complained at `t`.
+    pub fn on_complaint(&mut self, inbox: usize, t: SimTime) {
+        for (spec, stat) in self.specs.iter().zip(&mut self.stats) {
+            if let (GuardKind::SenderComplaintRate { .. }, Statistic::Rate(rates)) =
+                (spec.kind, stat)
+            {
+                rates[inbox].hit(t);
+            }
+        }
+    }
+
+    /// Contact `contact` replied or booked a meeting at `t`.
+    pub fn on_engagement(&mut self, contact: usize, t: SimTime) {
+        for stat in &mut self.stats {
+            if let Statistic::LastEngagement(last) = stat {
+                last[contact] = t;
+            }
+        }
+    }
+
+    /// An enrollment of contact `contact` ended at `t`.
+    pub fn on_end(&mut self, contact: usize, t: SimTime) {
+        for stat in &mut self.stats {
+            if let Statistic::LastEnd(last) = stat {
+                last[contact] = t;
+            }
+        }
+    }
+
+    /// Inbox `inbox`'s user enrolled a contact at `t`.
+    pub fn on_enroll(&mut self, inbox: usize, t: SimTime) {
+        let day = t / SECONDS_PER_DAY;
+        for stat in &mut self.stats {
+            if let Statistic::Enrollments(counts) = stat {
+                let (last_day, count) = &mut counts[inbox];
+                if *last_day != day {
+                    (*last_day, *count) = (day, 0);
+                }
+                *count += 1;
+            }
+        }
+    }
+}
+
+/// Whether a guard of `kind`, reading `stat`, holds for `subject` at `now`.
+fn holds(kind: GuardKind, stat: &mut Statistic, subject: &Subject, now: SimTime) -> bool {
+    match (kind, stat) {
+        (
+            GuardKind::SenderBounceRate {
+                window_hours,
+                threshold,
+                min_sends,
+            }
+            | GuardKind::SenderComplaintRate {
+                window_hours,
+                threshold,
+                min_sends,
+            },
+            Statistic::Rate(rates),
+        ) => rates[subject.inbox].above(now, window_hours * SECONDS_PER_HOUR, threshold, min_sends),
+        (GuardKind::DomainBounces { bounces }, Statistic::DomainBounces(counts)) => {
+            counts.get(&subject.domain).is_some_and(|&n| n >= bounces)
+        }
+        (GuardKind::Cooldown { days }, Statistic::LastEnd(last))
+        | (GuardKind::RecentEngagement { days }, Statistic::LastEngagement(last)) => {
+            let at = last[subject.contact];
+            at != NEVER && now < at + days * SECONDS_PER_DAY
+        }
+        (GuardKind::DailyEnrollmentCap { per_day }, Statistic::Enrollments(counts)) => {
+            let (day, count) = counts[subject.inbox];
+            day == now / SECONDS_PER_DAY && count >= per_day
+        }
+        _ => unreachable!("each guard keeps the statistic of its kind"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const H: u32 = SECONDS_PER_HOUR;
+
+    #[test]
+    fn a_rate_is_above_only_over_its_window_and_minimum() {
+        let mut r = RollingRate::default();
+        for t in 0..10 {
+            r.send(t * H);
+        }
+        r.hit(5 * H);
+        // 1 of 10 in the window: 10% is not above 10%, is above 9.99%.
+        assert!(!r.above(10 * H, 24 * H, 0.10, 1));
+        assert!(r.above(10 * H, 24 * H, 0.0999, 1));
+        assert!(
+            !r.above(10 * H, 24 * H, 0.0999, 11),
+            "fewer sends than the minimum"
+        );
+        // A 10-hour window at 15 h holds (5 h, 15 h]: the hit at 5 h has just left it.
+        assert!(
+            r.above(15 * H - 1, 10 * H, 0.0, 1),
+            "at 15 h - 1 s it is still in"
+        );
+        assert!(
+            !r.above(15 * H, 10 * H, 0.0, 1),
+            "the hit at 5 h left at 15 h"
+        );
+    }
+
+    fn subject(inbox: usize, contact: usize, domain: u32) -> Subject {
+        Subject {
+            inbox,
+            contact,
+            domain,
+        }
+    }
+
+    fn guard(kind: GuardKind) -> Guard {
+        Guard {
+            kind,
+            pause_hours: None,
+        }
+    }
+
+    #[test]
+    fn counts_and_times_hold_from_their_thresholds() {
+        let specs = [
+            guard(GuardKind::DomainBounces { bounces: 2 }),
+            guard(GuardKind::Cooldown { days: 3 }),
+            guard(GuardKind::DailyEnrollmentCap { per_day: 2 }),
+            guard(GuardKind::RecentEngagement { days: 1 }),
+        ];
+        let mut g = Guards::new(&specs, 2, 4);
+        let day = SECONDS_PER_DAY;
+        let s = subject(0, 1, 7);
+        assert_eq!(g.holding(&s, 0), 0);
+        g.on_hard_bounce(1, 7, 10);
+        assert_eq!(g.holding(&s, 20), 0, "one bounce on the domain");
+        g.on_hard_bounce(0, 7, 30);
+        assert_eq!(g.holding(&s, 40), 0b0001, "two: the domain is suppressed");
+        assert_eq!(g.holding(&subject(0, 1, 8), 40), 0, "another domain");
+        g.on_end(1, day);
+        assert_eq!(g.holding(&subject(0, 1, 8), 4 * day - 1), 0b0010);
+        assert_eq!(g.holding(&subject(0, 1, 8), 4 * day), 0, "three days later");
+        g.on_enroll(1, 5 * day);
+        g.on_enroll(1, 5 * day + 1);
+        assert_eq!(g.holding(&subject(1, 0, 8), 5 * day + 2), 0b0100);
+        assert_eq!(g.holding(&subject(1, 0, 8), 6 * day), 0, "a new day");
+        g.on_engagement(2, 7 * day);
+        assert_eq!(g.holding(&subject(1, 2, 8), 8 * day - 1), 0b1000);
+        assert_eq!(g.holding(&subject(1, 2, 8), 8 * day), 0);
+    }
+
+    #[test]
+    fn a_pausing_guard_holds_for_its_hours_once_it_holds() {
+        let spec = Guard {
+            kind: GuardKind::SenderBounceRate {
+                window_hours: 1,
+                threshold: 0.5,
+                min_sends: 1,
+            },
+            pause_hours: Some(24),
+        };
+        let mut g = Guards::new(&[spec], 1, 1);
+        let s = subject(0, 0, 0);
+        g.on_send(0, 0);
+        g.on_hard_bounce(0, 0, 0);
+        assert_eq!(g.holding(&s, 60), 1, "1 of 1 is above 50%: paused");
+        // The bounce leaves the window after an hour; the pause lasts 24 hours from 60 s.
+        assert_eq!(g.holding(&s, 2 * H), 1);
+        assert_eq!(g.holding(&s, 24 * H + 59), 1);
+        assert_eq!(g.holding(&s, 24 * H + 60), 0);
+    }
+}
