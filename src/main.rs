@@ -85,6 +85,12 @@ struct DiffArgs {
     /// Seed for both runs (default: the first scenario's).
     #[arg(long)]
     seed: Option<u64>,
+    /// Rule file to run the first scenario under instead of its own [rules].
+    #[arg(long, value_name = "FILE")]
+    before_rules: Option<PathBuf>,
+    /// Rule file to run the second scenario under instead of its own [rules].
+    #[arg(long, value_name = "FILE")]
+    after_rules: Option<PathBuf>,
     #[command(flatten)]
     output: OutputArgs,
     /// How many changed contacts to list.
@@ -110,6 +116,9 @@ struct ScenarioArgs {
     /// Seed to use instead of the scenario's own.
     #[arg(long)]
     seed: Option<u64>,
+    /// Rule file (rules/*.toml) to use instead of the scenario's own [rules].
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
 }
 
 // Where a report goes and in which format.
@@ -215,6 +224,8 @@ fn diff(args: DiffArgs) -> Result<()> {
     let seed = args.seed.unwrap_or(first.seed);
     first.seed = seed;
     second.seed = seed;
+    apply_rules(&mut first, args.before_rules.as_deref())?;
+    apply_rules(&mut second, args.after_rules.as_deref())?;
     sim::compare::same_world(&first, &second).with_context(|| {
         format!(
             "cannot diff `{}` and `{}`",
@@ -265,8 +276,17 @@ impl ScenarioArgs {
         if let Some(seed) = self.seed {
             scenario.seed = seed;
         }
+        apply_rules(&mut scenario, self.rules.as_deref())?;
         Ok(scenario)
     }
+}
+
+/// `scenario` under the rule file at `path`, if one is given.
+fn apply_rules(scenario: &mut sim::Scenario, path: Option<&Path>) -> Result<()> {
+    if let Some(path) = path {
+        scenarios::load_rules(path)?.apply(scenario);
+    }
+    Ok(())
 }
 
 impl OutputArgs {

@@ -236,6 +236,163 @@ fn holds(kind: GuardKind, stat: &mut Statistic, subject: &Subject, now: SimTime)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// An event of one inbox: a send, or a hit (bounce, complaint), at a time.
+    #[derive(Clone, Copy, Debug)]
+    enum Event {
+        Send(SimTime),
+        Hit(SimTime),
+    }
+
+    fn events() -> impl Strategy<Value = Vec<Event>> {
+        let event = (any::<bool>(), 0u32..3 * SECONDS_PER_DAY).prop_map(|(send, t)| {
+            if send {
+                Event::Send(t)
+            } else {
+                Event::Hit(t)
+            }
+        });
+        proptest::collection::vec(event, 0..60).prop_map(|mut v| {
+            v.sort_by_key(|e| match *e {
+                Event::Send(t) | Event::Hit(t) => t,
+            });
+            v
+        })
+    }
+
+    /// What happens to a portal of 2 inboxes, 3 contacts and 3 domains, for the count guards.
+    #[derive(Clone, Copy, Debug)]
+    enum Happening {
+        Bounce(usize, u32),
+        End(usize),
+        Engagement(usize),
+        Enroll(usize),
+        Query(usize, usize, u32),
+    }
+
+    fn happenings() -> impl Strategy<Value = Vec<(SimTime, Happening)>> {
+        let happening = prop_oneof![
+            (0usize..2, 0u32..3).prop_map(|(i, d)| Happening::Bounce(i, d)),
+            (0usize..3).prop_map(Happening::End),
+            (0usize..3).prop_map(Happening::Engagement),
+            (0usize..2).prop_map(Happening::Enroll),
+            (0usize..2, 0usize..3, 0u32..3).prop_map(|(i, c, d)| Happening::Query(i, c, d)),
+        ];
+        let timed = (0u32..10 * SECONDS_PER_DAY, happening);
+        proptest::collection::vec(timed, 0..80).prop_map(|mut v| {
+            v.sort_by_key(|&(t, _)| t);
+            v
+        })
+    }
+
+    /// The guards that hold, recounted from the whole history: domain bounces, cooldown,
+    /// daily cap and recent engagement (bits 0 to 3).
+    fn recount(
+        history: &[(SimTime, Happening)],
+        q: (usize, usize, u32),
+        now: SimTime,
+        k: (u32, u32, u32, u32),
+    ) -> u16 {
+        let (inbox, contact, domain) = q;
+        let (bounces, cooldown_days, per_day, engaged_days) = k;
+        let domain_bounces = history
+            .iter()
+            .filter(|(_, h)| matches!(h, Happening::Bounce(_, d) if *d == domain))
+            .count();
+        let last = |pick: fn(&Happening) -> Option<usize>| {
+            history
+                .iter()
+                .filter(|(_, h)| pick(h) == Some(contact))
+                .map(|&(t, _)| t)
+                .last()
+        };
+        let ended = last(|h| {
+            if let Happening::End(c) = h {
+                Some(*c)
+            } else {
+                None
+            }
+        });
+        let engaged = last(|h| {
+            if let Happening::Engagement(c) = h {
+                Some(*c)
+            } else {
+                None
+            }
+        });
+        let today = history
+            .iter()
+            .filter(|(t, h)| {
+                matches!(h, Happening::Enroll(i) if *i == inbox)
+                    && t / SECONDS_PER_DAY == now / SECONDS_PER_DAY
+            })
+            .count();
+        let within =
+            |at: Option<SimTime>, days: u32| at.is_some_and(|at| now < at + days * SECONDS_PER_DAY);
+        u16::from(domain_bounces >= bounces as usize)
+            | u16::from(within(ended, cooldown_days)) << 1
+            | u16::from(today >= per_day as usize) << 2
+            | u16::from(within(engaged, engaged_days)) << 3
+    }
+
+    proptest! {
+        /// The count and time guards hold exactly when a recount of the history says so.
+        #[test]
+        fn count_guards_hold_exactly_when_a_recount_says_so(
+            history in happenings(),
+            k in (1u32..4, 1u32..4, 1u32..4, 1u32..4),
+        ) {
+            let specs = [
+                guard(GuardKind::DomainBounces { bounces: k.0 }),
+                guard(GuardKind::Cooldown { days: k.1 }),
+                guard(GuardKind::DailyEnrollmentCap { per_day: k.2 }),
+                guard(GuardKind::RecentEngagement { days: k.3 }),
+            ];
+            let mut guards = Guards::new(&specs, 2, 3);
+            for (i, &(t, h)) in history.iter().enumerate() {
+                match h {
+                    Happening::Bounce(inbox, d) => guards.on_hard_bounce(inbox, d, t),
+                    Happening::End(c) => guards.on_end(c, t),
+                    Happening::Engagement(c) => guards.on_engagement(c, t),
+                    Happening::Enroll(inbox) => guards.on_enroll(inbox, t),
+                    Happening::Query(inbox, c, d) => {
+                        let expected = recount(&history[..i], (inbox, c, d), t, k);
+                        prop_assert_eq!(guards.holding(&subject(inbox, c, d), t), expected);
+                    }
+                }
+            }
+        }
+
+        /// The incremental rate agrees with a plain recount over the window, at every query:
+        /// the guard holds exactly when the statistic is above the threshold.
+        #[test]
+        fn the_rolling_rate_is_a_recount_of_the_window(
+            events in events(),
+            window_hours in 1u32..48,
+            threshold in 0.0f64..1.0,
+            min_sends in 1u32..10,
+        ) {
+            let window = window_hours * SECONDS_PER_HOUR;
+            let mut rate = RollingRate::default();
+            let mut seen: Vec<Event> = Vec::new();
+            for event in events {
+                let now = match event {
+                    Event::Send(t) | Event::Hit(t) => t,
+                };
+                let in_window = |t: SimTime| t + window > now;
+                let sends = seen.iter().filter(|e| matches!(e, Event::Send(t) if in_window(*t))).count();
+                let hits = seen.iter().filter(|e| matches!(e, Event::Hit(t) if in_window(*t))).count();
+                let expected = sends >= min_sends as usize && hits as f64 / sends as f64 > threshold;
+                prop_assert_eq!(rate.above(now, window, threshold, min_sends), expected);
+                match event {
+                    Event::Send(t) => rate.send(t),
+                    Event::Hit(t) => rate.hit(t),
+                }
+                seen.push(event);
+            }
+        }
+    }
 
     const H: u32 = SECONDS_PER_HOUR;
 
