@@ -1,5 +1,6 @@
-//! Rule evaluation throughput: decisions per second on one core, for the default order and a
-//! reversed one. Criterion's "thrpt" line is the figure (elements = decisions).
+//! Rule evaluation throughput: decisions per second on one core, for the default order, a
+//! reversed one, and a rule set with four guards. Criterion's "thrpt" line is the figure
+//! (elements = decisions).
 
 use std::hint::black_box;
 
@@ -12,6 +13,7 @@ fn evaluate(c: &mut Criterion) {
     let rule_sets = [
         ("default_order", RuleSet::default()),
         ("reversed_order", RuleSet::new(&reversed).unwrap()),
+        ("four_guards", benches::guarded_rules()),
     ];
     let mut group = c.benchmark_group("rule_evaluation");
     group.throughput(Throughput::Elements(conditions.len() as u64));

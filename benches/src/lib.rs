@@ -2,7 +2,10 @@
 //!
 //! Run them with `cargo bench -p benches`; each bench's doc says what it measures.
 
-use model::{AddressFlags, Conditions, ContactFlags, SeatTier, SenderState};
+use model::{
+    AddressFlags, Check, Conditions, ContactFlags, GuardCode, RejectionCode, RuleSet, SeatTier,
+    SenderState,
+};
 
 /// `n` enrollment conditions drawn like a realistic population: most attempts pass every check,
 /// a few fail one or several. Built with a fixed-seed xorshift so benches compare like with like.
@@ -33,7 +36,25 @@ pub fn conditions(n: usize) -> Vec<Conditions> {
                 },
                 !pick(48, 3),
             );
-            Conditions::new(address, contact, sender, pick(56, 2), pick(60, 1))
+            // Four guards, each holding for about one attempt in 64 (bits of the draw's top).
+            let guards = (r >> 44) as u16 & (r >> 50) as u16 & (r >> 56) as u16 & 0b1111;
+            Conditions::new(address, contact, sender, pick(56, 2), pick(60, 1)).with_guards(guards)
         })
         .collect()
+}
+
+/// A rule set with four guards, two right after the pre-enrollment blocks and two at the end,
+/// for the guarded rule-evaluation bench.
+pub fn guarded_rules() -> RuleSet {
+    let code = |i: usize| GuardCode {
+        name: format!("GUARD_{i}"),
+        description: String::new(),
+    };
+    let blocks = RejectionCode::PRE_ENROLLMENT_BLOCKS.map(Check::Code);
+    let order: Vec<Check> = (blocks.into_iter())
+        .chain([Check::Guard(0), Check::Guard(1)])
+        .chain(RejectionCode::ENROLLMENT_REJECTIONS.map(Check::Code))
+        .chain([Check::Guard(2), Check::Guard(3)])
+        .collect();
+    RuleSet::with_guards(&order, (0..4).map(code).collect()).expect("a valid rule set")
 }

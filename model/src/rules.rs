@@ -81,6 +81,8 @@ pub struct RuleSet {
     // A fixed array rather than a Vec: evaluation reads it on every attempt, and keeping it
     // inline avoids a pointer chase.
     order: [Check; MAX_CHECKS],
+    /// `order[i].bit()`, so that evaluation tests plain bits.
+    bits: [u32; MAX_CHECKS],
     len: u8,
     mask: u32,
     guards: Vec<GuardCode>,
@@ -109,6 +111,7 @@ impl RuleSet {
         }
         let mut rules = Self {
             order: [Check::Code(RejectionCode::MissingEmailAddress); MAX_CHECKS],
+            bits: [0; MAX_CHECKS],
             len: 0,
             mask: 0,
             guards,
@@ -123,6 +126,7 @@ impl RuleSet {
                 return Err(RuleSetError::Duplicate(check));
             }
             rules.order[usize::from(rules.len)] = check;
+            rules.bits[usize::from(rules.len)] = check.bit();
             rules.len += 1;
             rules.mask |= check.bit();
         }
@@ -181,9 +185,10 @@ impl RuleSet {
         if blocking == 0 {
             return Decision::Enrolled;
         }
-        for &check in self.order() {
-            if blocking & check.bit() != 0 {
-                return check.decision();
+        let len = usize::from(self.len);
+        for (i, &bit) in self.bits[..len].iter().enumerate() {
+            if blocking & bit != 0 {
+                return self.order[i].decision();
             }
         }
         unreachable!("a blocking condition {blocking:#010x} outside the rule set's checks")

@@ -96,15 +96,17 @@ fn summary(scenario: &Scenario, j: &Journey) -> String {
     s
 }
 
+/// The counts of both runs side by side, by name: the first run's names in order, then the
+/// second run's own (a guard only one rule set declares counts 0 in the other).
 fn rows(before: &crate::Counts, after: &crate::Counts) -> Vec<Row> {
-    before
-        .0
-        .iter()
-        .zip(&after.0)
-        .map(|((name, b), (_, a))| Row {
+    let names = (before.0.iter())
+        .chain(after.0.iter().filter(|(n, _)| before.get(n).is_none()))
+        .map(|(n, _)| n);
+    names
+        .map(|name| Row {
             name: name.to_string(),
-            before: *b,
-            after: *a,
+            before: before.get(name).unwrap_or(0),
+            after: after.get(name).unwrap_or(0),
         })
         .collect()
 }
