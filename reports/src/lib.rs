@@ -5,6 +5,7 @@
 //! order, and nothing depends on the clock or the machine, so the same run gives the same bytes.
 
 mod diff;
+pub mod stats;
 mod text;
 mod trace;
 
