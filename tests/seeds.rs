@@ -137,7 +137,7 @@ fn table_and_markdown_show_every_count_and_the_method() {
     let markdown =
         String::from_utf8(stdout_of(&["run", "--seeds", "2", "--format", "markdown"])).unwrap();
     assert!(
-        markdown.starts_with("# Scenario `default over 2 seeds"),
+        markdown.starts_with("# Scenario `default` over 2 seeds (20261128 to 20261129)\n"),
         "{markdown}"
     );
     for code in model::RejectionCode::ALL {

@@ -283,12 +283,8 @@ impl SeedsReport {
 
     fn render_text(&self, markdown: bool) -> String {
         let n = self.seeds.len();
-        let (title, headline) = (
-            format!(
-                "{} over {n} seeds ({})",
-                self.scenario,
-                seed_span(&self.seeds)
-            ),
+        let (over, headline) = (
+            format!("over {n} seeds ({})", seed_span(&self.seeds)),
             format!(
                 "{} in {}, {}, {} from {}",
                 counted(self.population.contacts, "contact"),
@@ -299,9 +295,9 @@ impl SeedsReport {
             ),
         );
         let mut out = if markdown {
-            format!("# Scenario `{title}`\n\n{headline}.\n")
+            format!("# Scenario `{}` {over}\n\n{headline}.\n", self.scenario)
         } else {
-            format!("scenario {title}\n{headline}\n")
+            format!("scenario {} {over}\n{headline}\n", self.scenario)
         };
         let _ = writeln!(
             out,
