@@ -14,8 +14,10 @@ Examples:
   seqsim run scenarios/purchased-list.toml      run a scenario file
   seqsim run scenarios/clean-opt-in.toml --seed 7 --format json --out report.json
   seqsim run scenarios/scale-1m.toml --contacts 10000000 --threads 2
+  seqsim run scenarios/purchased-list.toml --seeds 20   mean and 95% interval over 20 seeds
   seqsim trace scenarios/spam-wave.toml --contact 42
   seqsim diff scenarios/default.toml my-reordered-rules.toml --examples 20
+  seqsim diff scenarios/default.toml my-reordered-rules.toml --seeds 10
   seqsim validate scenarios/overlapping-team.toml";
 
 /// Deterministic simulator and test harness for sales-email sequences.
@@ -41,6 +43,7 @@ enum Command {
         after_help = EXAMPLES,
         mut_arg("out", |a| a.help("Write the diff to this file instead of standard output (written whole or not at all)").display_order(3)),
         mut_arg("threads", |a| a.help("Worker threads (default: one per core)")),
+        mut_arg("seeds", |a| a.help("Run both scenarios with N seeds and show each count's mean change with its 95% interval over them, marking changes beyond seed-to-seed noise (--examples applies to one seed only)")),
     )]
     Diff(DiffArgs),
     /// Check a scenario file and report every problem in it.
@@ -60,6 +63,8 @@ struct RunArgs {
     output: OutputArgs,
     #[command(flatten)]
     threads: ThreadArgs,
+    #[command(flatten)]
+    seeds: SeedsArgs,
     /// Replace the scenario's contact count; its domains and plan scale with it.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
     contacts: Option<u32>,
@@ -99,6 +104,8 @@ struct DiffArgs {
     examples: usize,
     #[command(flatten)]
     threads: ThreadArgs,
+    #[command(flatten)]
+    seeds: SeedsArgs,
 }
 
 // `seqsim validate`.
@@ -138,6 +145,16 @@ struct ThreadArgs {
     /// Worker threads (default: one per core). The report is the same for any number.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
+}
+
+// Several seeds of one run.
+#[derive(Args)]
+struct SeedsArgs {
+    /// Run with N seeds (--seed, or the scenario's, then each next integer), in parallel, and
+    /// report each count's mean, min, max and 95% interval of the mean over the seeds, without
+    /// the daily series; 1 gives the single report.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    seeds: Option<u32>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -190,6 +207,11 @@ fn run(args: RunArgs) -> Result<()> {
         threads: args.threads.count(),
         ..sim::RunOptions::default()
     };
+    if let Some(seeds) = args.seeds.several(scenario.seed) {
+        let runs = sim::run_seeds(&scenario, &seeds, &options, reports::Report::new_owned);
+        let text = reports::SeedsReport::new(&runs).render(args.output.format.into());
+        return emit(output, &text);
+    }
     let bar = ProgressBar::new(u64::from(scenario.calendar.horizon_days));
     let result = sim::run_with_progress(&scenario, &options, &|p| bar.update(p));
     bar.finish();
@@ -234,6 +256,10 @@ fn diff(args: DiffArgs) -> Result<()> {
         )
     })?;
     let output = args.output.prepare()?;
+    if let Some(seeds) = args.seeds.several(seed) {
+        let text = diff_seeds((&first, &second), &seeds, &args.threads);
+        return emit(output, &text.render(args.output.format.into()));
+    }
     let options = sim::RunOptions {
         threads: args.threads.count(),
         journeys: true,
@@ -243,6 +269,21 @@ fn diff(args: DiffArgs) -> Result<()> {
     let r2 = sim::run_with(&second, &options);
     let diff = reports::Diff::new((&first, &r1), (&second, &r2), args.examples);
     emit(output, &diff.render(args.output.format.into()))
+}
+
+/// `seqsim diff --seeds N`: both scenarios run with every seed, compared count by count.
+fn diff_seeds(
+    (first, second): (&sim::Scenario, &sim::Scenario),
+    seeds: &[u64],
+    threads: &ThreadArgs,
+) -> reports::SeedsDiff {
+    let options = sim::RunOptions {
+        threads: threads.count(),
+        ..sim::RunOptions::default()
+    };
+    let r1 = sim::run_seeds(first, seeds, &options, reports::Report::new_owned);
+    let r2 = sim::run_seeds(second, seeds, &options, reports::Report::new_owned);
+    reports::SeedsDiff::new((first, &r1), (second, &r2))
 }
 
 /// `seqsim validate`: a scenario file checked, and summed up.
@@ -293,6 +334,15 @@ impl OutputArgs {
     /// The claimed `--out` file, or `None` for standard output.
     fn prepare(&self) -> Result<Option<Output>> {
         self.out.as_deref().map(Output::prepare).transpose()
+    }
+}
+
+impl SeedsArgs {
+    /// The seeds from `first` when `--seeds` asks for more than one; `None` for one run.
+    fn several(&self, first: u64) -> Option<Vec<u64>> {
+        self.seeds
+            .filter(|&n| n > 1)
+            .map(|n| sim::seeds_from(first, n))
     }
 }
 

@@ -1,10 +1,13 @@
-//! Reports of a run: a terminal table, JSON and Markdown, and a contact's journey.
+//! Reports of a run: a terminal table, JSON and Markdown, a contact's journey, and a run's or a
+//! diff's counts over several seeds.
 //!
 //! This crate is the output boundary: it turns a [`sim::RunResult`] into text. Every number in a
 //! report is an integer count (shares are computed from them when printed), keys come in a fixed
 //! order, and nothing depends on the clock or the machine, so the same run gives the same bytes.
 
 mod diff;
+mod seeds;
+pub mod stats;
 mod text;
 mod trace;
 
@@ -15,6 +18,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use sim::{DayCounter, DayCounts, RunResult, Scenario, Source, PROVIDER_SLOTS};
 
 pub use diff::Diff;
+pub use seeds::{diff::SeedsDiff, Group, SeedsReport, Series};
 pub use text::counted;
 pub use trace::render_trace;
 
@@ -228,6 +232,12 @@ impl Report {
             ]),
             daily,
         }
+    }
+
+    /// [`Report::new`] taking the result, to drop it once reported (as `sim::run_seeds` hands
+    /// it over).
+    pub fn new_owned(scenario: &Scenario, result: RunResult) -> Self {
+        Self::new(scenario, &result)
     }
 
     /// The report in `format`, ending with a newline.

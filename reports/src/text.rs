@@ -86,7 +86,7 @@ pub(crate) fn render(r: &Report, markdown: bool) -> String {
             headline(r)
         )
     };
-    warnings(r, &mut out, markdown);
+    warnings(&r.warnings, &mut out, markdown);
     for (title, counts) in sections(r) {
         let total = counts.total();
         let mut grid = Grid::new(&[title, "count", "share"], 1);
@@ -116,8 +116,8 @@ pub(crate) fn render(r: &Report, markdown: bool) -> String {
 }
 
 /// The "Warnings" section, when validation warned about the file.
-fn warnings(r: &Report, out: &mut String, markdown: bool) {
-    if r.warnings.is_empty() {
+pub(crate) fn warnings(warnings: &[String], out: &mut String, markdown: bool) {
+    if warnings.is_empty() {
         return;
     }
     out.push_str(if markdown {
@@ -125,7 +125,7 @@ fn warnings(r: &Report, out: &mut String, markdown: bool) {
     } else {
         "\nwarnings\n"
     });
-    for warning in &r.warnings {
+    for warning in warnings {
         let _ = writeln!(out, "{}{warning}", if markdown { "- " } else { "  - " });
     }
 }

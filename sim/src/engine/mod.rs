@@ -109,6 +109,48 @@ pub fn run_with_progress(
     })
 }
 
+/// The seeds of a multi-seed run: `first`, `first + 1`, ..., `count` seeds in all (wrapping past
+/// `u64::MAX`). Consecutive seeds are as unrelated as any two: every stream mixes its master
+/// seed through SplitMix64 (see `rng`), and `seqsim run --seed S` replays any one of them.
+pub fn seeds_from(first: u64, count: u32) -> Vec<u64> {
+    (0..u64::from(count))
+        .map(|i| first.wrapping_add(i))
+        .collect()
+}
+
+/// Runs `scenario` once per seed of `seeds` and hands each result to `each`, with the scenario
+/// as run (its seed replaced); the answers come back in the order of `seeds`.
+///
+/// One pool of `options.threads` workers runs the seeds in parallel (rayon over the seeds); a
+/// run's own parallel parts (generation, the portals of a day) share that pool rather than
+/// building their own, so the process never runs more workers than asked for. Each run is the
+/// run `run_with` would make with that seed, and the answers are collected by position, so
+/// they do not depend on the thread count or the schedule. `each` runs inside the pool: reduce
+/// a result there (to a report, say) so that only the reduction is kept.
+pub fn run_seeds<T: Send>(
+    scenario: &Scenario,
+    seeds: &[u64],
+    options: &RunOptions,
+    each: impl Fn(&Scenario, RunResult) -> T + Sync,
+) -> Vec<T> {
+    pool(options).install(|| {
+        seeds
+            .par_iter()
+            .map(|&seed| {
+                let scenario = Scenario {
+                    seed,
+                    ..scenario.clone()
+                };
+                scenario.assert_valid();
+                let world = World::generate(&scenario);
+                let attempts = plan::build(&scenario, &world);
+                let result = simulate(&scenario, world, attempts, options, &|_| {});
+                each(&scenario, result)
+            })
+            .collect()
+    })
+}
+
 /// Runs `attempts` (time-ordered) over `world`; for tests and tools that build their own plan.
 pub fn run_world(
     scenario: &Scenario,

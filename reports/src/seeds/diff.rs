@@ -1,0 +1,211 @@
+//! `seqsim diff --seeds N`: the same pair of runs (before, after) for each of N seeds, and per
+//! count the change (after - before) over the seeds: its mean, its 95% interval, and whether
+//! that interval leaves out 0, that is whether the change exceeds seed-to-seed noise.
+//!
+//! The change is paired: both runs of one seed share their world, so the interval is that of the
+//! per-seed differences, not of two independent means.
+
+use std::fmt::Write as _;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use sim::Scenario;
+
+use super::{
+    fixed, gather, json_number, name_cell, seed_span, serialize_groups, signed, Group, Method,
+    SummaryJson,
+};
+use crate::stats::{mean, Summary};
+use crate::text::{counted, Grid};
+use crate::{Format, Report};
+
+/// One scenario of the diff.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Side {
+    /// The scenario's name.
+    pub scenario: String,
+    /// Its rule order.
+    pub rules: Vec<&'static str>,
+}
+
+impl Side {
+    fn of(scenario: &Scenario) -> Self {
+        Self {
+            scenario: scenario.name.clone(),
+            rules: scenario.rules.order().iter().map(|c| c.name()).collect(),
+        }
+    }
+}
+
+/// One count before and after, over the seeds.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Change {
+    before: f64,
+    after: f64,
+    change: Summary,
+}
+
+impl Serialize for Change {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(4))?;
+        map.serialize_entry("before_mean", &json_number(self.before))?;
+        map.serialize_entry("after_mean", &json_number(self.after))?;
+        map.serialize_entry("change", &SummaryJson(self.change))?;
+        map.serialize_entry("beyond_noise", &self.change.excludes_zero())?;
+        map.end()
+    }
+}
+
+/// Two scenarios run with each of several seeds, count by count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SeedsDiff {
+    /// The first scenario.
+    pub before: Side,
+    /// The second.
+    pub after: Side,
+    /// The seeds, each used by one run of each scenario.
+    pub seeds: Vec<u64>,
+    /// The counts of the first scenario's runs.
+    pub before_counts: Vec<Group>,
+    /// The counts of the second's, in the same order.
+    pub after_counts: Vec<Group>,
+}
+
+impl SeedsDiff {
+    /// Compares the runs of `before` and `after`: one report per seed each, the same seeds in
+    /// the same order, at least two.
+    pub fn new(before: (&Scenario, &[Report]), after: (&Scenario, &[Report])) -> Self {
+        let seeds: Vec<u64> = before.1.iter().map(|r| r.seed).collect();
+        let after_seeds: Vec<u64> = after.1.iter().map(|r| r.seed).collect();
+        assert_eq!(seeds, after_seeds, "one pair of runs per seed");
+        assert!(seeds.len() >= 2, "several seeds");
+        let (before_counts, after_counts) = (gather(before.1), gather(after.1));
+        assert!(
+            (before_counts.iter().zip(&after_counts))
+                .all(|(b, a)| b.series.len() == a.series.len()),
+            "reports of one shape"
+        );
+        Self {
+            before: Side::of(before.0),
+            after: Side::of(after.0),
+            seeds,
+            before_counts,
+            after_counts,
+        }
+    }
+
+    /// Count `i` of group `g`: before, after and the change, over the seeds.
+    fn change(&self, g: usize, i: usize) -> Change {
+        let values = |groups: &[Group]| -> Vec<i64> {
+            (groups[g].series[i].values.iter())
+                .map(|&v| i64::try_from(v).expect("a count fits i64"))
+                .collect()
+        };
+        let (b, a) = (values(&self.before_counts), values(&self.after_counts));
+        let changes: Vec<i64> = a.iter().zip(&b).map(|(a, b)| a - b).collect();
+        Change {
+            before: mean(&b),
+            after: mean(&a),
+            change: Summary::of(&changes),
+        }
+    }
+
+    /// Every (group, count) index pair.
+    fn indices(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        (self.before_counts.iter().enumerate())
+            .flat_map(|(g, group)| (0..group.series.len()).map(move |i| (g, i)))
+    }
+
+    /// How many counts changed beyond seed-to-seed noise, of how many.
+    fn beyond_noise(&self) -> (usize, usize) {
+        let changes: Vec<Change> = self.indices().map(|(g, i)| self.change(g, i)).collect();
+        let beyond = changes.iter().filter(|c| c.change.excludes_zero()).count();
+        (beyond, changes.len())
+    }
+
+    /// The diff in `format`, ending with a newline.
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Json => {
+                let mut out = serde_json::to_string_pretty(self).expect("a diff serializes");
+                out.push('\n');
+                out
+            }
+            Format::Table => self.render_text(false),
+            Format::Markdown => self.render_text(true),
+        }
+    }
+
+    fn render_text(&self, markdown: bool) -> String {
+        let n = self.seeds.len();
+        let (beyond, counts) = self.beyond_noise();
+        let title = format!(
+            "{} (before) against {} (after), {n} seeds ({}): {} of {counts} changed beyond seed-to-seed noise",
+            self.before.scenario,
+            self.after.scenario,
+            seed_span(&self.seeds),
+            counted(beyond as u64, "count"),
+        );
+        let mut out = if markdown {
+            format!("# Diff: {title}\n")
+        } else {
+            format!("diff: {title}\n")
+        };
+        if self.before.rules != self.after.rules {
+            let _ = writeln!(out, "\nrule order before: {}", self.before.rules.join(", "));
+            let _ = writeln!(out, "rule order after:  {}", self.after.rules.join(", "));
+        }
+        let _ = writeln!(
+            out,
+            "\nchange: after - before in each seed's pair of runs; its mean over the seeds and its {}.\nbeyond noise: the interval leaves out 0. Counts that are 0 in every run are left out.",
+            Method::sentence(n)
+        );
+        self.write_groups(&mut out, markdown);
+        out
+    }
+
+    /// One table per group, without the counts that are 0 in every run.
+    fn write_groups(&self, out: &mut String, markdown: bool) {
+        for (g, group) in self.before_counts.iter().enumerate() {
+            let header = [
+                group.title,
+                "before",
+                "after",
+                "change",
+                "95% low",
+                "95% high",
+                "beyond noise",
+            ];
+            let mut grid = Grid::new(&header, 1);
+            for (i, series) in group.series.iter().enumerate() {
+                let after = &self.after_counts[g].series[i];
+                if series.values.iter().chain(&after.values).all(|&v| v == 0) {
+                    continue;
+                }
+                let c = self.change(g, i);
+                grid.rows.push(vec![
+                    name_cell(series.name, markdown),
+                    fixed(c.before),
+                    fixed(c.after),
+                    signed(c.change.mean),
+                    signed(c.change.low),
+                    signed(c.change.high),
+                    if c.change.excludes_zero() { "yes" } else { "" }.to_owned(),
+                ]);
+            }
+            grid.write(out, markdown);
+        }
+    }
+}
+
+impl Serialize for SeedsDiff {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("before", &self.before)?;
+        map.serialize_entry("after", &self.after)?;
+        map.serialize_entry("seeds", &self.seeds)?;
+        map.serialize_entry("interval", &Method::of(self.seeds.len()))?;
+        map.serialize_entry("changes_beyond_noise", &self.beyond_noise().0)?;
+        serialize_groups(&mut map, &self.before_counts, |g, i| self.change(g, i))?;
+        map.end()
+    }
+}
