@@ -14,13 +14,13 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::stats::{t_975, Summary};
 use crate::text::{self, counted, thousands, Grid};
-use crate::{Format, PopulationSummary, Report};
+use crate::{Counts, Format, PopulationSummary, Report};
 
 /// A count of the report in each seed's run, in seed order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Series {
     /// What is counted.
-    pub name: &'static str,
+    pub name: String,
     /// Its value in each run.
     pub values: Vec<u64>,
 }
@@ -39,38 +39,38 @@ pub struct Group {
 
 /// Every count of `r` by group, in the report's order, each with its one value.
 fn groups_of(r: &Report) -> Vec<Group> {
-    let group = |key, title, counts: &[(&'static str, u64)]| Group {
+    let group = |key, title, counts: &Counts| Group {
         key,
         title,
-        series: (counts.iter())
-            .map(|&(name, value)| Series {
-                name,
-                values: vec![value],
+        series: (counts.0.iter())
+            .map(|(name, value)| Series {
+                name: name.to_string(),
+                values: vec![*value],
             })
             .collect(),
     };
-    let totals = [
+    let totals = Counts::new([
         ("enrollment_attempts", r.enrollment_attempts),
         ("events", r.events),
-    ];
+    ]);
     vec![
         group("", "run totals", &totals),
-        group("enrollment", "enrollment decision", &r.enrollment.0),
+        group("enrollment", "enrollment decision", &r.enrollment),
         group(
             "attempts_by_source",
             "attempts by source",
-            &r.attempts_by_source.0,
+            &r.attempts_by_source,
         ),
-        group("outcomes", "enrollment outcome", &r.outcomes.0),
+        group("outcomes", "enrollment outcome", &r.outcomes),
         group(
             "send_limit_reached_by_side",
             "send limit reached by side",
-            &r.send_limit_reached_by_side.0,
+            &r.send_limit_reached_by_side,
         ),
         group(
             "sequences_daily_limit",
             "sequences daily limit at enrollment",
-            &r.sequences_daily_limit.0,
+            &r.sequences_daily_limit,
         ),
     ]
 }
@@ -199,7 +199,7 @@ fn serialize_groups<M: SerializeMap, V: Serialize>(
         fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
             let mut map = serializer.serialize_map(Some(self.0.series.len()))?;
             for (i, series) in self.0.series.iter().enumerate() {
-                map.serialize_entry(series.name, &(self.1)(i))?;
+                map.serialize_entry(&series.name, &(self.1)(i))?;
             }
             map.end()
         }
@@ -207,7 +207,7 @@ fn serialize_groups<M: SerializeMap, V: Serialize>(
     for (g, group) in groups.iter().enumerate() {
         if group.key.is_empty() {
             for (i, series) in group.series.iter().enumerate() {
-                map.serialize_entry(series.name, &value(g, i))?;
+                map.serialize_entry(&series.name, &value(g, i))?;
             }
         } else {
             map.serialize_entry(group.key, &Entries(group, |i| value(g, i)))?;
@@ -313,7 +313,7 @@ impl SeedsReport {
             for (i, series) in group.series.iter().enumerate() {
                 let s = self.summary(g, i);
                 grid.rows.push(vec![
-                    name_cell(series.name, markdown),
+                    name_cell(&series.name, markdown),
                     fixed(s.mean),
                     fixed(s.low),
                     fixed(s.high),

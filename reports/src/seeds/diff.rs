@@ -24,14 +24,16 @@ pub struct Side {
     /// The scenario's name.
     pub scenario: String,
     /// Its rule order.
-    pub rules: Vec<&'static str>,
+    pub rules: Vec<String>,
 }
 
 impl Side {
     fn of(scenario: &Scenario) -> Self {
         Self {
             scenario: scenario.name.clone(),
-            rules: scenario.rules.order().iter().map(|c| c.name()).collect(),
+            rules: (scenario.rules.order().iter())
+                .map(|&c| scenario.rules.check_name(c).to_owned())
+                .collect(),
         }
     }
 }
@@ -183,7 +185,7 @@ impl SeedsDiff {
                 }
                 let c = self.change(g, i);
                 grid.rows.push(vec![
-                    name_cell(series.name, markdown),
+                    name_cell(&series.name, markdown),
                     fixed(c.before),
                     fixed(c.after),
                     signed(c.change.mean),

@@ -303,9 +303,9 @@ mod tests {
         let last = |pick: fn(&Happening) -> Option<usize>| {
             history
                 .iter()
-                .filter(|(_, h)| pick(h) == Some(contact))
+                .rev()
+                .find(|(_, h)| pick(h) == Some(contact))
                 .map(|&(t, _)| t)
-                .last()
         };
         let ended = last(|h| {
             if let Happening::End(c) = h {
