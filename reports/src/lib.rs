@@ -242,16 +242,24 @@ impl Report {
 
     /// The report in `format`, ending with a newline.
     pub fn render(&self, format: Format) -> String {
-        match format {
-            Format::Json => {
-                let mut out =
-                    serde_json::to_string_pretty(self).expect("a report always serializes");
-                out.push('\n');
-                out
-            }
-            Format::Table => text::render(self, false),
-            Format::Markdown => text::render(self, true),
+        render_as(format, self, |markdown| text::render(self, markdown))
+    }
+}
+
+/// `value` in `format`, ending with a newline: pretty JSON, or `text(markdown)`.
+pub(crate) fn render_as(
+    format: Format,
+    value: &impl Serialize,
+    text: impl FnOnce(bool) -> String,
+) -> String {
+    match format {
+        Format::Json => {
+            let mut out = serde_json::to_string_pretty(value).expect("reports always serialize");
+            out.push('\n');
+            out
         }
+        Format::Table => text(false),
+        Format::Markdown => text(true),
     }
 }
 

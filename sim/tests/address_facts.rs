@@ -9,29 +9,10 @@ mod common;
 
 use model::{Decision, RejectionCode, RuleSet};
 use sim::plan::Attempt;
-use sim::{run_world, RunOptions, RunResult, Scenario, Source, StepKind, World};
+use sim::{RunResult, Scenario, StepKind, World};
 
 const HOUR: u32 = 3_600;
 const DAY: u32 = 86_400;
-
-fn attempt(time: u32, user: u32, contact: u32) -> Attempt {
-    Attempt {
-        time,
-        user,
-        contact,
-        source: Source::CrmSingle,
-        bulk_position: 0,
-    }
-}
-
-fn audited(scenario: &Scenario, world: World, attempts: Vec<Attempt>) -> RunResult {
-    let options = RunOptions {
-        threads: 1,
-        audit: true,
-        ..RunOptions::default()
-    };
-    run_world(scenario, world, attempts, &options)
-}
 
 fn decisions(result: &RunResult) -> Vec<(u32, Decision)> {
     let audit = result.recordings.audit.as_ref().expect("audited");
@@ -76,10 +57,10 @@ fn an_unsubscribe_on_one_record_blocks_the_other_record_of_the_address() {
     // User 0 (Workspace, Professional) enrolls the original on day 0; step 1 leaves at once
     // and the unsubscribe comes within 48 hours. The duplicate is tried on day 3.
     let plan = vec![
-        attempt(10 * HOUR, 0, original),
-        attempt(3 * DAY + 10 * HOUR, 0, duplicate),
+        common::attempt(10 * HOUR, 0, original),
+        common::attempt(3 * DAY + 10 * HOUR, 0, duplicate),
     ];
-    let result = audited(&scenario, world, plan);
+    let result = common::audited(&scenario, world, plan);
     assert_eq!(
         decisions(&result),
         [
@@ -103,10 +84,10 @@ fn a_complaint_and_a_bounce_are_facts_of_the_address_too() {
         let world = World::generate(&scenario);
         let (original, duplicate) = a_duplicate_pair(&world);
         let plan = vec![
-            attempt(10 * HOUR, 0, original),
-            attempt(3 * DAY + 10 * HOUR, 0, duplicate),
+            common::attempt(10 * HOUR, 0, original),
+            common::attempt(3 * DAY + 10 * HOUR, 0, duplicate),
         ];
-        let result = audited(&scenario, world, plan);
+        let result = common::audited(&scenario, world, plan);
         assert_eq!(decisions(&result)[1], (duplicate, Decision::Rejected(code)));
     }
 }
@@ -140,10 +121,10 @@ fn records_of_one_address_start_with_the_same_facts() {
         .enumerate()
         .flat_map(|(i, &(a, b))| {
             let t = HOUR + 2 * i as u32;
-            [attempt(t, 3, a), attempt(t + 1, 3, b)]
+            [common::attempt(t, 3, a), common::attempt(t + 1, 3, b)]
         })
         .collect();
-    let result = audited(&scenario, world, plan);
+    let result = common::audited(&scenario, world, plan);
     let d = decisions(&result);
     let mut blocked = 0;
     for pair in d.chunks(2) {
@@ -192,13 +173,13 @@ fn globally_means_another_account_saw_the_bounce() {
         .find(|&(_, p)| world.portal_of(p) == 1 && world.contacts()[p as usize].person == p)
         .expect("a person shared across the portals");
     let plan = vec![
-        attempt(10 * HOUR, 0, mine),         // enrolled; step 1 bounces at once
-        attempt(11 * HOUR, 0, mine),         // own portal's bounce: BOUNCED, never GLOBALLY
-        attempt(12 * HOUR, 3, theirs),       // the list is refreshed at midnight: not yet
-        attempt(DAY + 12 * HOUR, 3, theirs), // after the merge: GLOBALLY
-        attempt(DAY + 13 * HOUR, 0, mine),   // still BOUNCED in the bouncing portal
+        common::attempt(10 * HOUR, 0, mine), // enrolled; step 1 bounces at once
+        common::attempt(11 * HOUR, 0, mine), // own portal's bounce: BOUNCED, never GLOBALLY
+        common::attempt(12 * HOUR, 3, theirs), // the list is refreshed at midnight: not yet
+        common::attempt(DAY + 12 * HOUR, 3, theirs), // after the merge: GLOBALLY
+        common::attempt(DAY + 13 * HOUR, 0, mine), // still BOUNCED in the bouncing portal
     ];
-    let result = audited(&scenario, world, plan);
+    let result = common::audited(&scenario, world, plan);
     // The audit lists portal 0's attempts, then portal 1's.
     assert_eq!(
         decisions(&result),

@@ -6,9 +6,8 @@
 mod common;
 
 use model::{Decision, RejectionCode};
-use sim::plan::Attempt;
 use sim::scenario::{SequencesDailyLimit, WhenFull};
-use sim::{run_world, RunOptions, RunResult, Scenario, Source, StepKind, World};
+use sim::{RunResult, Scenario, StepKind, World};
 
 const DAY: u32 = 86_400;
 const MONDAY: u32 = 5;
@@ -32,27 +31,11 @@ fn scenario(per_user: u32, when_full: WhenFull) -> Scenario {
 }
 
 fn run(s: &Scenario, plan: &[(u32, u32)]) -> RunResult {
-    let attempts = plan
-        .iter()
-        .map(|&(time, contact)| Attempt {
-            time,
-            user: 0,
-            contact,
-            source: Source::CrmSingle,
-            bulk_position: 0,
-        })
+    let world = World::generate(s);
+    let attempts = (plan.iter())
+        .map(|&(time, contact)| common::attempt(time, 0, contact))
         .collect();
-    let options = RunOptions {
-        threads: 1,
-        audit: true,
-        ..RunOptions::default()
-    };
-    run_world(s, World::generate(s), attempts, &options)
-}
-
-fn decisions(r: &RunResult) -> Vec<Decision> {
-    let audit = r.recordings.audit.as_ref().unwrap();
-    audit.attempts.iter().map(|a| a.decision).collect()
+    common::audited(s, world, attempts)
 }
 
 fn first_sends(r: &RunResult) -> Vec<(u32, u32)> {
@@ -72,7 +55,10 @@ fn a_full_day_refuses_the_enrollment() {
     let r = run(&scenario(3, WhenFull::Refuse), &five_on_monday());
     let full = Decision::Rejected(RejectionCode::SequencesDailyLimitReached);
     let enrolled = Decision::Enrolled;
-    assert_eq!(decisions(&r), [enrolled, enrolled, enrolled, full, full]);
+    assert_eq!(
+        common::decisions(&r),
+        [enrolled, enrolled, enrolled, full, full]
+    );
     assert_eq!(r.counters.deferred_by_daily_limit, 0);
 }
 
@@ -81,7 +67,9 @@ fn next_day_defers_the_enrollment_to_a_day_with_room() {
     // Contacts 3 and 4 move to Tuesday, same time of day: their emails take Tuesday and
     // Thursday, which are empty.
     let r = run(&scenario(3, WhenFull::NextDay), &five_on_monday());
-    assert!(decisions(&r).iter().all(|&d| d == Decision::Enrolled));
+    assert!(common::decisions(&r)
+        .iter()
+        .all(|&d| d == Decision::Enrolled));
     assert_eq!(r.counters.deferred_by_daily_limit, 2);
     let mut sends = first_sends(&r);
     sends.sort_unstable();
@@ -106,11 +94,11 @@ fn an_enrollment_that_ends_frees_the_days_ahead() {
     let r = run(&s, &plan);
     let full = Decision::Rejected(RejectionCode::SequencesDailyLimitReached);
     assert_eq!(
-        decisions(&r),
+        common::decisions(&r),
         [Decision::Enrolled, full, Decision::Enrolled]
     );
     // Without the reply, Wednesday stays held.
     s.engagement.reply = 0.0;
     let r = run(&s, &plan);
-    assert_eq!(decisions(&r), [Decision::Enrolled, full, full]);
+    assert_eq!(common::decisions(&r), [Decision::Enrolled, full, full]);
 }

@@ -5,8 +5,7 @@
 mod common;
 
 use model::{Check, Decision, GuardCode, RejectionCode, RuleSet};
-use sim::plan::Attempt;
-use sim::{run_world, Guard, GuardKind, RunOptions, RunResult, Scenario, Source, StepKind, World};
+use sim::{Guard, GuardKind, RunResult, Scenario, StepKind, World};
 
 const HOUR: u32 = 3_600;
 const DAY: u32 = 86_400;
@@ -39,25 +38,9 @@ fn guarded(kind: GuardKind, contacts: u32) -> Scenario {
 
 fn run(s: &Scenario, world: World, plan: &[(u32, u32)]) -> RunResult {
     let attempts = (plan.iter())
-        .map(|&(time, contact)| Attempt {
-            time,
-            user: 0,
-            contact,
-            source: Source::CrmSingle,
-            bulk_position: 0,
-        })
+        .map(|&(time, contact)| common::attempt(time, 0, contact))
         .collect();
-    let options = RunOptions {
-        threads: 1,
-        audit: true,
-        ..RunOptions::default()
-    };
-    run_world(s, world, attempts, &options)
-}
-
-fn decisions(r: &RunResult) -> Vec<Decision> {
-    let audit = r.recordings.audit.as_ref().unwrap();
-    audit.attempts.iter().map(|a| a.decision).collect()
+    common::audited(s, world, attempts)
 }
 
 #[test]
@@ -100,7 +83,7 @@ fn the_bounce_rate_guard_refuses_exactly_while_the_rate_is_above_its_threshold()
         guarded > 10 && guarded < 150,
         "{guarded} guarded: the test must see both sides"
     );
-    assert_eq!(decisions(&result), expected);
+    assert_eq!(common::decisions(&result), expected);
 }
 
 #[test]
@@ -116,7 +99,7 @@ fn a_cooldown_refuses_until_its_days_have_passed() {
         (t0 + 3 * DAY - 60, 7),
         (t0 + 3 * DAY, 7),
     ];
-    let d = decisions(&run(&s, world, &plan));
+    let d = common::decisions(&run(&s, world, &plan));
     let g = Decision::Guarded(0);
     assert_eq!(d, [Decision::Enrolled, g, g, Decision::Enrolled]);
 }
@@ -127,7 +110,7 @@ fn a_daily_cap_counts_one_calendar_day_of_the_users_enrollments() {
     let world = World::generate(&s);
     let t0 = MONDAY * DAY + 10 * HOUR;
     let plan = [(t0, 1), (t0 + 60, 2), (t0 + 120, 3), (t0 + DAY, 4)];
-    let d = decisions(&run(&s, world, &plan));
+    let d = common::decisions(&run(&s, world, &plan));
     let e = Decision::Enrolled;
     assert_eq!(d, [e, e, Decision::Guarded(0), e]);
 }
@@ -147,7 +130,7 @@ fn recent_engagement_leaves_a_contact_alone_for_its_days() {
         (t0 + 2 * DAY + 59, 7),
         (t0 + 2 * DAY + 60, 7),
     ];
-    let d = decisions(&run(&s, world, &plan));
+    let d = common::decisions(&run(&s, world, &plan));
     let g = Decision::Guarded(0);
     assert_eq!(d, [Decision::Enrolled, g, g, Decision::Enrolled]);
 }
@@ -172,7 +155,7 @@ fn a_domain_is_suppressed_after_its_bounces() {
         (t0 + 2 * HOUR, same[2]),
         (t0 + 3 * HOUR, other),
     ];
-    let d = decisions(&run(&s, world, &plan));
+    let d = common::decisions(&run(&s, world, &plan));
     let e = Decision::Enrolled;
     assert_eq!(d, [e, e, Decision::Guarded(0), e]);
 }
@@ -195,7 +178,7 @@ fn the_complaint_rate_guard_counts_complaints_when_they_come() {
     // t0 + 90; at t0 + 120, 2 of 2 sends were reported: refused; a day later the window is
     // empty again.
     let plan = [(t0, 1), (t0 + 30, 3), (t0 + 120, 2), (t0 + 25 * HOUR, 4)];
-    let d = decisions(&run(&s, world, &plan));
+    let d = common::decisions(&run(&s, world, &plan));
     let e = Decision::Enrolled;
     assert_eq!(d, [e, e, Decision::Guarded(0), e]);
 }

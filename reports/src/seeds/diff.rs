@@ -126,15 +126,7 @@ impl SeedsDiff {
 
     /// The diff in `format`, ending with a newline.
     pub fn render(&self, format: Format) -> String {
-        match format {
-            Format::Json => {
-                let mut out = serde_json::to_string_pretty(self).expect("a diff serializes");
-                out.push('\n');
-                out
-            }
-            Format::Table => self.render_text(false),
-            Format::Markdown => self.render_text(true),
-        }
+        crate::render_as(format, self, |markdown| self.render_text(markdown))
     }
 
     fn render_text(&self, markdown: bool) -> String {

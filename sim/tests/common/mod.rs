@@ -188,3 +188,30 @@ fn group(count: u32, seat: SeatTier, inbox: Option<InboxProvider>) -> SenderGrou
         other_emails_per_day: 0,
     }
 }
+
+/// A planned CRM-single attempt by `user` of `contact` at `time`.
+pub fn attempt(time: u32, user: u32, contact: u32) -> plan::Attempt {
+    plan::Attempt {
+        time,
+        user,
+        contact,
+        source: Source::CrmSingle,
+        bulk_position: 0,
+    }
+}
+
+/// Runs `attempts` over `world` on one thread with an audit.
+pub fn audited(scenario: &Scenario, world: World, attempts: Vec<plan::Attempt>) -> RunResult {
+    let options = RunOptions {
+        threads: 1,
+        audit: true,
+        ..RunOptions::default()
+    };
+    run_world(scenario, world, attempts, &options)
+}
+
+/// The decision of every attempt in `result`'s audit, portal by portal in time order.
+pub fn decisions(result: &RunResult) -> Vec<model::Decision> {
+    let audit = result.recordings.audit.as_ref().expect("an audited run");
+    audit.attempts.iter().map(|a| a.decision).collect()
+}
