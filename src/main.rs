@@ -91,6 +91,9 @@ struct DiffArgs {
     // Listed between --format and --out (display orders 1 and 3), as before the flattening.
     #[arg(long, default_value_t = 10, display_order = 2)]
     examples: usize,
+    /// Also show each portal's changed contacts and moved counts (JSON always has them).
+    #[arg(long)]
+    by_portal: bool,
     #[command(flatten)]
     threads: ThreadArgs,
 }
@@ -231,7 +234,10 @@ fn diff(args: DiffArgs) -> Result<()> {
     let r1 = sim::run_with(&first, &options);
     let r2 = sim::run_with(&second, &options);
     let diff = reports::Diff::new((&first, &r1), (&second, &r2), args.examples);
-    emit(output, &diff.render(args.output.format.into()))
+    emit(
+        output,
+        &diff.render(args.output.format.into(), args.by_portal),
+    )
 }
 
 /// `seqsim validate`: a scenario file checked, and summed up.

@@ -8,7 +8,7 @@ mod diff;
 mod text;
 mod trace;
 
-use model::{InboxProvider, Outcome, RejectionCode};
+use model::{Decision, InboxProvider, Outcome, RejectionCode};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use sim::{DayCounter, DayCounts, RunResult, Scenario, Source, PROVIDER_SLOTS};
 
@@ -131,6 +131,16 @@ impl Serialize for Counts {
             map.serialize_entry(name, count)?;
         }
         map.end()
+    }
+}
+
+/// The name a report gives decision `d`: `ENROLLED`, or the name of the code that rejected the
+/// attempt. Every decision reports print is named here and nowhere else, so a new kind of
+/// decision (say, codes a scenario's rule file defines, hence `scenario`) is named in one place.
+pub(crate) fn decision_name(_scenario: &Scenario, d: Decision) -> String {
+    match d {
+        Decision::Enrolled => "ENROLLED".to_owned(),
+        Decision::Rejected(code) => code.name().to_owned(),
     }
 }
 

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use model::{AddressFlags, Conditions, ContactFlags, Decision, LimitSide, SmtpReply};
 use sim::{Reaction, RunResult, Scenario, TracedContact, TracedEvent};
 
-use crate::date_after;
+use crate::{date_after, decision_name};
 
 /// The journey of the contact traced in `result` (see `sim::RunOptions::trace_contact`), or
 /// `None` if the run traced no existing contact.
@@ -182,36 +182,31 @@ fn attempt_line(
         source.name(),
         sequence.name,
         step + 1,
-        verdict(conditions, decision)
+        verdict(scenario, conditions, *decision)
     )
 }
 
 /// Why an attempt was decided so: the first failing check, and which others failed too.
-fn verdict(conditions: &Conditions, decision: &Decision) -> String {
+fn verdict(scenario: &Scenario, conditions: &Conditions, decision: Decision) -> String {
     let failing: Vec<&str> = conditions.codes().map(|c| c.name()).collect();
-    match decision {
-        Decision::Enrolled if failing.is_empty() => "ENROLLED: every check passed".to_owned(),
-        Decision::Enrolled => format!(
-            "ENROLLED: the failing checks ({}) are not in the rule set",
-            failing.join(", ")
-        ),
-        Decision::Rejected(code) => {
-            let others: Vec<&str> = failing
-                .iter()
-                .copied()
-                .filter(|n| *n != code.name())
-                .collect();
-            let also = if others.is_empty() {
-                String::new()
-            } else {
-                format!("; also failing, later in rule order: {}", others.join(", "))
-            };
+    let name = decision_name(scenario, decision);
+    if decision == Decision::Enrolled {
+        return if failing.is_empty() {
+            format!("{name}: every check passed")
+        } else {
             format!(
-                "rejected {}: first failing check in rule order{also}",
-                code.name()
+                "{name}: the failing checks ({}) are not in the rule set",
+                failing.join(", ")
             )
-        }
+        };
     }
+    let others: Vec<&str> = failing.into_iter().filter(|n| *n != name).collect();
+    let also = if others.is_empty() {
+        String::new()
+    } else {
+        format!("; also failing, later in rule order: {}", others.join(", "))
+    };
+    format!("rejected {name}: first failing check in rule order{also}")
 }
 
 /// A send of step `step` (from 0) and the recipient's answer.

@@ -15,8 +15,9 @@ pub mod world;
 
 pub use engine::{
     run, run_with, run_with_progress, run_world, AttemptRecord, Audit, Counters, DayCounter,
-    DayCounts, Journey, Progress, Reaction, Recordings, RunOptions, RunResult, SendRecord,
-    TraceEntry, TracedContact, TracedEvent, WorldShape, PROVIDER_SLOTS,
+    DayCounts, EnrollmentJourney, Journey, JourneyEntry, Journeys, Progress, Reaction, Recordings,
+    RunOptions, RunResult, SendRecord, TraceEntry, TracedContact, TracedEvent, WorldShape,
+    PROVIDER_SLOTS,
 };
 pub use scenario::{
     Disconnections, Engagement, MailboxProvider, Outage, Plan, Population, Rates, Reenrollment,
