@@ -12,7 +12,7 @@ use model::{Decision, InboxProvider, Outcome, RejectionCode};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use sim::{DayCounter, DayCounts, RunResult, Scenario, Source, PROVIDER_SLOTS};
 
-pub use diff::Diff;
+pub use diff::{AttemptSummary, Change, Diff, Example, PortalDiff, Row, Side, Transition};
 pub use text::counted;
 pub use trace::render_trace;
 
