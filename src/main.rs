@@ -73,6 +73,9 @@ struct TraceArgs {
     contact: u32,
     #[command(flatten)]
     input: ScenarioArgs,
+    /// Output format: readable lines, or one JSON document with every fact the rules read.
+    #[arg(long, value_enum, default_value_t = TraceFormat::Table)]
+    format: TraceFormat,
 }
 
 // `seqsim diff`.
@@ -132,6 +135,12 @@ struct ThreadArgs {
     /// Worker threads (default: one per core). The report is the same for any number.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TraceFormat {
+    Table,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -207,7 +216,11 @@ fn trace(args: TraceArgs) -> Result<()> {
         ..sim::RunOptions::default()
     };
     let result = sim::run_with(&scenario, &options);
-    let text = reports::render_trace(&scenario, &result).expect("the contact exists");
+    let text = match args.format {
+        TraceFormat::Table => reports::render_trace(&scenario, &result),
+        TraceFormat::Json => reports::trace_json(&scenario, &result),
+    };
+    let text = text.expect("the contact exists");
     write_stdout(&text)
 }
 

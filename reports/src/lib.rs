@@ -14,7 +14,7 @@ use sim::{DayCounter, DayCounts, RunResult, Scenario, Source, PROVIDER_SLOTS};
 
 pub use diff::{AttemptSummary, Change, Diff, Example, PortalDiff, Row, Side, Transition};
 pub use text::counted;
-pub use trace::render_trace;
+pub use trace::{render_trace, trace_json};
 
 /// The output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
