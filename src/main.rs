@@ -78,6 +78,9 @@ struct TraceArgs {
     contact: u32,
     #[command(flatten)]
     input: ScenarioArgs,
+    /// Output format: readable lines, or one JSON document with every fact the rules read.
+    #[arg(long, value_enum, default_value_t = TraceFormat::Table)]
+    format: TraceFormat,
 }
 
 // `seqsim diff`.
@@ -102,6 +105,9 @@ struct DiffArgs {
     // Listed between --format and --out (display orders 1 and 3), as before the flattening.
     #[arg(long, default_value_t = 10, display_order = 2)]
     examples: usize,
+    /// Also show each portal's changed contacts and moved counts (JSON always has them).
+    #[arg(long)]
+    by_portal: bool,
     #[command(flatten)]
     threads: ThreadArgs,
     #[command(flatten)]
@@ -155,6 +161,12 @@ struct SeedsArgs {
     /// the daily series; 1 gives the single report.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
     seeds: Option<u32>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TraceFormat {
+    Table,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -235,7 +247,11 @@ fn trace(args: TraceArgs) -> Result<()> {
         ..sim::RunOptions::default()
     };
     let result = sim::run_with(&scenario, &options);
-    let text = reports::render_trace(&scenario, &result).expect("the contact exists");
+    let text = match args.format {
+        TraceFormat::Table => reports::render_trace(&scenario, &result),
+        TraceFormat::Json => reports::trace_json(&scenario, &result),
+    };
+    let text = text.expect("the contact exists");
     write_stdout(&text)
 }
 
@@ -268,7 +284,10 @@ fn diff(args: DiffArgs) -> Result<()> {
     let r1 = sim::run_with(&first, &options);
     let r2 = sim::run_with(&second, &options);
     let diff = reports::Diff::new((&first, &r1), (&second, &r2), args.examples);
-    emit(output, &diff.render(args.output.format.into()))
+    emit(
+        output,
+        &diff.render(args.output.format.into(), args.by_portal),
+    )
 }
 
 /// `seqsim diff --seeds N`: both scenarios run with every seed, compared count by count.

@@ -1,13 +1,19 @@
 //! `seqsim diff`: the same seeded world run under two scenarios (typically two rule sets), and
 //! which contacts' journeys changed.
+//!
+//! A contact changed when the decision on any of its attempts, the outcome of any of its
+//! enrollments, or the emails sent in any of them (how many, and their steps) differ between the
+//! two runs. Attempts and enrollments are compared by their rank in the contact's journey: the
+//! second attempt before against the second attempt after.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
-use sim::{Journey, RunResult, Scenario};
+use model::{Decision, Outcome};
+use sim::{Journey, JourneyEntry, Journeys, RunResult, Scenario};
 
-use crate::text::{counted, thousands, Grid};
-use crate::{Format, Report};
+use crate::{decision_name, Format, Report};
+
+mod render;
 
 /// One run of a diff.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -29,15 +35,63 @@ pub struct Row {
     pub after: u64,
 }
 
-/// Contacts whose journey moved from one summary to another.
+/// One way a contact's journey changed.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    /// The decision on the contact's `attempt`-th attempt (from 1); `None` where that run made
+    /// no such attempt.
+    Decision {
+        /// The attempt's rank in the contact's journey, from 1.
+        attempt: u32,
+        /// Its decision in the first run.
+        before: Option<String>,
+        /// In the second run.
+        after: Option<String>,
+    },
+    /// The outcome of the contact's `enrollment`-th enrollment (from 1); `None` where that run
+    /// made no such enrollment.
+    Outcome {
+        /// The enrollment's rank in the contact's journey, from 1.
+        enrollment: u32,
+        /// Its outcome in the first run.
+        before: Option<String>,
+        /// In the second run.
+        after: Option<String>,
+    },
+    /// The emails sent in the contact's `enrollment`-th enrollment, which both runs made: the
+    /// step (from 1) of each email in order, a retried step once per send.
+    Emails {
+        /// The enrollment's rank in the contact's journey, from 1.
+        enrollment: u32,
+        /// The steps of its emails in the first run.
+        before: Vec<u8>,
+        /// In the second run.
+        after: Vec<u8>,
+    },
+}
+
+/// Contacts whose journeys changed in one same way.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Transition {
-    /// The journey's summary in the first run.
-    pub before: String,
-    /// In the second run.
-    pub after: String,
-    /// How many contacts moved so.
+    /// The change.
+    #[serde(flatten)]
+    pub change: Change,
+    /// How many contacts changed so.
     pub contacts: u64,
+}
+
+/// One attempt of an example contact, and the enrollment it made.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct AttemptSummary {
+    /// The rules' decision.
+    pub decision: String,
+    /// How the enrollment ended, for an ENROLLED attempt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    /// The steps (from 1) of its emails, for an ENROLLED attempt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub emails: Option<Vec<u8>>,
 }
 
 /// One changed contact.
@@ -45,10 +99,27 @@ pub struct Transition {
 pub struct Example {
     /// The contact's id (for `seqsim trace`).
     pub contact: u32,
-    /// Its journey in the first run.
-    pub before: String,
+    /// Its portal.
+    pub portal: u32,
+    /// Its attempts in the first run.
+    pub before: Vec<AttemptSummary>,
     /// In the second run.
-    pub after: String,
+    pub after: Vec<AttemptSummary>,
+}
+
+/// One portal's (customer's) share of a diff.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct PortalDiff {
+    /// The portal.
+    pub portal: u32,
+    /// Its contacts.
+    pub contacts: u64,
+    /// Those whose journey changed.
+    pub changed_contacts: u64,
+    /// Decisions of its attempts before and after, without the rows that are 0 in both.
+    pub enrollment: Vec<Row>,
+    /// Outcomes of its enrollments, likewise.
+    pub outcomes: Vec<Row>,
 }
 
 /// Two runs of one world compared contact by contact.
@@ -62,38 +133,103 @@ pub struct Diff {
     pub seed: u64,
     /// Contacts in the world.
     pub contacts: u64,
-    /// Contacts whose journey (first decision, attempts, enrollments, last outcome) differs.
+    /// Contacts with at least one change (a decision, an outcome, emails).
     pub changed_contacts: u64,
     /// Enrollment decisions of all attempts, before and after.
     pub enrollment: Vec<Row>,
     /// Enrollment outcomes, before and after.
     pub outcomes: Vec<Row>,
-    /// How changed contacts moved, most common first.
+    /// Every kind of change with the contacts it happened to, most common first; a contact
+    /// changed in several ways counts in each.
     pub transitions: Vec<Transition>,
+    /// Per portal, in portal order.
+    pub portals: Vec<PortalDiff>,
     /// The first changed contacts by id.
     pub examples: Vec<Example>,
 }
 
-/// A journey in a few words: `BOUNCED`, `ENROLLED -> REPLIED`, `ENROLLED -> FINISHED (2
-/// enrollments, 3 attempts)`.
-fn summary(scenario: &Scenario, j: &Journey) -> String {
-    let first = match j.first_decision {
-        None => return "not attempted".to_owned(),
-        Some(decision) => scenario.rules.decision_name(decision),
-    };
-    let mut s = first.to_owned();
-    if let Some(outcome) = j.last_outcome {
-        let _ = write!(s, " -> {}", outcome.name());
+/// One of a portal's count tables.
+type PortalRows = fn(&PortalDiff) -> &[Row];
+
+/// A change before it is named; ordered, to count in a map.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Decision(u32, Option<Decision>, Option<Decision>),
+    Outcome(u32, Option<Outcome>, Option<Outcome>),
+    Emails(u32, Vec<u8>, Vec<u8>),
+}
+
+/// Every way journey `a` (after) differs from `b` (before), by rank.
+fn changes(b: &Journey, a: &Journey) -> Vec<Key> {
+    let mut keys = Vec::new();
+    let rank = |k: usize| k as u32 + 1;
+    for k in 0..b.decisions.len().max(a.decisions.len()) {
+        let (x, y) = (b.decisions.get(k).copied(), a.decisions.get(k).copied());
+        if x != y {
+            keys.push(Key::Decision(rank(k), x, y));
+        }
     }
-    if j.attempts > 1 {
-        let _ = write!(
-            s,
-            " ({}, {})",
-            counted(j.enrollments.into(), "enrollment"),
-            counted(j.attempts.into(), "attempt")
-        );
+    for k in 0..b.enrollments.len().max(a.enrollments.len()) {
+        let (x, y) = (b.enrollments.get(k), a.enrollments.get(k));
+        if x.map(|e| e.outcome) != y.map(|e| e.outcome) {
+            keys.push(Key::Outcome(
+                rank(k),
+                x.map(|e| e.outcome),
+                y.map(|e| e.outcome),
+            ));
+        }
+        if let (Some(x), Some(y)) = (x, y) {
+            if x.emails != y.emails {
+                keys.push(Key::Emails(rank(k), x.emails.clone(), y.emails.clone()));
+            }
+        }
     }
-    s
+    keys
+}
+
+/// Steps from 0 as steps from 1.
+fn steps_from_one(steps: &[u8]) -> Vec<u8> {
+    steps.iter().map(|s| s + 1).collect()
+}
+
+/// The named change of `key`, between runs of scenarios `before` and `after`.
+fn change((before, after): (&Scenario, &Scenario), key: Key) -> Change {
+    let name = |s, d: Option<Decision>| d.map(|d| decision_name(s, d));
+    let outcome = |o: Option<Outcome>| o.map(|o| o.name().to_owned());
+    match key {
+        Key::Decision(attempt, b, a) => Change::Decision {
+            attempt,
+            before: name(before, b),
+            after: name(after, a),
+        },
+        Key::Outcome(enrollment, b, a) => Change::Outcome {
+            enrollment,
+            before: outcome(b),
+            after: outcome(a),
+        },
+        Key::Emails(enrollment, b, a) => Change::Emails {
+            enrollment,
+            before: steps_from_one(&b),
+            after: steps_from_one(&a),
+        },
+    }
+}
+
+/// A journey's attempts, each with the enrollment it made.
+fn attempts(scenario: &Scenario, j: &Journey) -> Vec<AttemptSummary> {
+    let mut enrollments = j.enrollments.iter();
+    (j.decisions.iter())
+        .map(|&d| {
+            let made = (d == Decision::Enrolled)
+                .then(|| enrollments.next())
+                .flatten();
+            AttemptSummary {
+                decision: decision_name(scenario, d),
+                outcome: made.map(|e| e.outcome.name().to_owned()),
+                emails: made.map(|e| steps_from_one(&e.emails)),
+            }
+        })
+        .collect()
 }
 
 /// The counts of both runs side by side, by name: the first run's names in order, then the
@@ -120,6 +256,98 @@ fn side(scenario: &Scenario) -> Side {
     }
 }
 
+/// Decision and outcome counts of one portal, before (`[0]`) and after (`[1]`).
+#[derive(Default)]
+struct Tally {
+    decisions: BTreeMap<Decision, [u64; 2]>,
+    outcomes: BTreeMap<Outcome, [u64; 2]>,
+}
+
+impl Tally {
+    /// Counts the entries of one contact's journey in run `run` (0 before, 1 after).
+    fn add(&mut self, run: usize, entries: &[JourneyEntry]) {
+        for &entry in entries {
+            match entry {
+                JourneyEntry::Attempt(d) => self.decisions.entry(d).or_default()[run] += 1,
+                JourneyEntry::Ended(o) => self.outcomes.entry(o).or_default()[run] += 1,
+                JourneyEntry::Sent(_) => {}
+            }
+        }
+    }
+}
+
+/// The counts in `counts` (by name) as rows in the order of `order`, which names them all.
+fn rows_in_order(order: &[Row], counts: BTreeMap<String, [u64; 2]>) -> Vec<Row> {
+    let rows: Vec<Row> = (order.iter())
+        .filter_map(|r| {
+            counts.get(&r.name).map(|&[before, after]| Row {
+                name: r.name.clone(),
+                before,
+                after,
+            })
+        })
+        .collect();
+    assert_eq!(
+        rows.len(),
+        counts.len(),
+        "every count has a row of the run's"
+    );
+    rows
+}
+
+/// What the walk over the contacts gathers.
+struct Walk {
+    changed: u64,
+    moves: BTreeMap<Key, u64>,
+    portals: Vec<(u64, u64, Tally)>,
+    examples: Vec<(u32, u32, Journey, Journey)>,
+}
+
+/// Compares every contact's journeys, portal by portal.
+fn walk(jb: &Journeys, ja: &Journeys, examples: usize) -> Walk {
+    assert_eq!(
+        jb.contacts(),
+        ja.contacts(),
+        "the two runs have the same contacts"
+    );
+    assert!(
+        jb.portals().eq(ja.portals()),
+        "the two runs have the same portals"
+    );
+    let mut w = Walk {
+        changed: 0,
+        moves: BTreeMap::new(),
+        portals: Vec::new(),
+        examples: Vec::new(),
+    };
+    for (portal, range) in jb.portals().enumerate() {
+        let (contacts, mut changed, mut tally) = (range.len() as u64, 0, Tally::default());
+        for contact in range {
+            let (eb, ea) = (jb.of(contact), ja.of(contact));
+            tally.add(0, eb);
+            tally.add(1, ea);
+            if eb == ea {
+                continue;
+            }
+            let (b, a) = (jb.journey(contact), ja.journey(contact));
+            let keys = changes(&b, &a);
+            if keys.is_empty() {
+                continue; // the same journey, its events interleaved otherwise
+            }
+            changed += 1;
+            for key in keys {
+                *w.moves.entry(key).or_default() += 1;
+            }
+            if w.examples.len() < examples {
+                w.examples.push((contact, portal as u32, b, a));
+            }
+        }
+        w.changed += changed;
+        w.portals.push((contacts, changed, tally));
+    }
+    w
+}
+
 impl Diff {
     /// Compares two runs of the same world; both results must hold journeys.
     pub fn new(
@@ -127,32 +355,12 @@ impl Diff {
         after: (&Scenario, &RunResult),
         examples: usize,
     ) -> Self {
-        let journeys = |r: &RunResult| r.recordings.journeys.clone().expect("runs with journeys");
-        let (jb, ja) = (journeys(before.1), journeys(after.1));
-        assert_eq!(jb.len(), ja.len(), "the two runs have the same contacts");
-        let mut moves: BTreeMap<(String, String), u64> = BTreeMap::new();
-        let mut changed = 0u64;
-        let mut shown = Vec::new();
-        for (contact, (b, a)) in jb.iter().zip(&ja).enumerate() {
-            if b == a {
-                continue;
-            }
-            changed += 1;
-            let (sb, sa) = (summary(before.0, b), summary(after.0, a));
-            if shown.len() < examples {
-                shown.push(Example {
-                    contact: contact as u32,
-                    before: sb.clone(),
-                    after: sa.clone(),
-                });
-            }
-            *moves.entry((sb, sa)).or_default() += 1;
-        }
-        let mut transitions: Vec<Transition> = moves
-            .into_iter()
-            .map(|((before, after), contacts)| Transition {
-                before,
-                after,
+        let (jb, ja) = (journeys_of(before.1), journeys_of(after.1));
+        let w = walk(jb, ja, examples);
+        let scenarios = (before.0, after.0);
+        let mut transitions: Vec<Transition> = (w.moves.into_iter())
+            .map(|(key, contacts)| Transition {
+                change: change(scenarios, key),
                 contacts,
             })
             .collect();
@@ -162,122 +370,119 @@ impl Diff {
             Report::new(before.0, before.1),
             Report::new(after.0, after.1),
         );
-        Diff {
+        let enrollment = rows(&rb.enrollment, &ra.enrollment);
+        let outcomes = rows(&rb.outcomes, &ra.outcomes);
+        let portals = (w.portals.into_iter().enumerate())
+            .map(|(p, (contacts, changed, tally))| PortalDiff {
+                portal: p as u32,
+                contacts,
+                changed_contacts: changed,
+                enrollment: rows_in_order(&enrollment, named_decisions(scenarios, tally.decisions)),
+                outcomes: rows_in_order(&outcomes, named_outcomes(tally.outcomes)),
+            })
+            .collect();
+        let examples = (w.examples.into_iter())
+            .map(|(contact, portal, b, a)| Example {
+                contact,
+                portal,
+                before: attempts(before.0, &b),
+                after: attempts(after.0, &a),
+            })
+            .collect();
+        let diff = Diff {
             before: side(before.0),
             after: side(after.0),
             seed: before.0.seed,
-            contacts: jb.len() as u64,
-            changed_contacts: changed,
-            enrollment: rows(&rb.enrollment, &ra.enrollment),
-            outcomes: rows(&rb.outcomes, &ra.outcomes),
+            contacts: u64::from(jb.contacts()),
+            changed_contacts: w.changed,
+            enrollment,
+            outcomes,
             transitions,
-            examples: shown,
-        }
+            portals,
+            examples,
+        };
+        diff.assert_reconciled();
+        diff
     }
 
-    /// The diff in `format`, ending with a newline.
-    pub fn render(&self, format: Format) -> String {
+    /// The transitions account for every difference of the count tables, and the portals add
+    /// up to them.
+    fn assert_reconciled(&self) {
+        let mut moved: BTreeMap<(&str, &str), i128> = BTreeMap::new();
+        for t in &self.transitions {
+            let (table, before, after) = match &t.change {
+                Change::Decision { before, after, .. } => ("decision", before, after),
+                Change::Outcome { before, after, .. } => ("outcome", before, after),
+                Change::Emails { .. } => continue,
+            };
+            for (name, sign) in [(before, -1), (after, 1)] {
+                if let Some(name) = name {
+                    *moved.entry((table, name)).or_default() += sign * i128::from(t.contacts);
+                }
+            }
+        }
+        moved.retain(|_, n| *n != 0);
+        let tables: [(&str, &[Row], PortalRows); 2] = [
+            ("decision", &self.enrollment, |p| &p.enrollment),
+            ("outcome", &self.outcomes, |p| &p.outcomes),
+        ];
+        let total = |rows: &[Row]| -> (u64, u64) {
+            (rows.iter()).fold((0, 0), |(b, a), r| (b + r.before, a + r.after))
+        };
+        let mut counted = BTreeMap::new();
+        for (table, rows, of_portal) in tables {
+            for r in rows.iter().filter(|r| r.before != r.after) {
+                let change = i128::from(r.after) - i128::from(r.before);
+                counted.insert((table, r.name.as_str()), change);
+            }
+            let portals = (self.portals.iter().map(|p| total(of_portal(p))))
+                .fold((0, 0), |(b, a), (pb, pa)| (b + pb, a + pa));
+            assert_eq!(total(rows), portals, "the portals' {table} counts add up");
+        }
+        assert_eq!(moved, counted, "the transitions explain the count tables");
+    }
+
+    /// The diff in `format`, ending with a newline; the text formats show the per-portal
+    /// breakdown only when `by_portal` (JSON always holds it).
+    pub fn render(&self, format: Format, by_portal: bool) -> String {
         match format {
             Format::Json => {
                 let mut out = serde_json::to_string_pretty(self).expect("a diff always serializes");
                 out.push('\n');
                 out
             }
-            Format::Table | Format::Markdown => self.render_text(format == Format::Markdown),
-        }
-    }
-
-    fn render_text(&self, markdown: bool) -> String {
-        let mut out = String::new();
-        self.write_title(&mut out, markdown);
-        self.write_counts(&mut out, markdown);
-        self.write_transitions(&mut out, markdown);
-        self.write_examples(&mut out);
-        out
-    }
-
-    /// The title line, and the two rule orders when they differ.
-    fn write_title(&self, out: &mut String, markdown: bool) {
-        let title = format!(
-            "{} (before) against {} (after), seed {}: {} of {} changed",
-            self.before.scenario,
-            self.after.scenario,
-            self.seed,
-            counted(self.changed_contacts, "contact"),
-            thousands(self.contacts),
-        );
-        if markdown {
-            let _ = writeln!(out, "# Diff: {title}");
-        } else {
-            let _ = writeln!(out, "diff: {title}");
-        }
-        if self.before.rules != self.after.rules {
-            let _ = writeln!(out, "\nrule order before: {}", self.before.rules.join(", "));
-            let _ = writeln!(out, "rule order after:  {}", self.after.rules.join(", "));
-        }
-    }
-
-    /// The decision and outcome counts before and after, without the rows that are 0 in both.
-    fn write_counts(&self, out: &mut String, markdown: bool) {
-        for (title, rows) in [
-            ("enrollment decision", &self.enrollment),
-            ("enrollment outcome", &self.outcomes),
-        ] {
-            let mut grid = Grid::new(&[title, "before", "after", "change"], 1);
-            for r in rows.iter().filter(|r| r.before != 0 || r.after != 0) {
-                let change = i128::from(r.after) - i128::from(r.before);
-                let sign = if change > 0 { "+" } else { "" };
-                grid.rows.push(vec![
-                    r.name.to_owned(),
-                    thousands(r.before),
-                    thousands(r.after),
-                    format!("{sign}{change}"),
-                ]);
+            Format::Table | Format::Markdown => {
+                render::render(self, format == Format::Markdown, by_portal)
             }
-            grid.write(out, markdown);
         }
     }
+}
 
-    /// The most common transitions; the rest are only counted (the JSON lists them all).
-    fn write_transitions(&self, out: &mut String, markdown: bool) {
-        const SHOWN: usize = 20;
-        if self.transitions.is_empty() {
-            return;
-        }
-        let mut grid = Grid::new(&["before", "", "after", "contacts"], 3);
-        for t in self.transitions.iter().take(SHOWN) {
-            grid.rows.push(vec![
-                t.before.clone(),
-                "->".to_owned(),
-                t.after.clone(),
-                thousands(t.contacts),
-            ]);
-        }
-        grid.write(out, markdown);
-        if self.transitions.len() > SHOWN {
-            let _ = writeln!(
-                out,
-                "\n({} more kinds of change in --format json)",
-                self.transitions.len() - SHOWN
-            );
-        }
-    }
+/// The journeys a run recorded.
+fn journeys_of(result: &RunResult) -> &Journeys {
+    let journeys = result.recordings.journeys.as_ref();
+    journeys.expect("runs with journeys")
+}
 
-    /// The example contacts, with how to trace one.
-    fn write_examples(&self, out: &mut String) {
-        if self.examples.is_empty() {
-            return;
-        }
-        let _ = writeln!(
-            out,
-            "\nexamples (explain one with `seqsim trace SCENARIO --contact ID`):"
-        );
-        for e in &self.examples {
-            let _ = writeln!(
-                out,
-                "  contact {}: {}  =>  {}",
-                e.contact, e.before, e.after
-            );
+/// Decision counts by name, each run's named by its scenario.
+fn named_decisions(
+    scenarios: (&Scenario, &Scenario),
+    counts: BTreeMap<Decision, [u64; 2]>,
+) -> BTreeMap<String, [u64; 2]> {
+    let mut named: BTreeMap<String, [u64; 2]> = BTreeMap::new();
+    for (d, [b, a]) in counts {
+        for (run, scenario, n) in [(0, scenarios.0, b), (1, scenarios.1, a)] {
+            if n > 0 {
+                named.entry(decision_name(scenario, d)).or_default()[run] += n;
+            }
         }
     }
+    named
+}
+
+/// Outcome counts by name.
+fn named_outcomes(counts: BTreeMap<Outcome, [u64; 2]>) -> BTreeMap<String, [u64; 2]> {
+    (counts.into_iter())
+        .map(|(o, c)| (o.name().to_owned(), c))
+        .collect()
 }

@@ -11,16 +11,16 @@ pub mod stats;
 mod text;
 mod trace;
 
-use model::{InboxProvider, Outcome, RejectionCode};
 use std::borrow::Cow;
 
+use model::{Decision, InboxProvider, Outcome, RejectionCode};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use sim::{DayCounter, DayCounts, RunResult, Scenario, Source, PROVIDER_SLOTS};
 
-pub use diff::Diff;
+pub use diff::{AttemptSummary, Change, Diff, Example, PortalDiff, Row, Side, Transition};
 pub use seeds::{diff::SeedsDiff, Group, SeedsReport, Series};
 pub use text::counted;
-pub use trace::render_trace;
+pub use trace::{render_trace, trace_json};
 
 /// The output formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,6 +144,13 @@ impl Serialize for Counts {
         }
         map.end()
     }
+}
+
+/// The name a report gives decision `d`: `ENROLLED`, or the name of the code that rejected the
+/// attempt. Every decision reports print is named here and nowhere else, so a new kind of
+/// decision (say, codes a scenario's rule file defines, hence `scenario`) is named in one place.
+pub(crate) fn decision_name(scenario: &Scenario, d: Decision) -> String {
+    scenario.rules.decision_name(d).to_owned()
 }
 
 /// The name of daily-series provider slot `slot`.

@@ -1,4 +1,4 @@
-//! `seqsim trace`: one contact's journey as readable lines.
+//! `seqsim trace`: one contact's journey as readable lines, or as one JSON document.
 
 use std::fmt::Write as _;
 
@@ -6,6 +6,10 @@ use model::{AddressFlags, Conditions, ContactFlags, Decision, LimitSide, SmtpRep
 use sim::{Reaction, RunResult, Scenario, TracedContact, TracedEvent};
 
 use crate::date_after;
+
+mod json;
+
+pub use json::trace_json;
 
 /// The journey of the contact traced in `result` (see `sim::RunOptions::trace_contact`), or
 /// `None` if the run traced no existing contact.

@@ -15,6 +15,7 @@
 
 mod guards;
 mod inbox;
+mod journey;
 mod mail;
 mod portal;
 pub mod queue;
@@ -32,10 +33,11 @@ use crate::world::{Person, World};
 use portal::{DayView, PortalRun};
 use rayon::prelude::*;
 
+pub use journey::{EnrollmentJourney, Journey, JourneyEntry, Journeys};
 pub use mail::Reaction;
 pub use result::{
-    AttemptRecord, Audit, Counters, DayCounter, DayCounts, Journey, Recordings, RunResult,
-    SendRecord, TraceEntry, TracedContact, TracedEvent, WorldShape, PROVIDER_SLOTS,
+    AttemptRecord, Audit, Counters, DayCounter, DayCounts, Recordings, RunResult, SendRecord,
+    TraceEntry, TracedContact, TracedEvent, WorldShape, PROVIDER_SLOTS,
 };
 
 /// How to run.
@@ -281,7 +283,7 @@ fn gather(
         traced,
         trace: Vec::new(),
         audit: options.audit.then(Audit::default),
-        journeys: options.journeys.then(Vec::new),
+        journeys: options.journeys.then(Journeys::default),
     };
     for run in runs {
         let (part_counters, part_recordings) = run.finish();
@@ -291,11 +293,12 @@ fn gather(
     counters.assert_balanced(scenario.seed);
     if let Some(journeys) = &recordings.journeys {
         assert_eq!(
-            journeys.len() as u64,
+            u64::from(journeys.contacts()),
             shape.contacts,
             "seed {}",
             scenario.seed
         );
+        journeys.assert_consistent(scenario.seed, counters.attempts, counters.enrolled);
     }
     if let Some(audit) = &recordings.audit {
         assert_eq!(

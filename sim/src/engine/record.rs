@@ -1,17 +1,18 @@
 //! The recorder: beside the engine, not inside it. The portal tells it what happened
 //! (`on_attempt`, `on_send`, `on_step_failed`, `on_reaction`, `on_end`, ...); it keeps the
 //! counters, the daily series, and whatever recordings the run asked for (the traced contact's
-//! journey, the audit, every contact's journey in brief). The engine's control flow never reads
+//! journey, the audit, every contact's journey). The engine's control flow never reads
 //! what is recorded.
 
 use model::{Conditions, Decision, LimitSide, Outcome, ReplyKind, StepFailure};
 
 use crate::time::{SimTime, SECONDS_PER_DAY};
 
+use super::journey::{JourneyEntry, JourneyLog, Journeys};
 use super::mail::{FailedStep, Reaction};
 use super::result::{
-    AttemptRecord, Audit, Counters, DayCounter, DayCounts, Journey, Recordings, SendRecord,
-    TraceEntry, TracedEvent,
+    AttemptRecord, Audit, Counters, DayCounter, DayCounts, Recordings, SendRecord, TraceEntry,
+    TracedEvent,
 };
 use super::AttemptRequest;
 
@@ -32,29 +33,28 @@ pub(crate) struct RecorderConfig {
 /// One portal's recorder.
 pub(crate) struct Recorder {
     counters: Counters,
-    first_contact: u32,
+    contacts: std::ops::Range<u32>,
     trace_contact: Option<u32>,
     trace: Vec<TraceEntry>,
     audit: Option<Audit>,
-    journeys: Option<Vec<Journey>>,
+    journeys: Option<JourneyLog>,
 }
 
 impl Recorder {
     pub fn new(config: RecorderConfig) -> Self {
-        let len = (config.contacts.end - config.contacts.start) as usize;
         assert!(config
             .trace_contact
             .is_none_or(|c| config.contacts.contains(&c)));
         Self {
             counters: Counters::new(config.horizon_days),
-            first_contact: config.contacts.start,
+            contacts: config.contacts,
             trace_contact: config.trace_contact,
             trace: Vec::new(),
             audit: config.audit.then(|| Audit {
                 event_times: vec![Vec::new()],
                 ..Audit::default()
             }),
-            journeys: config.journeys.then(|| vec![Journey::default(); len]),
+            journeys: config.journeys.then(JourneyLog::default),
         }
     }
 
@@ -68,11 +68,12 @@ impl Recorder {
         &mut self.counters.daily[day][slot]
     }
 
-    fn journey(&mut self, contact: u32) -> Option<&mut Journey> {
-        let first = self.first_contact;
-        self.journeys
-            .as_mut()
-            .map(|j| &mut j[(contact - first) as usize])
+    /// Adds `entry` to the journey of `contact`, if journeys are recorded.
+    fn journey(&mut self, contact: u32, entry: JourneyEntry) {
+        if let Some(log) = &mut self.journeys {
+            debug_assert!(self.contacts.contains(&contact));
+            log.push(contact - self.contacts.start, entry);
+        }
     }
 
     /// Adds `event` to the trace if `contact` is the traced contact.
@@ -127,13 +128,7 @@ impl Recorder {
                 decision,
             });
         }
-        if let Some(j) = self.journey(request.contact) {
-            j.first_decision.get_or_insert(decision);
-            j.attempts = j.attempts.saturating_add(1);
-            if decision == Decision::Enrolled {
-                j.enrollments = j.enrollments.saturating_add(1);
-            }
-        }
+        self.journey(request.contact, JourneyEntry::Attempt(decision));
         self.traced(time, request.contact, || TracedEvent::Attempt {
             user: request.user,
             source: request.source,
@@ -165,6 +160,7 @@ impl Recorder {
         if let Some(audit) = &mut self.audit {
             audit.sends.push(send);
         }
+        self.journey(send.contact, JourneyEntry::Sent(send.step));
         self.traced(send.time, send.contact, || TracedEvent::Sent {
             step: send.step,
             retry,
@@ -229,9 +225,7 @@ impl Recorder {
     /// Enrollment `id` (the portal's `id`-th) of `contact` ended with `outcome`.
     pub fn on_end(&mut self, time: SimTime, id: u32, contact: u32, outcome: Outcome) {
         self.counters.outcomes[outcome.index()] += 1;
-        if let Some(j) = self.journey(contact) {
-            j.last_outcome = Some(outcome);
-        }
+        self.journey(contact, JourneyEntry::Ended(outcome));
         if let Some(audit) = &mut self.audit {
             // Outcomes are collected per enrollment id; pad for ids still running.
             if audit.outcomes.len() <= id as usize {
@@ -252,9 +246,7 @@ impl Recorder {
         for contact in running {
             self.counters.outcomes[Outcome::StillActive.index()] += 1;
             // A running enrollment is always its contact's last one.
-            if let Some(j) = self.journey(contact) {
-                j.last_outcome = Some(Outcome::StillActive);
-            }
+            self.journey(contact, JourneyEntry::Ended(Outcome::StillActive));
         }
         if let Some(audit) = &mut self.audit {
             assert!(audit.outcomes.len() <= enrollments);
@@ -264,7 +256,7 @@ impl Recorder {
             traced: None,
             trace: self.trace,
             audit: self.audit,
-            journeys: self.journeys,
+            journeys: (self.journeys).map(|log| Journeys::from_log(self.contacts, log)),
         };
         (self.counters, recordings)
     }

@@ -10,6 +10,7 @@ use model::{
 use crate::scenario::{Source, StepKind};
 use crate::time::SimTime;
 
+use super::journey::Journeys;
 use super::mail::Reaction;
 
 /// Slots of the daily series: one per [`model::InboxProvider`], then one for users without an
@@ -228,8 +229,8 @@ pub struct Recordings {
     pub trace: Vec<TraceEntry>,
     /// Every attempt, send and outcome, when auditing.
     pub audit: Option<Audit>,
-    /// Each contact's journey in brief, by contact id, when asked for.
-    pub journeys: Option<Vec<Journey>>,
+    /// Each contact's journey, by contact id, when asked for.
+    pub journeys: Option<Journeys>,
 }
 
 impl Recordings {
@@ -245,23 +246,9 @@ impl Recordings {
             audit.outcomes.extend(more.outcomes);
         }
         if let (Some(all), Some(more)) = (&mut self.journeys, later.journeys) {
-            all.extend(more);
+            all.append(more);
         }
     }
-}
-
-/// What happened to one contact over a run, in brief: enough to tell whether a rule change
-/// changed it.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Journey {
-    /// The rules' decision on the contact's first attempt; `None` if no one tried.
-    pub first_decision: Option<Decision>,
-    /// Attempts to enroll the contact.
-    pub attempts: u16,
-    /// Times the contact was enrolled.
-    pub enrollments: u16,
-    /// How the contact's last enrollment ended (STILL_ACTIVE if it runs at the horizon).
-    pub last_outcome: Option<Outcome>,
 }
 
 /// One moment of the traced contact's journey.
