@@ -86,10 +86,10 @@ struct TraceArgs {
 // `seqsim diff`.
 #[derive(Args)]
 struct DiffArgs {
-    /// The scenario before the change.
-    before: PathBuf,
-    /// The scenario after the change; it must describe the same population.
-    after: PathBuf,
+    /// BEFORE AFTER: one world under two scenarios (they must generate the same world). With
+    /// both --before-rules and --after-rules: one or more scenarios, each under both rule files.
+    #[arg(required = true, value_name = "SCENARIO")]
+    scenarios: Vec<PathBuf>,
     /// Seed for both runs (default: the first scenario's).
     #[arg(long)]
     seed: Option<u64>,
@@ -255,39 +255,71 @@ fn trace(args: TraceArgs) -> Result<()> {
     write_stdout(&text)
 }
 
-/// `seqsim diff`: one world under two scenarios, contact by contact.
+/// `seqsim diff`: one world under two scenarios, contact by contact; or several scenarios,
+/// each under two rule files, and their total.
 fn diff(args: DiffArgs) -> Result<()> {
-    let mut first = scenarios::load(&args.before)?;
-    let mut second = scenarios::load(&args.after)?;
-    let seed = args.seed.unwrap_or(first.seed);
-    first.seed = seed;
-    second.seed = seed;
-    apply_rules(&mut first, args.before_rules.as_deref())?;
-    apply_rules(&mut second, args.after_rules.as_deref())?;
-    sim::compare::same_world(&first, &second).with_context(|| {
-        format!(
-            "cannot diff `{}` and `{}`",
-            args.before.display(),
-            args.after.display()
-        )
-    })?;
+    let pairs = diff_pairs(&args)?;
     let output = args.output.prepare()?;
-    if let Some(seeds) = args.seeds.several(seed) {
-        let text = diff_seeds((&first, &second), &seeds, &args.threads);
-        return emit(output, &text.render(args.output.format.into()));
+    let format = args.output.format.into();
+    if args.seeds.several(0).is_some() {
+        let texts: Vec<String> = (pairs.iter())
+            .map(|(first, second)| {
+                let seeds = args.seeds.several(first.seed).expect("several seeds");
+                diff_seeds((first, second), &seeds, &args.threads).render(format)
+            })
+            .collect();
+        return emit(output, &texts.join("\n"));
     }
     let options = sim::RunOptions {
         threads: args.threads.count(),
         journeys: true,
         ..sim::RunOptions::default()
     };
-    let r1 = sim::run_with(&first, &options);
-    let r2 = sim::run_with(&second, &options);
-    let diff = reports::Diff::new((&first, &r1), (&second, &r2), args.examples);
-    emit(
-        output,
-        &diff.render(args.output.format.into(), args.by_portal),
-    )
+    let mut diffs: Vec<reports::Diff> = (pairs.iter())
+        .map(|(first, second)| {
+            let r1 = sim::run_with(first, &options);
+            let r2 = sim::run_with(second, &options);
+            reports::Diff::new((first, &r1), (second, &r2), args.examples)
+        })
+        .collect();
+    let text = match diffs.len() {
+        1 => diffs.remove(0).render(format, args.by_portal),
+        _ => reports::DiffSet::new(diffs).render(format, args.by_portal),
+    };
+    emit(output, &text)
+}
+
+/// The (before, after) scenarios `diff` compares, each pair one world: with both rule files,
+/// every scenario under each; otherwise the two scenarios given, each under its rule file if
+/// one is given.
+fn diff_pairs(args: &DiffArgs) -> Result<Vec<(sim::Scenario, sim::Scenario)>> {
+    let both_rules = args.before_rules.is_some() && args.after_rules.is_some();
+    let files: Vec<(&Path, &Path)> = match &args.scenarios[..] {
+        many if both_rules => many.iter().map(|p| (p.as_path(), p.as_path())).collect(),
+        [before, after] => vec![(before.as_path(), after.as_path())],
+        other => bail!(
+            "diff takes two scenarios, BEFORE AFTER, not {}; or, with both --before-rules and --after-rules, one or more scenarios, each run under both rule files",
+            other.len()
+        ),
+    };
+    let mut pairs = Vec::with_capacity(files.len());
+    for (before, after) in files {
+        let mut first = scenarios::load(before)?;
+        let mut second = scenarios::load(after)?;
+        let seed = args.seed.unwrap_or(first.seed);
+        (first.seed, second.seed) = (seed, seed);
+        apply_rules(&mut first, args.before_rules.as_deref())?;
+        apply_rules(&mut second, args.after_rules.as_deref())?;
+        sim::compare::same_world(&first, &second).with_context(|| {
+            format!(
+                "cannot diff `{}` and `{}`",
+                before.display(),
+                after.display()
+            )
+        })?;
+        pairs.push((first, second));
+    }
+    Ok(pairs)
 }
 
 /// `seqsim diff --seeds N`: both scenarios run with every seed, compared count by count.

@@ -844,11 +844,7 @@ fn a_bad_rule_file_exits_two_naming_the_file_and_key() {
 #[test]
 fn diff_runs_one_scenario_under_two_rule_files() {
     let out = seqsim()
-        .args([
-            "diff",
-            "scenarios/spam-wave.toml",
-            "scenarios/spam-wave.toml",
-        ])
+        .args(["diff", "scenarios/spam-wave.toml"])
         .args(["--before-rules", "rules/default.toml"])
         .args(["--after-rules", "rules/unsubscribed-before-spam.toml"])
         .args(["--format", "json"])
@@ -861,4 +857,66 @@ fn diff_runs_one_scenario_under_two_rule_files() {
     let unsubscribed = row("UNSUBSCRIBED");
     assert!(spam["after"].as_u64() < spam["before"].as_u64(), "{spam}");
     assert!(unsubscribed["after"].as_u64() > unsubscribed["before"].as_u64());
+}
+
+#[test]
+fn diff_runs_many_scenarios_under_two_rule_files_with_a_total() {
+    let out = seqsim()
+        .args([
+            "diff",
+            "scenarios/spam-wave.toml",
+            "scenarios/re-engagement.toml",
+        ])
+        .args(["--before-rules", "rules/default.toml"])
+        .args(["--after-rules", "rules/unsubscribed-before-spam.toml"])
+        .args(["--format", "json"])
+        .assert()
+        .success();
+    let set = json_of(&out.get_output().stdout);
+    let diffs = set["scenarios"].as_array().unwrap();
+    assert_eq!(diffs.len(), 2);
+    let sum = |key: &str| -> u64 { diffs.iter().map(|d| d[key].as_u64().unwrap()).sum() };
+    assert_eq!(
+        set["total"]["changed_contacts"].as_u64().unwrap(),
+        sum("changed_contacts")
+    );
+    assert_eq!(set["total"]["contacts"].as_u64().unwrap(), sum("contacts"));
+    let total_row = |name: &str| {
+        let rows = set["total"]["enrollment"].as_array().unwrap();
+        rows.iter().find(|r| r["name"] == name).unwrap()["after"]
+            .as_u64()
+            .unwrap()
+    };
+    let each: u64 = diffs
+        .iter()
+        .map(|d| {
+            let rows = d["enrollment"].as_array().unwrap();
+            rows.iter().find(|r| r["name"] == "UNSUBSCRIBED").unwrap()["after"]
+                .as_u64()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(total_row("UNSUBSCRIBED"), each);
+    // The text shows a table per scenario and the total.
+    let text = seqsim()
+        .args([
+            "diff",
+            "scenarios/spam-wave.toml",
+            "scenarios/re-engagement.toml",
+        ])
+        .args(["--before-rules", "rules/default.toml"])
+        .args(["--after-rules", "rules/unsubscribed-before-spam.toml"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&text.get_output().stdout).into_owned();
+    assert_eq!(text.matches("diff: ").count(), 2, "{text}");
+    assert!(text.contains("total over 2 scenarios:"), "{text}");
+    // Without both rule files, diff takes exactly two scenarios.
+    seqsim()
+        .args(["diff", "scenarios/spam-wave.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "diff takes two scenarios, BEFORE AFTER, not 1",
+        ));
 }

@@ -14,6 +14,9 @@ use sim::{Journey, JourneyEntry, Journeys, RunResult, Scenario};
 use crate::{decision_name, Format, Report};
 
 mod render;
+mod set;
+
+pub use set::{DiffSet, DiffTotal};
 
 /// One run of a diff.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]

@@ -17,7 +17,9 @@ use model::{Decision, InboxProvider, Outcome, RejectionCode};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use sim::{DayCounter, DayCounts, RunResult, Scenario, Source, PROVIDER_SLOTS};
 
-pub use diff::{AttemptSummary, Change, Diff, Example, PortalDiff, Row, Side, Transition};
+pub use diff::{
+    AttemptSummary, Change, Diff, DiffSet, DiffTotal, Example, PortalDiff, Row, Side, Transition,
+};
 pub use seeds::{diff::SeedsDiff, Group, SeedsReport, Series};
 pub use text::counted;
 pub use trace::{render_trace, trace_json};

@@ -50,7 +50,7 @@ fn change(r: &Row) -> String {
 }
 
 /// The decision and outcome counts before and after, without the rows that are 0 in both.
-fn write_counts(out: &mut String, markdown: bool, enrollment: &[Row], outcomes: &[Row]) {
+pub(super) fn write_counts(out: &mut String, markdown: bool, enrollment: &[Row], outcomes: &[Row]) {
     for (title, rows) in [
         ("enrollment decision", enrollment),
         ("enrollment outcome", outcomes),
