@@ -18,6 +18,9 @@ Examples:
   seqsim trace scenarios/spam-wave.toml --contact 42
   seqsim diff scenarios/default.toml my-reordered-rules.toml --examples 20
   seqsim diff scenarios/default.toml my-reordered-rules.toml --seeds 10
+  seqsim run scenarios/purchased-list.toml --rules rules/sender-bounce-guard.toml
+  seqsim diff scenarios/spam-wave.toml scenarios/re-engagement.toml \\
+      --before-rules rules/default.toml --after-rules rules/unsubscribed-before-spam.toml
   seqsim validate scenarios/overlapping-team.toml";
 
 /// Deterministic simulator and test harness for sales-email sequences.
@@ -93,10 +96,13 @@ struct DiffArgs {
     /// Seed for both runs (default: the first scenario's).
     #[arg(long)]
     seed: Option<u64>,
-    /// Rule file to run the first scenario under instead of its own [rules].
+    /// Rule file to run both scenarios under instead of their own [rules].
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+    /// Rule file to run the first scenario under instead of its own [rules] (or --rules).
     #[arg(long, value_name = "FILE")]
     before_rules: Option<PathBuf>,
-    /// Rule file to run the second scenario under instead of its own [rules].
+    /// Rule file to run the second scenario under instead of its own [rules] (or --rules).
     #[arg(long, value_name = "FILE")]
     after_rules: Option<PathBuf>,
     #[command(flatten)]
@@ -308,8 +314,9 @@ fn diff_pairs(args: &DiffArgs) -> Result<Vec<(sim::Scenario, sim::Scenario)>> {
         let mut second = scenarios::load(after)?;
         let seed = args.seed.unwrap_or(first.seed);
         (first.seed, second.seed) = (seed, seed);
-        apply_rules(&mut first, args.before_rules.as_deref())?;
-        apply_rules(&mut second, args.after_rules.as_deref())?;
+        let both = args.rules.as_deref();
+        apply_rules(&mut first, args.before_rules.as_deref().or(both))?;
+        apply_rules(&mut second, args.after_rules.as_deref().or(both))?;
         sim::compare::same_world(&first, &second).with_context(|| {
             format!(
                 "cannot diff `{}` and `{}`",
