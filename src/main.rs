@@ -507,8 +507,13 @@ impl Output {
                 dir.display()
             );
         }
-        let temp = tempfile::Builder::new()
-            .prefix(".seqsim-report-")
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".seqsim-report-");
+        // The usual permissions of a new file (0666 less the umask), not tempfile's private
+        // 0600: reports are artifacts other users (a CI uploader) read.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let temp = builder
             .tempfile_in(dir)
             .map_err(|e| {
                 anyhow::anyhow!(

@@ -920,3 +920,24 @@ fn diff_runs_many_scenarios_under_two_rule_files_with_a_total() {
             "diff takes two scenarios, BEFORE AFTER, not 1",
         ));
 }
+
+#[cfg(unix)]
+#[test]
+fn out_files_get_the_usual_permissions() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    let bin = assert_cmd::cargo::cargo_bin("seqsim");
+    let script = format!(
+        "umask 022; exec '{}' run --format json --out '{}'",
+        bin.display(),
+        out.display()
+    );
+    let status = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644, "0666 less the umask 022, not a private 0600");
+}
