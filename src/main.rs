@@ -71,6 +71,9 @@ struct RunArgs {
     /// Replace the scenario's contact count; its domains and plan scale with it.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100_000_000))]
     contacts: Option<u32>,
+    /// Print the distributions only, without the daily series.
+    #[arg(long)]
+    summary: bool,
 }
 
 // `seqsim trace`.
@@ -233,7 +236,11 @@ fn run(args: RunArgs) -> Result<()> {
     let bar = ProgressBar::new(u64::from(scenario.calendar.horizon_days));
     let result = sim::run_with_progress(&scenario, &options, &|p| bar.update(p));
     bar.finish();
-    let text = reports::Report::new(&scenario, &result).render(args.output.format.into());
+    let mut report = reports::Report::new(&scenario, &result);
+    if args.summary {
+        report = report.summary();
+    }
+    let text = report.render(args.output.format.into());
     emit(output, &text)
 }
 
@@ -513,15 +520,13 @@ impl Output {
         // 0600: reports are artifacts other users (a CI uploader) read.
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        let temp = builder
-            .tempfile_in(dir)
-            .map_err(|e| {
-                anyhow::anyhow!(
-                    "cannot write the report to `{shown}` (--out): directory `{}` is not writable ({})",
-                    dir.display(),
-                    e.kind()
-                )
-            })?;
+        let temp = builder.tempfile_in(dir).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot write the report to `{shown}` (--out): directory `{}` is not writable ({})",
+                dir.display(),
+                e.kind()
+            )
+        })?;
         Ok(Self {
             path: path.to_owned(),
             temp,

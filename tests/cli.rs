@@ -941,3 +941,26 @@ fn out_files_get_the_usual_permissions() {
     let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o644, "0666 less the umask 022, not a private 0600");
 }
+
+#[test]
+fn summary_leaves_out_the_daily_series() {
+    let full = seqsim()
+        .args(["run", "--format", "json"])
+        .assert()
+        .success();
+    let summary = seqsim()
+        .args(["run", "--format", "json", "--summary"])
+        .assert()
+        .success();
+    let (full, summary) = (
+        json_of(&full.get_output().stdout),
+        json_of(&summary.get_output().stdout),
+    );
+    assert!(full["daily"].is_array());
+    assert!(summary.get("daily").is_none());
+    assert_eq!(full["enrollment"], summary["enrollment"]);
+    assert_eq!(full["outcomes"], summary["outcomes"]);
+    let text = seqsim().args(["run", "--summary"]).assert().success();
+    let text = String::from_utf8_lossy(&text.get_output().stdout).into_owned();
+    assert!(text.contains("enrollment decision") && !text.contains("daily series"));
+}

@@ -68,7 +68,8 @@ pub struct Report {
     /// (SEQUENCES_DAILY_LIMIT_REACHED) and enrollments it deferred to a later day; apart from
     /// the send-time SEND_LIMIT_REACHED.
     pub sequences_daily_limit: Counts,
-    /// What happened each day, per sender provider.
+    /// What happened each day, per sender provider; left out of a summary.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub daily: Vec<Day>,
 }
 
@@ -247,6 +248,12 @@ impl Report {
     /// it over).
     pub fn new_owned(scenario: &Scenario, result: RunResult) -> Self {
         Self::new(scenario, &result)
+    }
+
+    /// The report without its daily series: the distributions alone.
+    pub fn summary(mut self) -> Self {
+        self.daily.clear();
+        self
     }
 
     /// The report in `format`, ending with a newline.

@@ -102,6 +102,9 @@ pub(crate) fn render(r: &Report, markdown: bool) -> String {
         }
         grid.write(&mut out, markdown);
     }
+    if r.daily.is_empty() {
+        return out; // a summary (`--summary`)
+    }
     let _ = write!(
         out,
         "\n{}",
