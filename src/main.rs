@@ -21,7 +21,50 @@ Examples:
   seqsim run scenarios/purchased-list.toml --rules rules/sender-bounce-guard.toml
   seqsim diff scenarios/spam-wave.toml scenarios/re-engagement.toml \\
       --before-rules rules/default.toml --after-rules rules/unsubscribed-before-spam.toml
-  seqsim validate scenarios/overlapping-team.toml";
+  seqsim validate scenarios/overlapping-team.toml
+
+Exit codes: 0 done; 2 bad input (a scenario or rule file, a flag, an output that cannot be
+written), with one message on stderr naming the file, the key and what is allowed.";
+
+const RUN_HELP: &str = "\
+Examples:
+  seqsim run                                    run the embedded default scenario
+  seqsim run scenarios/purchased-list.toml      run a scenario file
+  seqsim run scenarios/clean-opt-in.toml --seed 7 --format json --out report.json
+  seqsim run scenarios/purchased-list.toml --rules rules/sender-bounce-guard.toml
+  seqsim run scenarios/purchased-list.toml --seeds 20   mean and 95% interval over 20 seeds
+  seqsim run scenarios/scale-1m.toml --contacts 10000000 --threads 2
+  seqsim run --summary                          the distributions without the daily series
+
+Exit codes: 0 the report was written; 2 bad input (a scenario or rule file, a flag, an output
+that cannot be written).";
+
+const TRACE_HELP: &str = "\
+Examples:
+  seqsim trace scenarios/spam-wave.toml --contact 42
+  seqsim trace scenarios/purchased-list.toml --contact 45000 --rules rules/sender-bounce-guard.toml
+  seqsim trace --contact 312 --format json      every fact the rules read, for tools
+
+Exit codes: 0 the journey was written; 2 bad input (a file, a contact id out of range).";
+
+const DIFF_HELP: &str = "\
+Examples:
+  seqsim diff scenarios/default.toml my-reordered-rules.toml --examples 20
+  seqsim diff scenarios/spam-wave.toml --before-rules rules/default.toml \\
+      --after-rules rules/unsubscribed-before-spam.toml
+  seqsim diff scenarios/spam-wave.toml scenarios/re-engagement.toml \\
+      --before-rules rules/default.toml --after-rules rules/unsubscribed-before-spam.toml
+  seqsim diff scenarios/default.toml my-reordered-rules.toml --seeds 10 --by-portal
+
+Exit codes: 0 the diff was written; 2 bad input (a file, scenarios that generate different
+worlds, a flag).";
+
+const VALIDATE_HELP: &str = "\
+Examples:
+  seqsim validate scenarios/overlapping-team.toml
+
+Exit codes: 0 the file is valid (warnings, if any, are printed); 2 it is not, with every
+problem listed.";
 
 /// Deterministic simulator and test harness for sales-email sequences.
 #[derive(Parser)]
@@ -34,23 +77,23 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run a scenario and report its reason-code distribution.
-    #[command(after_help = EXAMPLES)]
+    #[command(after_help = RUN_HELP)]
     Run(RunArgs),
     /// Print one contact's journey: every attempt, step, send and reply code, and the rule or
     /// event that decided it.
-    #[command(after_help = EXAMPLES)]
+    #[command(after_help = TRACE_HELP)]
     Trace(TraceArgs),
     /// Run one seeded world under two scenarios (say, two rule sets) and show which contacts'
     /// journeys changed, how, and examples to trace.
     #[command(
-        after_help = EXAMPLES,
+        after_help = DIFF_HELP,
         mut_arg("out", |a| a.help("Write the diff to this file instead of standard output (written whole or not at all)").display_order(3)),
         mut_arg("threads", |a| a.help("Worker threads (default: one per core)")),
         mut_arg("seeds", |a| a.help("Run both scenarios with N seeds and show each count's mean change with its 95% interval over them, marking changes beyond seed-to-seed noise (--examples applies to one seed only)")),
     )]
     Diff(DiffArgs),
     /// Check a scenario file and report every problem in it.
-    #[command(after_help = EXAMPLES)]
+    #[command(after_help = VALIDATE_HELP)]
     Validate(ValidateArgs),
 }
 

@@ -153,6 +153,25 @@ fn help_has_examples() {
         .assert()
         .success()
         .stdout(contains("--seed"));
+    // Each command's help shows its own examples and its exit codes.
+    for command in ["run", "trace", "diff", "validate"] {
+        let out = seqsim().args([command, "--help"]).assert().success();
+        let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+        assert!(
+            text.contains(&format!("  seqsim {command} ")),
+            "{command}: {text}"
+        );
+        assert!(text.contains("Exit codes: 0"), "{command}: {text}");
+        let others = ["run", "trace", "diff", "validate"]
+            .into_iter()
+            .filter(|c| *c != command);
+        for other in others {
+            assert!(
+                !text.contains(&format!("  seqsim {other} ")),
+                "{command} shows {other}"
+            );
+        }
+    }
 }
 
 #[test]
