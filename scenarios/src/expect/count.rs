@@ -141,15 +141,16 @@ fn daily(text: &str, rest: &str, scenario: &Scenario) -> Result<CountPath, Strin
     let providers: Vec<&str> = (InboxProvider::ALL.iter().map(|p| p.name()))
         .chain(["none"])
         .collect();
-    let provider =
-        match provider {
-            "*" => None,
-            p if providers.contains(&p) => Some(p.to_owned()),
-            p => return Err(format!(
+    let provider = match provider {
+        "*" => None,
+        p if providers.contains(&p) => Some(p.to_owned()),
+        p => {
+            return Err(format!(
                 "{text:?}: {p:?} is not a sender provider; allowed: {}, or * for every provider",
                 providers.join(", ")
-            )),
-        };
+            ))
+        }
+    };
     if DayCounter::from_name(counter).is_none() {
         return Err(format!(
             "{text:?}: {counter:?} is not a daily counter; allowed: {}",
