@@ -21,7 +21,9 @@ Examples:
   seqsim run scenarios/purchased-list.toml --rules rules/sender-bounce-guard.toml
   seqsim diff scenarios/spam-wave.toml scenarios/re-engagement.toml \\
       --before-rules rules/default.toml --after-rules rules/unsubscribed-before-spam.toml
-  seqsim validate scenarios/overlapping-team.toml";
+  seqsim validate scenarios/overlapping-team.toml
+  seqsim check expectations/library.toml --junit report.xml
+  seqsim check expectations/library.toml --save-baseline baseline.json";
 
 /// Deterministic simulator and test harness for sales-email sequences.
 #[derive(Parser)]
@@ -52,6 +54,10 @@ enum Command {
     /// Check a scenario file and report every problem in it.
     #[command(after_help = EXAMPLES)]
     Validate(ValidateArgs),
+    /// Run the scenarios of an expectations file and check their counts against its bounds:
+    /// exit 0 when every bound holds, 1 when any fails, 2 on bad input.
+    #[command(after_help = EXAMPLES)]
+    Check(CheckArgs),
 }
 
 // The argument structs have no doc comments: clap would read them as command descriptions.
@@ -127,6 +133,29 @@ struct ValidateArgs {
     scenario: PathBuf,
 }
 
+// `seqsim check`.
+#[derive(Args)]
+struct CheckArgs {
+    /// Expectations file (TOML); its scenario files are relative to its folder.
+    expectations: PathBuf,
+    /// Baseline for `relative` bounds: a report from `seqsim run --format json`, or a file
+    /// from --save-baseline.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write every scenario's report, keyed by scenario, to this file (a baseline for later
+    /// checks); it is also the baseline of this check when --baseline is not given.
+    #[arg(long, value_name = "FILE")]
+    save_baseline: Option<PathBuf>,
+    /// Output format: a table of every check, or a summary for a pull-request comment.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
+    format: CheckFormat,
+    /// Also write the checks as JUnit XML to this file (one testcase per check).
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    #[command(flatten)]
+    threads: ThreadArgs,
+}
+
 // A scenario to run: a file or the embedded default, and a seed to override its own.
 #[derive(Args)]
 struct ScenarioArgs {
@@ -176,6 +205,12 @@ enum TraceFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    Table,
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum FormatArg {
     Table,
     Json,
@@ -195,7 +230,7 @@ impl From<FormatArg> for reports::Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match execute(cli.command) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             eprintln!("seqsim: error: {err:#}");
             ExitCode::from(2)
@@ -203,13 +238,16 @@ fn main() -> ExitCode {
     }
 }
 
-fn execute(command: Command) -> Result<()> {
+/// The command's exit code: 0, or 1 when `check` finds a failed bound; an error exits 2.
+fn execute(command: Command) -> Result<ExitCode> {
     match command {
         Command::Run(args) => run(args),
         Command::Trace(args) => trace(args),
         Command::Diff(args) => diff(args),
         Command::Validate(args) => validate(args),
-    }
+        Command::Check(args) => return check(args),
+    }?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `seqsim run`: one scenario, its report.
@@ -365,6 +403,66 @@ fn validate(args: ValidateArgs) -> Result<()> {
     ))
 }
 
+/// `seqsim check`: every scenario of the expectations file run, its bounds checked.
+fn check(args: CheckArgs) -> Result<ExitCode> {
+    let baseline = match &args.baseline {
+        Some(path) => {
+            let shown = path.display().to_string();
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read baseline file `{shown}` (--baseline)"))?;
+            Some(reports::check::Baseline::parse(&text, &shown).map_err(anyhow::Error::msg)?)
+        }
+        None => None,
+    };
+    let will_have_baseline = baseline.is_some() || args.save_baseline.is_some();
+    let expectations = scenarios::load_expectations(&args.expectations, will_have_baseline)?;
+    let junit = (args.junit.as_deref())
+        .map(|p| Output::prepare(p, "--junit"))
+        .transpose()?;
+    let save = (args.save_baseline.as_deref())
+        .map(|p| Output::prepare(p, "--save-baseline"))
+        .transpose()?;
+    let options = sim::RunOptions {
+        threads: args.threads.count(),
+        ..sim::RunOptions::default()
+    };
+    let runs: Vec<reports::Report> = (expectations.scenarios.iter())
+        .map(|s| reports::Report::new(&s.scenario, &sim::run_with(&s.scenario, &options)))
+        .collect();
+    let mut baseline = baseline;
+    if let Some(save) = save {
+        let text = reports::check::baseline_json(&expectations, &runs);
+        if baseline.is_none() {
+            let origin = save.path.display().to_string();
+            baseline =
+                Some(reports::check::Baseline::parse(&text, &origin).map_err(anyhow::Error::msg)?);
+        }
+        save.commit(&text)?;
+    }
+    let checked = reports::check::CheckReport::new(&expectations, &runs, baseline.as_ref())
+        .map_err(|problems| {
+            anyhow::anyhow!(
+                "cannot judge relative bounds:\n  - {}",
+                problems.join("\n  - ")
+            )
+        })?;
+    if let Some(junit) = junit {
+        junit.commit(&checked.junit())?;
+    }
+    if std::env::var_os("GITHUB_ACTIONS").is_some() {
+        eprint!("{}", checked.github_annotations());
+    }
+    write_stdout(&match args.format {
+        CheckFormat::Table => checked.render_table(),
+        CheckFormat::Markdown => checked.render_markdown(),
+    })?;
+    Ok(if checked.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
 impl ScenarioArgs {
     /// The scenario file (the embedded default without one), with the seed if given.
     fn load(&self) -> Result<sim::Scenario> {
@@ -391,7 +489,9 @@ fn apply_rules(scenario: &mut sim::Scenario, path: Option<&Path>) -> Result<()> 
 impl OutputArgs {
     /// The claimed `--out` file, or `None` for standard output.
     fn prepare(&self) -> Result<Option<Output>> {
-        self.out.as_deref().map(Output::prepare).transpose()
+        (self.out.as_deref())
+            .map(|p| Output::prepare(p, "--out"))
+            .transpose()
     }
 }
 
@@ -487,14 +587,16 @@ fn write_stdout(text: &str) -> Result<()> {
 struct Output {
     path: PathBuf,
     temp: tempfile::NamedTempFile,
+    /// The flag that named the file, for messages.
+    flag: &'static str,
 }
 
 impl Output {
-    fn prepare(path: &Path) -> Result<Self> {
+    fn prepare(path: &Path, flag: &'static str) -> Result<Self> {
         let shown = path.display();
         if path.is_dir() {
             bail!(
-                "cannot write the report to `{shown}` (--out): it is a directory; give a file path"
+                "cannot write the report to `{shown}` ({flag}): it is a directory; give a file path"
             );
         }
         let dir = match path.parent() {
@@ -503,7 +605,7 @@ impl Output {
         };
         if !dir.is_dir() {
             bail!(
-                "cannot write the report to `{shown}` (--out): directory `{}` does not exist",
+                "cannot write the report to `{shown}` ({flag}): directory `{}` does not exist",
                 dir.display()
             );
         }
@@ -512,7 +614,7 @@ impl Output {
             .tempfile_in(dir)
             .map_err(|e| {
                 anyhow::anyhow!(
-                    "cannot write the report to `{shown}` (--out): directory `{}` is not writable ({})",
+                    "cannot write the report to `{shown}` ({flag}): directory `{}` is not writable ({})",
                     dir.display(),
                     e.kind()
                 )
@@ -520,18 +622,19 @@ impl Output {
         Ok(Self {
             path: path.to_owned(),
             temp,
+            flag,
         })
     }
 
     fn commit(mut self, text: &str) -> Result<()> {
-        let shown = self.path.display().to_string();
+        let (shown, flag) = (self.path.display().to_string(), self.flag);
         self.temp
             .write_all(text.as_bytes())
             .and_then(|()| self.temp.flush())
-            .with_context(|| format!("cannot write the report to `{shown}` (--out)"))?;
+            .with_context(|| format!("cannot write the report to `{shown}` ({flag})"))?;
         self.temp
             .persist(&self.path)
-            .with_context(|| format!("cannot write the report to `{shown}` (--out)"))?;
+            .with_context(|| format!("cannot write the report to `{shown}` ({flag})"))?;
         Ok(())
     }
 }
