@@ -66,6 +66,17 @@ Examples:
 Exit codes: 0 the file is valid (warnings, if any, are printed); 2 it is not, with every
 problem listed.";
 
+const CHECK_HELP: &str = "\
+Examples:
+  seqsim check expectations/library.toml
+  seqsim check expectations/library.toml --junit report.xml --format markdown
+  seqsim check expectations/library.toml --save-baseline baseline.json
+  seqsim check expectations/library.toml --baseline baseline.json
+
+Exit codes: 0 every expectation holds; 1 an expectation fails (the table says which, by how
+much); 2 bad input (the expectations file, a scenario, a baseline, an output path), with every
+problem of a file listed.";
+
 /// Deterministic simulator and test harness for sales-email sequences.
 #[derive(Parser)]
 #[command(name = "seqsim", version, about, after_help = EXAMPLES)]
@@ -95,6 +106,10 @@ enum Command {
     /// Check a scenario file and report every problem in it.
     #[command(after_help = VALIDATE_HELP)]
     Validate(ValidateArgs),
+    /// Run the scenarios of an expectations file and check their counts against its bounds:
+    /// exit 0 when every bound holds, 1 when any fails, 2 on bad input.
+    #[command(after_help = CHECK_HELP)]
+    Check(CheckArgs),
 }
 
 // The argument structs have no doc comments: clap would read them as command descriptions.
@@ -173,6 +188,29 @@ struct ValidateArgs {
     scenario: PathBuf,
 }
 
+// `seqsim check`.
+#[derive(Args)]
+struct CheckArgs {
+    /// Expectations file (TOML); its scenario files are relative to its folder.
+    expectations: PathBuf,
+    /// Baseline for `relative` bounds: a report from `seqsim run --format json`, or a file
+    /// from --save-baseline.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write every scenario's report, keyed by scenario, to this file (a baseline for later
+    /// checks); it is also the baseline of this check when --baseline is not given.
+    #[arg(long, value_name = "FILE")]
+    save_baseline: Option<PathBuf>,
+    /// Output format: a table of every check, or a summary for a pull-request comment.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
+    format: CheckFormat,
+    /// Also write the checks as JUnit XML to this file (one testcase per check).
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    #[command(flatten)]
+    threads: ThreadArgs,
+}
+
 // A scenario to run: a file or the embedded default, and a seed to override its own.
 #[derive(Args)]
 struct ScenarioArgs {
@@ -222,6 +260,12 @@ enum TraceFormat {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    Table,
+    Markdown,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum FormatArg {
     Table,
     Json,
@@ -241,7 +285,7 @@ impl From<FormatArg> for reports::Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match execute(cli.command) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             eprintln!("seqsim: error: {err:#}");
             ExitCode::from(2)
@@ -249,13 +293,16 @@ fn main() -> ExitCode {
     }
 }
 
-fn execute(command: Command) -> Result<()> {
+/// The command's exit code: 0, or 1 when `check` finds a failed bound; an error exits 2.
+fn execute(command: Command) -> Result<ExitCode> {
     match command {
         Command::Run(args) => run(args),
         Command::Trace(args) => trace(args),
         Command::Diff(args) => diff(args),
         Command::Validate(args) => validate(args),
-    }
+        Command::Check(args) => return check(args),
+    }?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `seqsim run`: one scenario, its report.
@@ -415,6 +462,66 @@ fn validate(args: ValidateArgs) -> Result<()> {
     ))
 }
 
+/// `seqsim check`: every scenario of the expectations file run, its bounds checked.
+fn check(args: CheckArgs) -> Result<ExitCode> {
+    let baseline = match &args.baseline {
+        Some(path) => {
+            let shown = path.display().to_string();
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read baseline file `{shown}` (--baseline)"))?;
+            Some(reports::check::Baseline::parse(&text, &shown).map_err(anyhow::Error::msg)?)
+        }
+        None => None,
+    };
+    let will_have_baseline = baseline.is_some() || args.save_baseline.is_some();
+    let expectations = scenarios::load_expectations(&args.expectations, will_have_baseline)?;
+    let junit = (args.junit.as_deref())
+        .map(|p| Output::prepare(p, "--junit"))
+        .transpose()?;
+    let save = (args.save_baseline.as_deref())
+        .map(|p| Output::prepare(p, "--save-baseline"))
+        .transpose()?;
+    let options = sim::RunOptions {
+        threads: args.threads.count(),
+        ..sim::RunOptions::default()
+    };
+    let runs: Vec<reports::Report> = (expectations.scenarios.iter())
+        .map(|s| reports::Report::new(&s.scenario, &sim::run_with(&s.scenario, &options)))
+        .collect();
+    let mut baseline = baseline;
+    if let Some(save) = save {
+        let text = reports::check::baseline_json(&expectations, &runs);
+        if baseline.is_none() {
+            let origin = save.path.display().to_string();
+            baseline =
+                Some(reports::check::Baseline::parse(&text, &origin).map_err(anyhow::Error::msg)?);
+        }
+        save.commit(&text)?;
+    }
+    let checked = reports::check::CheckReport::new(&expectations, &runs, baseline.as_ref())
+        .map_err(|problems| {
+            anyhow::anyhow!(
+                "cannot judge relative bounds:\n  - {}",
+                problems.join("\n  - ")
+            )
+        })?;
+    if let Some(junit) = junit {
+        junit.commit(&checked.junit())?;
+    }
+    if std::env::var_os("GITHUB_ACTIONS").is_some() {
+        eprint!("{}", checked.github_annotations());
+    }
+    write_stdout(&match args.format {
+        CheckFormat::Table => checked.render_table(),
+        CheckFormat::Markdown => checked.render_markdown(),
+    })?;
+    Ok(if checked.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
 impl ScenarioArgs {
     /// The scenario file (the embedded default without one), with the seed if given.
     fn load(&self) -> Result<sim::Scenario> {
@@ -441,7 +548,9 @@ fn apply_rules(scenario: &mut sim::Scenario, path: Option<&Path>) -> Result<()> 
 impl OutputArgs {
     /// The claimed `--out` file, or `None` for standard output.
     fn prepare(&self) -> Result<Option<Output>> {
-        self.out.as_deref().map(Output::prepare).transpose()
+        (self.out.as_deref())
+            .map(|p| Output::prepare(p, "--out"))
+            .transpose()
     }
 }
 
@@ -537,14 +646,16 @@ fn write_stdout(text: &str) -> Result<()> {
 struct Output {
     path: PathBuf,
     temp: tempfile::NamedTempFile,
+    /// The flag that named the file, for messages.
+    flag: &'static str,
 }
 
 impl Output {
-    fn prepare(path: &Path) -> Result<Self> {
+    fn prepare(path: &Path, flag: &'static str) -> Result<Self> {
         let shown = path.display();
         if path.is_dir() {
             bail!(
-                "cannot write the report to `{shown}` (--out): it is a directory; give a file path"
+                "cannot write the report to `{shown}` ({flag}): it is a directory; give a file path"
             );
         }
         let dir = match path.parent() {
@@ -553,7 +664,7 @@ impl Output {
         };
         if !dir.is_dir() {
             bail!(
-                "cannot write the report to `{shown}` (--out): directory `{}` does not exist",
+                "cannot write the report to `{shown}` ({flag}): directory `{}` does not exist",
                 dir.display()
             );
         }
@@ -565,7 +676,7 @@ impl Output {
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
         let temp = builder.tempfile_in(dir).map_err(|e| {
             anyhow::anyhow!(
-                "cannot write the report to `{shown}` (--out): directory `{}` is not writable ({})",
+                "cannot write the report to `{shown}` ({flag}): directory `{}` is not writable ({})",
                 dir.display(),
                 e.kind()
             )
@@ -573,18 +684,19 @@ impl Output {
         Ok(Self {
             path: path.to_owned(),
             temp,
+            flag,
         })
     }
 
     fn commit(mut self, text: &str) -> Result<()> {
-        let shown = self.path.display().to_string();
+        let (shown, flag) = (self.path.display().to_string(), self.flag);
         self.temp
             .write_all(text.as_bytes())
             .and_then(|()| self.temp.flush())
-            .with_context(|| format!("cannot write the report to `{shown}` (--out)"))?;
+            .with_context(|| format!("cannot write the report to `{shown}` ({flag})"))?;
         self.temp
             .persist(&self.path)
-            .with_context(|| format!("cannot write the report to `{shown}` (--out)"))?;
+            .with_context(|| format!("cannot write the report to `{shown}` ({flag})"))?;
         Ok(())
     }
 }

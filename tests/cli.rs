@@ -154,7 +154,7 @@ fn help_has_examples() {
         .success()
         .stdout(contains("--seed"));
     // Each command's help shows its own examples and its exit codes.
-    for command in ["run", "trace", "diff", "validate"] {
+    for command in ["run", "trace", "diff", "validate", "check"] {
         let out = seqsim().args([command, "--help"]).assert().success();
         let text = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
         assert!(
@@ -162,7 +162,7 @@ fn help_has_examples() {
             "{command}: {text}"
         );
         assert!(text.contains("Exit codes: 0"), "{command}: {text}");
-        let others = ["run", "trace", "diff", "validate"]
+        let others = ["run", "trace", "diff", "validate", "check"]
             .into_iter()
             .filter(|c| *c != command);
         for other in others {

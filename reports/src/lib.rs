@@ -5,6 +5,7 @@
 //! report is an integer count (shares are computed from them when printed), keys come in a fixed
 //! order, and nothing depends on the clock or the machine, so the same run gives the same bytes.
 
+pub mod check;
 mod diff;
 mod seeds;
 pub mod stats;
@@ -21,7 +22,7 @@ pub use diff::{
     AttemptSummary, Change, Diff, DiffSet, DiffTotal, Example, PortalDiff, Row, Side, Transition,
 };
 pub use seeds::{diff::SeedsDiff, Group, SeedsReport, Series};
-pub use text::counted;
+pub use text::{counted, thousands};
 pub use trace::{render_trace, trace_json};
 
 /// The output formats.

@@ -224,7 +224,7 @@ pub fn thousands(n: u64) -> String {
 }
 
 /// `part / total` as a percentage with two decimals, computed in integers so the text is exact.
-fn share(part: u64, total: u64) -> String {
+pub(crate) fn share(part: u64, total: u64) -> String {
     if total == 0 {
         return "-".to_owned();
     }

@@ -57,6 +57,22 @@ pub enum ScenarioError {
         /// Every problem found.
         problems: Vec<Problem>,
     },
+    /// An expectations file (`seqsim check`) could not be read.
+    #[error("cannot read expectations file `{path}`")]
+    ReadExpectations {
+        /// The file.
+        path: String,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// An expectations file was read but is not valid.
+    #[error("{}", Invalid("expectations", path, problems))]
+    InvalidExpectations {
+        /// The file.
+        path: String,
+        /// Every problem found.
+        problems: Vec<Problem>,
+    },
     /// The file was read but is not a valid scenario.
     #[error("{}", Invalid("scenario", path, problems))]
     Invalid {

@@ -5,6 +5,7 @@
 //! [`sim::Scenario`].
 
 mod error;
+mod expect;
 mod key;
 mod raw;
 mod validate;
@@ -12,6 +13,10 @@ mod validate;
 use std::path::Path;
 
 pub use error::{Problem, ScenarioError};
+pub use expect::{
+    load_expectations, parse_expectations, Bound, CountPath, Expectation, Expectations,
+    ScenarioExpectations, Section,
+};
 
 /// The default scenario's text, used when `seqsim run` gets no file.
 pub const DEFAULT_SCENARIO: &str = include_str!("../default.toml");

@@ -7,7 +7,7 @@
 //! spans, catalogue names). Every key a problem names is built by [`field!`] from the field it
 //! describes.
 
-mod deserialize;
+pub(crate) mod deserialize;
 mod dynamics;
 mod flow;
 mod remedies;
@@ -70,7 +70,7 @@ pub(crate) fn validate_rules(text: &str) -> Result<rules::Checked, Vec<Problem>>
 }
 
 /// Folds a multi-line message (toml's errors show the offending line) onto one line.
-fn one_line(message: &str) -> String {
+pub(crate) fn one_line(message: &str) -> String {
     message
         .lines()
         .map(str::trim)

@@ -1,0 +1,288 @@
+//! `seqsim check`: expectations judged against reports, for CI gates.
+//!
+//! An expectations file (`scenarios::Expectations`) bounds counts of each scenario's report.
+//! Each bound of each expectation is one [`Check`], judged from a [`Report`] (and, for a
+//! `relative` bound, the baseline's report of the same scenario) by pure functions over
+//! integer counts: [`evaluate`] is the seam a statistical follow-up (bounds on the mean over
+//! several seeds) can sit beside, taking `Report`s as `--seeds` does. Reports are read as their
+//! JSON, so a count is found the same way in a fresh report and in a baseline file written by
+//! `seqsim run --format json` or `seqsim check --save-baseline`.
+
+mod ci;
+mod measure;
+mod render;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
+
+pub use measure::{measure, Measure};
+pub use scenarios::{Bound, CountPath, Expectation, Expectations, ScenarioExpectations};
+
+use crate::Report;
+
+/// What became of one check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// The bound holds.
+    Pass,
+    /// The bound does not hold.
+    Fail,
+    /// A relative bound not judged: the baseline's count is below `min_count`.
+    Ignored,
+}
+
+/// One bound of one expectation, judged.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Check {
+    /// The scenario's label (`scenarios/purchased-list.toml`, `...@7` with a seed).
+    pub scenario: String,
+    /// The expectation's key in the file (`scenario[0].expect[1]`).
+    pub key: String,
+    /// The count as written.
+    pub count: String,
+    /// The bound.
+    pub bound: Bound,
+    /// The count and its section's total in the report.
+    pub got: Measure,
+    /// The count in the baseline, for a relative bound.
+    pub baseline: Option<u64>,
+    /// The expectation's `min_count`.
+    pub min_count: u64,
+    /// The verdict.
+    pub verdict: Verdict,
+}
+
+/// Every check of an expectations file, in file order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckReport {
+    /// The expectations file, as given.
+    pub file: String,
+    /// The checks.
+    pub checks: Vec<Check>,
+}
+
+impl CheckReport {
+    /// Judges every expectation of `expectations` against `reports` (one per scenario, in file
+    /// order) and, for relative bounds, `baseline`. The error lists every scenario or count the
+    /// baseline lacks.
+    pub fn new(
+        expectations: &Expectations,
+        reports: &[Report],
+        baseline: Option<&Baseline>,
+    ) -> Result<Self, Vec<String>> {
+        assert_eq!(
+            expectations.scenarios.len(),
+            reports.len(),
+            "one report per scenario"
+        );
+        let mut checks = Vec::new();
+        let mut problems = Vec::new();
+        for (s, report) in expectations.scenarios.iter().zip(reports) {
+            let needs_baseline =
+                (s.expects.iter().flat_map(|e| &e.bounds)).any(|b| matches!(b, Bound::Relative(_)));
+            let base = match baseline {
+                Some(b) if needs_baseline => match b.report_for(&s.label, &s.scenario.name) {
+                    Some(base) => Some(base),
+                    None => {
+                        problems.push(b.missing(&s.label, &s.scenario.name));
+                        continue;
+                    }
+                },
+                _ => None,
+            };
+            match evaluate(&s.label, &s.expects, report, base) {
+                Ok(found) => checks.extend(found),
+                Err(missing) => problems.extend(missing),
+            }
+        }
+        if problems.is_empty() {
+            Ok(Self {
+                file: expectations.path.clone(),
+                checks,
+            })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// True when no check failed.
+    pub fn passed(&self) -> bool {
+        self.checks.iter().all(|c| c.verdict != Verdict::Fail)
+    }
+
+    /// How many checks have verdict `v`.
+    pub fn count(&self, v: Verdict) -> usize {
+        self.checks.iter().filter(|c| c.verdict == v).count()
+    }
+}
+
+/// Judges `expects`, the expectations of scenario `label`, against its `report` and, for
+/// relative bounds, the `baseline` report (as JSON). The error names every count a relative
+/// bound needs that the baseline lacks.
+pub fn evaluate(
+    label: &str,
+    expects: &[Expectation],
+    report: &Report,
+    baseline: Option<&Value>,
+) -> Result<Vec<Check>, Vec<String>> {
+    let json = serde_json::to_value(report).expect("reports always serialize");
+    let mut checks = Vec::new();
+    let mut missing = Vec::new();
+    for e in expects {
+        let got = measure(&json, &e.count).expect("a valid count path is in every report");
+        for &bound in &e.bounds {
+            let base = match (bound, baseline) {
+                (Bound::Relative(_), Some(b)) => match measure(b, &e.count) {
+                    Some(m) => Some(m.count),
+                    None => {
+                        missing.push(format!(
+                            "the baseline of `{label}` has no count `{}` ({})",
+                            e.count_text, e.key
+                        ));
+                        continue;
+                    }
+                },
+                (Bound::Relative(_), None) => {
+                    panic!("a relative bound without a baseline passed validation")
+                }
+                _ => None,
+            };
+            let verdict = judge(bound, got, base, e.min_count);
+            checks.push(Check {
+                scenario: label.to_owned(),
+                key: e.key.clone(),
+                count: e.count_text.clone(),
+                bound,
+                got,
+                baseline: base,
+                min_count: e.min_count,
+                verdict,
+            });
+        }
+    }
+    if missing.is_empty() {
+        Ok(checks)
+    } else {
+        Err(missing)
+    }
+}
+
+/// The verdict of `bound` on `got`, with the baseline's count for a relative bound.
+pub fn judge(bound: Bound, got: Measure, baseline: Option<u64>, min_count: u64) -> Verdict {
+    let holds = match bound {
+        Bound::Min(min) => got.count >= min,
+        Bound::Max(max) => got.count <= max,
+        Bound::ShareMin(share) => got.share() >= share,
+        Bound::ShareMax(share) => got.share() <= share,
+        Bound::Relative(relative) => {
+            let base = baseline.expect("a relative bound has a baseline");
+            if base < min_count {
+                return Verdict::Ignored;
+            }
+            got.count.abs_diff(base) as f64 <= relative * base as f64
+        }
+    };
+    if holds {
+        Verdict::Pass
+    } else {
+        Verdict::Fail
+    }
+}
+
+/// The reports relative bounds are judged against: one report (from `seqsim run --format
+/// json`), which serves the scenarios of its name, or reports keyed by scenario label (from
+/// `seqsim check --save-baseline`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Baseline {
+    /// One report.
+    Single {
+        /// The file, for messages.
+        origin: String,
+        /// The report.
+        report: Value,
+    },
+    /// Reports keyed by scenario label.
+    Keyed {
+        /// The file, for messages.
+        origin: String,
+        /// The reports.
+        reports: BTreeMap<String, Value>,
+    },
+}
+
+impl Baseline {
+    /// Reads baseline JSON `text`; `origin` names the file in messages.
+    pub fn parse(text: &str, origin: &str) -> Result<Self, String> {
+        let bad = |why: String| {
+            format!("baseline file `{origin}` is not a baseline: {why}; allowed: a report from `seqsim run --format json` or a file from `seqsim check --save-baseline`")
+        };
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| bad(format!("not JSON ({e})")))?;
+        let Value::Object(map) = value else {
+            return Err(bad("not a JSON object".to_owned()));
+        };
+        let origin = origin.to_owned();
+        if map.get("scenario").is_some_and(Value::is_string) {
+            return Ok(Baseline::Single {
+                origin,
+                report: Value::Object(map),
+            });
+        }
+        match map
+            .iter()
+            .find(|(_, r)| !r.get("scenario").is_some_and(Value::is_string))
+        {
+            Some((key, _)) => Err(bad(format!("`{key}` does not hold a report"))),
+            None => Ok(Baseline::Keyed {
+                origin,
+                reports: map.into_iter().collect(),
+            }),
+        }
+    }
+
+    /// The baseline report of scenario `label`, named `name`.
+    fn report_for(&self, label: &str, name: &str) -> Option<&Value> {
+        match self {
+            Baseline::Single { report, .. } => (report["scenario"] == name).then_some(report),
+            Baseline::Keyed { reports, .. } => reports.get(label),
+        }
+    }
+
+    /// Why the baseline has no report for scenario `label`, named `name`.
+    fn missing(&self, label: &str, name: &str) -> String {
+        match self {
+            Baseline::Single { origin, report } => format!(
+                "baseline file `{origin}` is a report of scenario {}, not of `{label}` (scenario {name:?})",
+                report["scenario"]
+            ),
+            Baseline::Keyed { origin, reports } => {
+                let keys: Vec<&str> = reports.keys().map(String::as_str).collect();
+                format!("baseline file `{origin}` has no report for `{label}`; it has: {}", keys.join(", "))
+            }
+        }
+    }
+}
+
+/// The baseline file `--save-baseline` writes: every scenario's report keyed by its label, in
+/// file order, as pretty JSON ending with a newline.
+pub fn baseline_json(expectations: &Expectations, reports: &[Report]) -> String {
+    struct Keyed<'a>(Vec<(&'a str, &'a Report)>);
+    impl Serialize for Keyed<'_> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            let mut map = serializer.serialize_map(Some(self.0.len()))?;
+            for (label, report) in &self.0 {
+                map.serialize_entry(label, report)?;
+            }
+            map.end()
+        }
+    }
+    let labels = expectations.scenarios.iter().map(|s| s.label.as_str());
+    let keyed = Keyed(labels.zip(reports).collect());
+    let mut out = serde_json::to_string_pretty(&keyed).expect("reports always serialize");
+    out.push('\n');
+    out
+}

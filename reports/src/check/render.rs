@@ -1,0 +1,177 @@
+//! What a check says: its expected and measured values as text, and the table and Markdown
+//! summary of every check.
+
+use std::fmt::Write as _;
+
+use super::{Bound, Check, CheckReport, Verdict};
+use crate::text::{share, thousands, Grid};
+
+/// `fraction` (0.12) as a percentage with two decimals (`12.00%`).
+fn percent(fraction: f64) -> String {
+    format!("{:.2}%", fraction * 100.0)
+}
+
+/// A signed whole number: `+12`, `-3`, `0`.
+fn signed(got: u64, bound: u64) -> String {
+    match got.cmp(&bound) {
+        std::cmp::Ordering::Less => format!("-{}", thousands(bound - got)),
+        std::cmp::Ordering::Equal => "0".to_owned(),
+        std::cmp::Ordering::Greater => format!("+{}", thousands(got - bound)),
+    }
+}
+
+impl Check {
+    /// The bound as text: `>= 10`, `share <= 12.00%`, `within 10.00% of 1,234`.
+    pub fn expected(&self) -> String {
+        match self.bound {
+            Bound::Min(min) => format!(">= {}", thousands(min)),
+            Bound::Max(max) => format!("<= {}", thousands(max)),
+            Bound::ShareMin(s) => format!("share >= {}", percent(s)),
+            Bound::ShareMax(s) => format!("share <= {}", percent(s)),
+            Bound::Relative(r) => {
+                let base = thousands(self.baseline.unwrap_or(0));
+                format!("within {} of {base}", percent(r))
+            }
+        }
+    }
+
+    /// What the report has: the count, or the share and the counts it is taken of.
+    pub fn got_text(&self) -> String {
+        let count = thousands(self.got.count);
+        match self.bound {
+            Bound::ShareMin(_) | Bound::ShareMax(_) => {
+                let total = self.got.total.unwrap_or(0);
+                format!(
+                    "{} ({count} of {})",
+                    share(self.got.count, total),
+                    thousands(total)
+                )
+            }
+            _ => count,
+        }
+    }
+
+    /// How far the count is from the bound (or, for a relative bound, moved from the
+    /// baseline): negative below, positive above.
+    pub fn by(&self) -> String {
+        let points = |s: f64| format!("{:+.2} pts", (self.got.share() - s) * 100.0);
+        match self.bound {
+            Bound::Min(b) | Bound::Max(b) => signed(self.got.count, b),
+            Bound::ShareMin(s) | Bound::ShareMax(s) => points(s),
+            Bound::Relative(_) => {
+                let base = self.baseline.unwrap_or(0);
+                match (base, self.got.count) {
+                    (0, 0) => "0.00%".to_owned(),
+                    (0, _) => "new".to_owned(),
+                    (base, got) => {
+                        format!("{:+.2}%", (got as f64 - base as f64) / base as f64 * 100.0)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The verdict as a word.
+    pub fn result(&self) -> &'static str {
+        match self.verdict {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "FAIL",
+            Verdict::Ignored => "ignored",
+        }
+    }
+
+    /// One line on the check, for a failure message or an annotation.
+    pub fn message(&self) -> String {
+        let mut out = format!(
+            "{}: {} is {}, expected {} (by {})",
+            self.scenario,
+            self.count,
+            self.got_text(),
+            self.expected(),
+            self.by()
+        );
+        if self.verdict == Verdict::Ignored {
+            let base = thousands(self.baseline.unwrap_or(0));
+            let _ = write!(
+                out,
+                "; not judged: the baseline's {base} is below min_count {}",
+                self.min_count
+            );
+        }
+        out
+    }
+}
+
+impl CheckReport {
+    /// One line counting the checks and their verdicts.
+    pub fn summary(&self) -> String {
+        format!(
+            "{}: {} checks, {} passed, {} failed, {} ignored",
+            self.file,
+            self.checks.len(),
+            self.count(Verdict::Pass),
+            self.count(Verdict::Fail),
+            self.count(Verdict::Ignored)
+        )
+    }
+
+    /// The checks in `which` as a table.
+    fn grid<'c>(which: impl Iterator<Item = &'c Check>, markdown: bool) -> Grid {
+        let header = ["scenario", "count", "expected", "got", "by", "result"];
+        let mut grid = Grid::new(&header, 2);
+        for c in which {
+            let code = |s: &str| {
+                if markdown {
+                    format!("`{s}`")
+                } else {
+                    s.to_owned()
+                }
+            };
+            grid.rows.push(vec![
+                code(&c.scenario),
+                code(&c.count),
+                c.expected(),
+                c.got_text(),
+                c.by(),
+                c.result().to_owned(),
+            ]);
+        }
+        grid
+    }
+
+    /// Every check as a table for a terminal, between the summary line and a closing tally
+    /// in the plain form test runners end with (`check: N passed, N failed, N skipped`, the
+    /// skipped being the relative bounds below their `min_count`).
+    pub fn render_table(&self) -> String {
+        let mut out = format!("seqsim check {}\n", self.summary());
+        Self::grid(self.checks.iter(), false).write(&mut out, false);
+        let _ = writeln!(
+            out,
+            "\ncheck: {} passed, {} failed, {} skipped",
+            self.count(Verdict::Pass),
+            self.count(Verdict::Fail),
+            self.count(Verdict::Ignored)
+        );
+        out
+    }
+
+    /// A summary fit for a pull-request comment: the verdict, the failed checks, and every
+    /// check folded away.
+    pub fn render_markdown(&self) -> String {
+        let verdict = if self.passed() { "passed" } else { "FAILED" };
+        let mut out = format!("## seqsim check {verdict}\n\n`{}`\n", self.summary());
+        let failed = self.checks.iter().filter(|c| c.verdict == Verdict::Fail);
+        if !self.passed() {
+            out.push_str("\n### Failed checks\n");
+            Self::grid(failed, true).write(&mut out, true);
+        }
+        let _ = writeln!(
+            out,
+            "\n<details><summary>All {} checks</summary>\n",
+            self.checks.len()
+        );
+        Self::grid(self.checks.iter(), true).write(&mut out, true);
+        out.push_str("\n</details>\n");
+        out
+    }
+}
