@@ -194,12 +194,13 @@ struct CheckArgs {
     /// Expectations file (TOML); its scenario files are relative to its folder.
     expectations: PathBuf,
     /// Baseline for `relative` bounds: a report from `seqsim run --format json`, or a file
-    /// from --save-baseline.
-    #[arg(long, value_name = "FILE")]
+    /// from --save-baseline; a bare NAME reads .seqsim/baselines/NAME.json.
+    #[arg(long, value_name = "NAME|FILE")]
     baseline: Option<PathBuf>,
     /// Write every scenario's report, keyed by scenario, to this file (a baseline for later
-    /// checks); it is also the baseline of this check when --baseline is not given.
-    #[arg(long, value_name = "FILE")]
+    /// checks; a bare NAME writes .seqsim/baselines/NAME.json); it is also the baseline of this
+    /// check when --baseline is not given.
+    #[arg(long, value_name = "NAME|FILE")]
     save_baseline: Option<PathBuf>,
     /// Output format: a table of every check, or a summary for a pull-request comment.
     #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
@@ -358,6 +359,21 @@ fn trace(args: TraceArgs) -> Result<()> {
     write_stdout(&text)
 }
 
+/// Where named baselines live, as criterion keeps its own: `--save-baseline main` writes
+/// `.seqsim/baselines/main.json`, and `--baseline main` reads it.
+const BASELINES: &str = ".seqsim/baselines";
+
+/// The file of baseline `arg`: a bare name (one path component, no extension) is a named
+/// baseline under [`BASELINES`]; anything else is a file path.
+fn named_baseline(arg: &Path) -> PathBuf {
+    let bare = arg.components().count() == 1 && arg.extension().is_none();
+    if bare {
+        Path::new(BASELINES).join(arg).with_extension("json")
+    } else {
+        arg.to_owned()
+    }
+}
+
 /// `seqsim diff`: one world under two scenarios, contact by contact; or several scenarios,
 /// each under two rule files, and their total.
 fn diff(args: DiffArgs) -> Result<()> {
@@ -464,6 +480,17 @@ fn validate(args: ValidateArgs) -> Result<()> {
 
 /// `seqsim check`: every scenario of the expectations file run, its bounds checked.
 fn check(args: CheckArgs) -> Result<ExitCode> {
+    let args = CheckArgs {
+        baseline: args.baseline.map(|b| named_baseline(&b)),
+        save_baseline: args.save_baseline.map(|b| named_baseline(&b)),
+        ..args
+    };
+    if let Some(dir) = args.save_baseline.as_deref().and_then(Path::parent) {
+        if dir == Path::new(BASELINES) {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create `{BASELINES}` (--save-baseline)"))?;
+        }
+    }
     let baseline = match &args.baseline {
         Some(path) => {
             let shown = path.display().to_string();

@@ -310,3 +310,44 @@ fn the_library_meets_its_expectations() {
         .code(0)
         .stdout(contains(" 0 failed"));
 }
+
+#[test]
+fn named_baselines_live_under_dot_seqsim_as_criterion_keeps_its_own() {
+    let body = "[[scenario.expect]]\ncount = \"outcomes.BOUNCED\"\nrelative = 0.1\n";
+    let (dir, path, scenario) = copied(body);
+    let in_dir = |cmd: &mut Command| {
+        cmd.current_dir(dir.path());
+    };
+    let mut save = seqsim();
+    in_dir(&mut save);
+    save.arg("check")
+        .arg(&path)
+        .args(["--save-baseline", "main"])
+        .assert()
+        .code(0);
+    let stored = dir.path().join(".seqsim/baselines/main.json");
+    assert!(stored.is_file(), "{}", stored.display());
+    let check = || {
+        let mut cmd = seqsim();
+        in_dir(&mut cmd);
+        cmd.arg("check").arg(&path).args(["--baseline", "main"]);
+        cmd
+    };
+    check().assert().code(0);
+    let text = std::fs::read_to_string(&scenario).unwrap();
+    std::fs::write(
+        &scenario,
+        text.replace("invalid_address = 0.005", "invalid_address = 0.025"),
+    )
+    .unwrap();
+    check().assert().code(1);
+    let mut missing = seqsim();
+    in_dir(&mut missing);
+    missing
+        .arg("check")
+        .arg(&path)
+        .args(["--baseline", "nope"])
+        .assert()
+        .code(2)
+        .stderr(contains(".seqsim/baselines/nope.json"));
+}

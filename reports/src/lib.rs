@@ -43,6 +43,8 @@ pub struct Report {
     pub scenario: String,
     /// The seed the run used.
     pub seed: u64,
+    /// What wrote the report, from what: for telling a baseline apart.
+    pub provenance: Provenance,
     /// What validation warned about the scenario file (values the product would not accept,
     /// used as given), each naming its key; absent from JSON when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -72,6 +74,49 @@ pub struct Report {
     /// What happened each day, per sender provider; left out of a summary.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub daily: Vec<Day>,
+}
+
+/// The version of the report's format ([`Report`], and `docs/report.schema.json`): bumped when a
+/// key changes meaning or goes away.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Where a report comes from, so that a baseline can be told apart from a report of something
+/// else.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Provenance {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The seqsim that wrote the report.
+    pub seqsim_version: &'static str,
+    /// SHA-256 of the scenario file's content; absent for a scenario built in code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scenario_sha256: Option<String>,
+    /// The rule set's checks in order (built-in codes, and guards by their codes).
+    pub rules: Vec<String>,
+    /// SHA-256 of the rule set: its order, and each guard's code, description and what it
+    /// measures; equal hashes, equal rules (whether from the scenario or a rule file).
+    pub rules_sha256: String,
+}
+
+impl Provenance {
+    /// The provenance of a report of `scenario`.
+    pub fn of(scenario: &Scenario) -> Self {
+        let rules = &scenario.rules;
+        let names: Vec<String> = (rules.order().iter())
+            .map(|&check| rules.check_name(check).to_owned())
+            .collect();
+        let mut canonical = names.join(",");
+        for (code, guard) in rules.guards().iter().zip(&scenario.guards) {
+            canonical.push_str(&format!(";{}|{}|{guard:?}", code.name, code.description));
+        }
+        Self {
+            schema_version: SCHEMA_VERSION,
+            seqsim_version: env!("CARGO_PKG_VERSION"),
+            scenario_sha256: scenario.source_sha256.clone(),
+            rules: names,
+            rules_sha256: scenarios::sha256_hex(canonical.as_bytes()),
+        }
+    }
 }
 
 /// The world's size.
@@ -217,6 +262,7 @@ impl Report {
         Report {
             scenario: scenario.name.clone(),
             seed: scenario.seed,
+            provenance: Provenance::of(scenario),
             warnings: scenario.warnings.clone(),
             start_date: cal.start_date.clone(),
             horizon_days: result.shape.horizon_days,

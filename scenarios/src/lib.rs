@@ -23,6 +23,13 @@ pub const DEFAULT_SCENARIO: &str = include_str!("../default.toml");
 /// How the default scenario is named in messages.
 pub const DEFAULT_ORIGIN: &str = "<embedded default scenario>";
 
+/// The SHA-256 of `bytes` in lower-case hex: a file's content, for provenance.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    let digest = sha2::Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Loads and validates the scenario in the file at `path`.
 pub fn load(path: &Path) -> Result<sim::Scenario, ScenarioError> {
     let shown = path.display().to_string();
@@ -89,8 +96,11 @@ pub fn parse(
     origin: &str,
     fallback_name: &str,
 ) -> Result<sim::Scenario, ScenarioError> {
-    validate::validate(text, fallback_name).map_err(|problems| ScenarioError::Invalid {
-        path: origin.to_owned(),
-        problems,
-    })
+    let mut scenario =
+        validate::validate(text, fallback_name).map_err(|problems| ScenarioError::Invalid {
+            path: origin.to_owned(),
+            problems,
+        })?;
+    scenario.source_sha256 = Some(sha256_hex(text.as_bytes()));
+    Ok(scenario)
 }

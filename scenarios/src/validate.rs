@@ -144,6 +144,7 @@ impl Validator<'_> {
             tasks: tasks?,
             reenrollment: reenrollment?,
             warnings: Vec::new(),
+            source_sha256: None,
         })
     }
 

@@ -78,6 +78,7 @@ pub fn world_differences(before: &Scenario, after: &Scenario) -> Vec<&'static st
         tasks: _,
         reenrollment: _,
         warnings: _,
+        source_sha256: _,
     } = before;
     let mut keys = Keys::default();
     keys.check("seed", seed, &after.seed);
@@ -382,6 +383,7 @@ mod tests {
             },
             reenrollment: Reenrollment::article(),
             warnings: Vec::new(),
+            source_sha256: None,
         }
     }
 

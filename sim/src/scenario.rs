@@ -52,6 +52,9 @@ pub struct Scenario {
     /// would not accept but the run uses as given), each naming its key, for the report. The
     /// engine never reads it; empty for scenarios built in code.
     pub warnings: Vec<String>,
+    /// The SHA-256 of the file this scenario was read from (lower-case hex), for a report's
+    /// provenance; `None` for scenarios built in code. The engine never reads it.
+    pub source_sha256: Option<String>,
 }
 
 /// The contacts, their portals, and the odds of each initial state.
