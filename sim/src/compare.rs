@@ -303,19 +303,10 @@ mod tests {
     use crate::time::Weekday;
     use crate::{plan, World};
 
-    /// A small scenario in which every setting matters: every rate non-zero, two providers,
-    /// pinned and spread senders, two sequences, disconnections and an outage.
-    fn base() -> Scenario {
-        let group = |count, seat, inbox| SenderGroup {
-            count,
-            seat,
-            inbox,
-            portal: None,
-            sequence: 0,
-            daily_limit: Some(200),
-            other_emails_per_day: 10,
-        };
-        let sequence = |name: &str| Sequence {
+    /// A two-step sequence (an email, then a task two days later), weekdays only, 09:00 to
+    /// 17:00.
+    fn sequence(name: &str) -> Sequence {
+        Sequence {
             name: name.to_owned(),
             steps: vec![
                 Step {
@@ -330,6 +321,20 @@ mod tests {
             weekdays_only: true,
             send_window: Some((540, 1020)),
             subscription_type: 0,
+        }
+    }
+
+    /// A small scenario in which every setting matters: every rate non-zero, two providers,
+    /// pinned and spread senders, two sequences, disconnections and an outage.
+    fn base() -> Scenario {
+        let group = |count, seat, inbox| SenderGroup {
+            count,
+            seat,
+            inbox,
+            portal: None,
+            sequence: 0,
+            daily_limit: Some(200),
+            other_emails_per_day: 10,
         };
         Scenario {
             name: "compare".to_owned(),
