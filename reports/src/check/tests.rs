@@ -114,6 +114,7 @@ fn sample() -> CheckReport {
         baseline: Some(100),
         min_count: 200,
         verdict,
+        spread: None,
     };
     CheckReport {
         file: "e,x:p.toml".into(),
