@@ -3,8 +3,9 @@
 //! An expectations file (`scenarios::Expectations`) bounds counts of each scenario's report.
 //! Each bound of each expectation is one [`Check`], judged from a [`Report`] (and, for a
 //! `relative` bound, the baseline's report of the same scenario) by pure functions over
-//! integer counts: [`evaluate`] is the seam a statistical follow-up (bounds on the mean over
-//! several seeds) can sit beside, taking `Report`s as `--seeds` does. Reports are read as their
+//! integer counts: [`evaluate`], and beside it [`evaluate_seeded`] for `--seeds N`, which
+//! judges bounds on the mean over the seeds and relative bounds by Welch's t-test
+//! (`check/seeded.rs`). Reports are read as their
 //! JSON, so a count is found the same way in a fresh report and in a baseline file written by
 //! `seqsim run --format json` or `seqsim check --save-baseline`.
 
