@@ -373,5 +373,5 @@ fn seeds_judge_the_mean_and_a_seeded_baseline_by_welch() {
     .assert()
     .code(1)
     .stdout(contains("1 passed, 1 failed"))
-    .stdout(contains("significant)"));
+    .stdout(contains("significant beyond ±"));
 }

@@ -146,7 +146,8 @@ impl Check {
 }
 
 /// How a spread stands against `bound`: the mean's distance from an absolute bound, or the
-/// move of the mean from the baseline's with Welch's t and degrees of freedom.
+/// move of the mean from the baseline's with Welch's t, degrees of freedom and critical value
+/// (no `|`: the text goes into Markdown tables).
 fn by_seeded(bound: Bound, s: &Spread) -> String {
     match (bound, s.baseline) {
         (Bound::Min(b) | Bound::Max(b), _) => format!("{:+.2}", s.mean - b as f64),
@@ -160,7 +161,7 @@ fn by_seeded(bound: Bound, s: &Spread) -> String {
                 format!("{:+.2}%", test.difference / base * 100.0)
             };
             format!(
-                "{moved}, t {:.2} (df {:.1}, |t| > {:.3} significant)",
+                "{moved}, t {:.2} (df {:.1}, significant beyond ±{:.3})",
                 test.t, test.df, test.critical
             )
         }
