@@ -72,6 +72,8 @@ Examples:
   seqsim check expectations/library.toml --junit report.xml --format markdown
   seqsim check expectations/library.toml --save-baseline baseline.json
   seqsim check expectations/library.toml --baseline baseline.json
+  seqsim check expectations/library.toml --seeds 8 --save-baseline base8.json
+  seqsim check expectations/library.toml --seeds 8 --baseline base8.json
 
 Exit codes: 0 every expectation holds; 1 an expectation fails (the table says which, by how
 much); 2 bad input (the expectations file, a scenario, a baseline, an output path), with every
@@ -208,6 +210,12 @@ struct CheckArgs {
     /// Also write the checks as JUnit XML to this file (one testcase per check).
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    /// Run each scenario with N seeds (its seed, then each next integer): an absolute bound
+    /// fails only when the whole 95% interval of the mean is on its wrong side, a relative one
+    /// only when Welch's t-test against a baseline of several seeds finds a significant move
+    /// beyond its tolerance; with --save-baseline, saves every seed's report.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    seeds: Option<u32>,
     #[command(flatten)]
     threads: ThreadArgs,
 }
@@ -491,15 +499,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
                 .with_context(|| format!("cannot create `{BASELINES}` (--save-baseline)"))?;
         }
     }
-    let baseline = match &args.baseline {
-        Some(path) => {
-            let shown = path.display().to_string();
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read baseline file `{shown}` (--baseline)"))?;
-            Some(reports::check::Baseline::parse(&text, &shown).map_err(anyhow::Error::msg)?)
-        }
-        None => None,
-    };
+    let baseline = read_baseline(&args)?;
     let will_have_baseline = baseline.is_some() || args.save_baseline.is_some();
     let expectations = scenarios::load_expectations(&args.expectations, will_have_baseline)?;
     let junit = (args.junit.as_deref())
@@ -512,26 +512,10 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
         threads: args.threads.count(),
         ..sim::RunOptions::default()
     };
-    let runs: Vec<reports::Report> = (expectations.scenarios.iter())
-        .map(|s| reports::Report::new(&s.scenario, &sim::run_with(&s.scenario, &options)))
-        .collect();
-    let mut baseline = baseline;
-    if let Some(save) = save {
-        let text = reports::check::baseline_json(&expectations, &runs);
-        if baseline.is_none() {
-            let origin = save.path.display().to_string();
-            baseline =
-                Some(reports::check::Baseline::parse(&text, &origin).map_err(anyhow::Error::msg)?);
-        }
-        save.commit(&text)?;
-    }
-    let checked = reports::check::CheckReport::new(&expectations, &runs, baseline.as_ref())
-        .map_err(|problems| {
-            anyhow::anyhow!(
-                "cannot judge relative bounds:\n  - {}",
-                problems.join("\n  - ")
-            )
-        })?;
+    let checked = match args.seeds.filter(|&n| n > 1) {
+        None => check_one_seed(&expectations, &options, baseline, save)?,
+        Some(n) => check_seeds(&expectations, &options, n, baseline, save)?,
+    };
     if let Some(junit) = junit {
         junit.commit(&checked.junit())?;
     }
@@ -547,6 +531,85 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The `--baseline` file of `seqsim check`, if given, and fit for its `--seeds`: a baseline of
+/// several seeds goes with `--seeds N` (N >= 2) only, and the other kinds without it.
+fn read_baseline(args: &CheckArgs) -> Result<Option<reports::check::Baseline>> {
+    let Some(path) = &args.baseline else {
+        return Ok(None);
+    };
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read baseline file `{shown}` (--baseline)"))?;
+    let baseline = reports::check::Baseline::parse(&text, &shown).map_err(anyhow::Error::msg)?;
+    let several = args.seeds.is_some_and(|n| n > 1);
+    match (baseline.seeds(), several) {
+        (Some(n), false) => anyhow::bail!(
+            "baseline file `{shown}` holds runs of {n} seeds (from --save-baseline with --seeds); allowed: check against it with --seeds N (N >= 2), or give a one-seed baseline (`seqsim run --format json`, or --save-baseline without --seeds)"
+        ),
+        (None, true) => anyhow::bail!(
+            "baseline file `{shown}` holds one seed per scenario, and --seeds N judges relative bounds against seed-to-seed variance; allowed: a baseline from `seqsim check --save-baseline FILE --seeds N` (N >= 2), or a check without --seeds"
+        ),
+        _ => Ok(Some(baseline)),
+    }
+}
+
+/// The error of relative bounds a baseline cannot serve.
+fn unjudged(problems: Vec<String>) -> anyhow::Error {
+    anyhow::anyhow!(
+        "cannot judge relative bounds:\n  - {}",
+        problems.join("\n  - ")
+    )
+}
+
+/// `seqsim check` with one seed per scenario.
+fn check_one_seed(
+    expectations: &scenarios::Expectations,
+    options: &sim::RunOptions,
+    mut baseline: Option<reports::check::Baseline>,
+    save: Option<Output>,
+) -> Result<reports::check::CheckReport> {
+    let runs: Vec<reports::Report> = (expectations.scenarios.iter())
+        .map(|s| reports::Report::new(&s.scenario, &sim::run_with(&s.scenario, options)))
+        .collect();
+    if let Some(save) = save {
+        let text = reports::check::baseline_json(expectations, &runs);
+        if baseline.is_none() {
+            let origin = save.path.display().to_string();
+            baseline =
+                Some(reports::check::Baseline::parse(&text, &origin).map_err(anyhow::Error::msg)?);
+        }
+        save.commit(&text)?;
+    }
+    reports::check::CheckReport::new(expectations, &runs, baseline.as_ref()).map_err(unjudged)
+}
+
+/// `seqsim check --seeds N` (N >= 2): every scenario run with N seeds from its own.
+fn check_seeds(
+    expectations: &scenarios::Expectations,
+    options: &sim::RunOptions,
+    n: u32,
+    mut baseline: Option<reports::check::Baseline>,
+    save: Option<Output>,
+) -> Result<reports::check::CheckReport> {
+    let seeds: Vec<Vec<u64>> = (expectations.scenarios.iter())
+        .map(|s| sim::seeds_from(s.scenario.seed, n))
+        .collect();
+    let runs: Vec<Vec<reports::Report>> = (expectations.scenarios.iter().zip(&seeds))
+        .map(|(s, seeds)| sim::run_seeds(&s.scenario, seeds, options, reports::Report::new_owned))
+        .collect();
+    if let Some(save) = save {
+        let text = reports::check::seeded_baseline_json(expectations, &seeds, &runs);
+        if baseline.is_none() {
+            let origin = save.path.display().to_string();
+            baseline =
+                Some(reports::check::Baseline::parse(&text, &origin).map_err(anyhow::Error::msg)?);
+        }
+        save.commit(&text)?;
+    }
+    reports::check::CheckReport::new_seeded(expectations, &runs, baseline.as_ref())
+        .map_err(unjudged)
 }
 
 impl ScenarioArgs {

@@ -312,6 +312,71 @@ fn the_library_meets_its_expectations() {
 }
 
 #[test]
+fn seeds_judge_the_mean_and_a_seeded_baseline_by_welch() {
+    let body = "[[scenario.expect]]\ncount = \"outcomes.BOUNCED\"\nrelative = 0.0\nmax = 1000\n";
+    let (dir, path, scenario) = copied(body);
+    let base8 = dir.path().join("base8.json");
+    let check = |extra: &[&std::ffi::OsStr]| {
+        let mut cmd = seqsim();
+        cmd.arg("check").arg(&path).args(extra);
+        cmd
+    };
+    check(&[
+        "--seeds".as_ref(),
+        "6".as_ref(),
+        "--save-baseline".as_ref(),
+        base8.as_ref(),
+    ])
+    .assert()
+    .code(0)
+    .stdout(contains("<= 1,000, 95% interval of the mean"))
+    .stdout(contains("of 6 seeds"))
+    .stdout(contains("no significant move from mean"));
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&base8).unwrap()).unwrap();
+    assert_eq!(saved["clean.toml"]["reports"].as_array().unwrap().len(), 6);
+    // A one-seed check against a baseline of several seeds, and the other way round: exit 2.
+    let one_seed = dir.path().join("one.json");
+    check(&["--save-baseline".as_ref(), one_seed.as_ref()])
+        .assert()
+        .code(0);
+    assert_bad(
+        &[path.as_ref(), "--baseline".as_ref(), base8.as_ref()],
+        &["base8.json", "holds runs of 6 seeds", "--seeds N (N >= 2)"],
+    );
+    assert_bad(
+        &[
+            path.as_ref(),
+            "--seeds".as_ref(),
+            "6".as_ref(),
+            "--baseline".as_ref(),
+            one_seed.as_ref(),
+        ],
+        &[
+            "one.json",
+            "holds one seed per scenario",
+            "--save-baseline FILE --seeds N",
+        ],
+    );
+    // Planted: five times the dead mailboxes, a move far beyond seed-to-seed noise.
+    let text = std::fs::read_to_string(&scenario).unwrap();
+    std::fs::write(
+        &scenario,
+        text.replace("invalid_address = 0.005", "invalid_address = 0.025"),
+    )
+    .unwrap();
+    check(&[
+        "--seeds".as_ref(),
+        "6".as_ref(),
+        "--baseline".as_ref(),
+        base8.as_ref(),
+    ])
+    .assert()
+    .code(1)
+    .stdout(contains("1 passed, 1 failed"))
+    .stdout(contains("significant beyond ±"));
+}
+
+#[test]
 fn named_baselines_live_under_dot_seqsim_as_criterion_keeps_its_own() {
     let body = "[[scenario.expect]]\ncount = \"outcomes.BOUNCED\"\nrelative = 0.1\n";
     let (dir, path, scenario) = copied(body);

@@ -3,14 +3,16 @@
 //! An expectations file (`scenarios::Expectations`) bounds counts of each scenario's report.
 //! Each bound of each expectation is one [`Check`], judged from a [`Report`] (and, for a
 //! `relative` bound, the baseline's report of the same scenario) by pure functions over
-//! integer counts: [`evaluate`] is the seam a statistical follow-up (bounds on the mean over
-//! several seeds) can sit beside, taking `Report`s as `--seeds` does. Reports are read as their
+//! integer counts: [`evaluate`], and beside it [`evaluate_seeded`] for `--seeds N`, which
+//! judges bounds on the mean over the seeds and relative bounds by Welch's t-test
+//! (`check/seeded.rs`). Reports are read as their
 //! JSON, so a count is found the same way in a fresh report and in a baseline file written by
 //! `seqsim run --format json` or `seqsim check --save-baseline`.
 
 mod ci;
 mod measure;
 mod render;
+mod seeded;
 #[cfg(test)]
 mod tests;
 
@@ -21,6 +23,7 @@ use serde_json::Value;
 
 pub use measure::{measure, Measure};
 pub use scenarios::{Bound, CountPath, Expectation, Expectations, ScenarioExpectations};
+pub use seeded::{evaluate_seeded, judge_spread, Spread};
 
 use crate::Report;
 
@@ -54,6 +57,9 @@ pub struct Check {
     pub min_count: u64,
     /// The verdict.
     pub verdict: Verdict,
+    /// With `--seeds N`: the mean over the seeds and its interval the bound was judged on
+    /// (then `got` is the first seed's and `baseline` is `None`).
+    pub spread: Option<Spread>,
 }
 
 /// Every check of an expectations file, in file order.
@@ -95,6 +101,48 @@ impl CheckReport {
                 _ => None,
             };
             match evaluate(&s.label, &s.expects, report, base) {
+                Ok(found) => checks.extend(found),
+                Err(missing) => problems.extend(missing),
+            }
+        }
+        if problems.is_empty() {
+            Ok(Self {
+                file: expectations.path.clone(),
+                checks,
+            })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// [`CheckReport::new`] over several seeds: `runs` holds each scenario's reports, one
+    /// per seed (at least two), and relative bounds need a baseline of several seeds.
+    pub fn new_seeded(
+        expectations: &Expectations,
+        runs: &[Vec<Report>],
+        baseline: Option<&Baseline>,
+    ) -> Result<Self, Vec<String>> {
+        assert_eq!(
+            expectations.scenarios.len(),
+            runs.len(),
+            "runs per scenario"
+        );
+        let mut checks = Vec::new();
+        let mut problems = Vec::new();
+        for (s, reports) in expectations.scenarios.iter().zip(runs) {
+            let needs_baseline =
+                (s.expects.iter().flat_map(|e| &e.bounds)).any(|b| matches!(b, Bound::Relative(_)));
+            let base = match baseline {
+                Some(b) if needs_baseline => match b.runs_for(&s.label) {
+                    Some(base) => Some(base),
+                    None => {
+                        problems.push(b.missing(&s.label, &s.scenario.name));
+                        continue;
+                    }
+                },
+                _ => None,
+            };
+            match evaluate_seeded(&s.label, &s.expects, reports, base) {
                 Ok(found) => checks.extend(found),
                 Err(missing) => problems.extend(missing),
             }
@@ -161,6 +209,7 @@ pub fn evaluate(
                 baseline: base,
                 min_count: e.min_count,
                 verdict,
+                spread: None,
             });
         }
     }
@@ -212,6 +261,14 @@ pub enum Baseline {
         /// The reports.
         reports: BTreeMap<String, Value>,
     },
+    /// Each scenario's reports over several seeds, keyed by scenario label (from `seqsim check
+    /// --save-baseline FILE --seeds N`).
+    Seeded {
+        /// The file, for messages.
+        origin: String,
+        /// The reports, one per seed.
+        runs: BTreeMap<String, Vec<Value>>,
+    },
 }
 
 impl Baseline {
@@ -232,6 +289,9 @@ impl Baseline {
                 report: Value::Object(map),
             });
         }
+        if let Some(runs) = seeded_runs(&map) {
+            return Ok(Baseline::Seeded { origin, runs });
+        }
         match map
             .iter()
             .find(|(_, r)| !r.get("scenario").is_some_and(Value::is_string))
@@ -244,11 +304,38 @@ impl Baseline {
         }
     }
 
+    /// The file, as given.
+    pub fn origin(&self) -> &str {
+        match self {
+            Baseline::Single { origin, .. }
+            | Baseline::Keyed { origin, .. }
+            | Baseline::Seeded { origin, .. } => origin,
+        }
+    }
+
+    /// The fewest seeds of a scenario in a baseline of several seeds; `None` for a baseline of
+    /// one seed.
+    pub fn seeds(&self) -> Option<usize> {
+        match self {
+            Baseline::Seeded { runs, .. } => runs.values().map(Vec::len).min(),
+            _ => None,
+        }
+    }
+
+    /// The baseline reports of scenario `label`, one per seed, in a baseline of several seeds.
+    fn runs_for(&self, label: &str) -> Option<&[Value]> {
+        match self {
+            Baseline::Seeded { runs, .. } => runs.get(label).map(Vec::as_slice),
+            _ => None,
+        }
+    }
+
     /// The baseline report of scenario `label`, named `name`.
     fn report_for(&self, label: &str, name: &str) -> Option<&Value> {
         match self {
             Baseline::Single { report, .. } => (report["scenario"] == name).then_some(report),
             Baseline::Keyed { reports, .. } => reports.get(label),
+            Baseline::Seeded { .. } => None,
         }
     }
 
@@ -262,6 +349,10 @@ impl Baseline {
             Baseline::Keyed { origin, reports } => {
                 let keys: Vec<&str> = reports.keys().map(String::as_str).collect();
                 format!("baseline file `{origin}` has no report for `{label}`; it has: {}", keys.join(", "))
+            }
+            Baseline::Seeded { origin, runs } => {
+                let keys: Vec<&str> = runs.keys().map(String::as_str).collect();
+                format!("baseline file `{origin}` has no runs for `{label}`; it has: {}", keys.join(", "))
             }
         }
     }
@@ -283,6 +374,49 @@ pub fn baseline_json(expectations: &Expectations, reports: &[Report]) -> String 
     let labels = expectations.scenarios.iter().map(|s| s.label.as_str());
     let keyed = Keyed(labels.zip(reports).collect());
     let mut out = serde_json::to_string_pretty(&keyed).expect("reports always serialize");
+    out.push('\n');
+    out
+}
+
+/// The runs of a baseline of several seeds: every entry of `map` an object `{"seeds": [...],
+/// "reports": [...]}` with two or more reports, one per seed; `None` otherwise.
+fn seeded_runs(map: &serde_json::Map<String, Value>) -> Option<BTreeMap<String, Vec<Value>>> {
+    if map.is_empty() {
+        return None;
+    }
+    let runs_of = |v: &Value| {
+        let seeds = v.get("seeds")?.as_array()?;
+        let reports = v.get("reports")?.as_array()?;
+        let all_reports = reports
+            .iter()
+            .all(|r| r.get("scenario").is_some_and(Value::is_string));
+        (seeds.len() == reports.len() && reports.len() >= 2 && all_reports).then(|| reports.clone())
+    };
+    (map.iter())
+        .map(|(label, v)| Some((label.clone(), runs_of(v)?)))
+        .collect()
+}
+
+/// The baseline file `--save-baseline` writes with `--seeds N`: for every scenario, keyed by
+/// its label (sorted), `{"seeds": [...], "reports": [one report per seed]}`, as pretty
+/// JSON ending with a newline.
+pub fn seeded_baseline_json(
+    expectations: &Expectations,
+    seeds: &[Vec<u64>],
+    runs: &[Vec<Report>],
+) -> String {
+    let mut map = serde_json::Map::new();
+    let labels = expectations.scenarios.iter().map(|s| s.label.clone());
+    for ((label, seeds), reports) in labels.zip(seeds).zip(runs) {
+        let reports: Vec<Value> = (reports.iter())
+            .map(|r| serde_json::to_value(r).expect("reports always serialize"))
+            .collect();
+        map.insert(
+            label,
+            serde_json::json!({"seeds": seeds, "reports": reports}),
+        );
+    }
+    let mut out = serde_json::to_string_pretty(&map).expect("JSON values serialize");
     out.push('\n');
     out
 }

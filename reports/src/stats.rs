@@ -6,6 +6,15 @@
 //! quantile of Student's t distribution at `n - 1` degrees of freedom: the two-sided 95%
 //! interval, which assumes the seeds' values are independent draws of a roughly normal count.
 //!
+//! Two sets of seeds are compared by Welch's two-sample t-test ([`welch`]): with means `m_a`,
+//! `m_b`, sample variances `v_a`, `v_b` and sizes `n_a`, `n_b`, the standard error is
+//! `se = sqrt(v_a / n_a + v_b / n_b)`, the statistic `t = (m_a - m_b) / se`, and the degrees of
+//! freedom Welch–Satterthwaite's `se^4 / ((v_a / n_a)^2 / (n_a - 1) + (v_b / n_b)^2 / (n_b - 1))`,
+//! a real number. The difference is significant at 5% two-sided when `|t|` exceeds the 0.975
+//! quantile at those degrees of freedom; [`t_975_real`] rounds them down to a whole number (no
+//! interpolation), which takes the larger quantile and keeps the test's false-alarm rate at or
+//! below 5%.
+//!
 //! No statistics crate: the one quantile needed is a short table (exact to six decimals), a crate
 //! would bring an inverse-CDF routine whose last bits could change with its version and move
 //! the report's bytes, and the arithmetic here is a sum, a division and a square root, which
@@ -74,6 +83,72 @@ pub fn t_975(df: u64) -> f64 {
         .find(|&&(at, _)| at <= df)
         .map(|&(_, t)| t)
         .expect("the table starts at 1")
+}
+
+/// The 0.975 quantile of Student's t at real `df` degrees of freedom (Welch's are fractional):
+/// `df` rounded down (at least 1), then [`t_975`]. Rounding down, like [`t_975`] taking the
+/// table's entry below, never gives a smaller quantile than the exact one, so a test using it
+/// is conservative.
+pub fn t_975_real(df: f64) -> f64 {
+    assert!(df.is_finite() && df > 0.0, "degrees of freedom {df}");
+    t_975((df.floor() as u64).max(1))
+}
+
+/// Welch's two-sample t-test of the means of two sets of seeds, at 5% two-sided.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Welch {
+    /// `mean(a) - mean(b)`.
+    pub difference: f64,
+    /// The statistic `difference / se`; infinite when neither set varies but the means differ,
+    /// 0 when neither varies and they agree.
+    pub t: f64,
+    /// The Welch–Satterthwaite degrees of freedom (`n_a + n_b - 2` when neither set varies).
+    pub df: f64,
+    /// The 0.975 quantile `|t|` is compared with ([`t_975_real`] at `df`).
+    pub critical: f64,
+}
+
+impl Welch {
+    /// The means differ by more than seed-to-seed noise: `|t| > critical`.
+    pub fn significant(&self) -> bool {
+        self.t.abs() > self.critical
+    }
+}
+
+/// Welch's t-test of `a` against `b` (each at least two values, one per seed).
+pub fn welch(a: &[i64], b: &[i64]) -> Welch {
+    let (na, nb) = (a.len() as f64, b.len() as f64);
+    let (ea, eb) = (sample_sd(a).powi(2) / na, sample_sd(b).powi(2) / nb);
+    let difference = mean(a) - mean(b);
+    let se2 = ea + eb;
+    let (t, df) = if se2 == 0.0 {
+        let t = if difference == 0.0 {
+            0.0
+        } else {
+            difference.signum() * f64::INFINITY
+        };
+        (t, na + nb - 2.0)
+    } else {
+        let df = se2 * se2 / (ea * ea / (na - 1.0) + eb * eb / (nb - 1.0));
+        (difference / se2.sqrt(), df)
+    };
+    Welch {
+        difference,
+        t,
+        df,
+        critical: t_975_real(df),
+    }
+}
+
+/// The mean of real `values` (at least two) and the ends of its 95% t-interval, as
+/// [`Summary::of`] computes them: for shares, which are not whole numbers.
+pub fn interval(values: &[f64]) -> (f64, f64, f64) {
+    assert!(values.len() >= 2, "an interval needs two values");
+    let n = values.len() as f64;
+    let m = values.iter().sum::<f64>() / n;
+    let sd = (values.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let half = t_975(values.len() as u64 - 1) * sd / n.sqrt();
+    (m, m - half, m + half)
 }
 
 /// The mean of `values` (at least one).
@@ -185,5 +260,49 @@ mod tests {
         assert!(s.excludes_zero());
         let s = Summary::of(&[0, 0]);
         assert!(!s.excludes_zero());
+    }
+
+    #[test]
+    fn welch_of_hand_worked_values() {
+        // a = 1, 2, 3, 4: mean 2.5, variance 5 / 3; b = 4, 6, 8, 10: mean 7, variance
+        // (9 + 1 + 1 + 9) / 3 = 20 / 3. se^2 = 5 / 12 + 20 / 12 = 25 / 12, se = 1.4433757;
+        // t = -4.5 / 1.4433757 = -3.1176915; df = (25 / 12)^2 / ((5 / 12)^2 / 3 + (20 / 12)^2 / 3)
+        // = 625 * 3 / 425 = 4.4117647, rounded down to 4: critical 2.776445 < 3.118.
+        let w = welch(&[1, 2, 3, 4], &[4, 6, 8, 10]);
+        assert_eq!(w.difference, -4.5);
+        assert!(close(w.t, -3.117_691_5), "{w:?}");
+        assert!(close(w.df, 4.411_764_7), "{w:?}");
+        assert_eq!(w.critical, 2.776_445);
+        assert!(w.significant());
+        // Swapped, the sign flips and nothing else.
+        let back = welch(&[4, 6, 8, 10], &[1, 2, 3, 4]);
+        assert_eq!((back.t, back.df), (-w.t, w.df));
+        // 1, 2, 3, 4 against 2, 3, 4, 5: t = -1 / sqrt(10 / 12) = -1.0954451, df = 6: not
+        // significant (2.446912).
+        let w = welch(&[1, 2, 3, 4], &[2, 3, 4, 5]);
+        assert!(close(w.t, -1.095_445_1) && close(w.df, 6.0), "{w:?}");
+        assert!(!w.significant());
+    }
+
+    #[test]
+    fn welch_without_spread_and_fractional_quantiles() {
+        let w = welch(&[5, 5, 5], &[5, 5]);
+        assert_eq!((w.t, w.df), (0.0, 3.0));
+        assert!(!w.significant());
+        let w = welch(&[5, 5, 5], &[6, 6]);
+        assert_eq!(w.t, f64::NEG_INFINITY);
+        assert!(w.significant());
+        // Rounded down: 4.99 uses df 4; below 1, df 1.
+        assert_eq!(t_975_real(4.99), t_975(4));
+        assert_eq!(t_975_real(0.5), t_975(1));
+        assert_eq!(t_975_real(35.2), t_975(30));
+    }
+
+    #[test]
+    fn real_intervals_match_whole_ones() {
+        // The same values as `mean_and_spread_of_hand_worked_values`.
+        let (m, low, high) = interval(&[1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(m, 2.5);
+        assert!(close(low, 2.5 - 2.054_260_1) && close(high, 2.5 + 2.054_260_1));
     }
 }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Bound, Check, CheckReport, Verdict};
+use super::{Bound, Check, CheckReport, Spread, Verdict};
 use crate::text::{share, thousands, Grid};
 
 /// `fraction` (0.12) as a percentage with two decimals (`12.00%`).
@@ -23,6 +23,9 @@ fn signed(got: u64, bound: u64) -> String {
 impl Check {
     /// The bound as text: `>= 10`, `share <= 12.00%`, `within 10.00% of 1,234`.
     pub fn expected(&self) -> String {
+        if let Some(s) = &self.spread {
+            return self.expected_seeded(s);
+        }
         match self.bound {
             Bound::Min(min) => format!(">= {}", thousands(min)),
             Bound::Max(max) => format!("<= {}", thousands(max)),
@@ -37,6 +40,19 @@ impl Check {
 
     /// What the report has: the count, or the share and the counts it is taken of.
     pub fn got_text(&self) -> String {
+        if let Some(s) = &self.spread {
+            let shown = |v: f64| match self.bound {
+                Bound::ShareMin(_) | Bound::ShareMax(_) => percent(v),
+                _ => format!("{v:.2}"),
+            };
+            return format!(
+                "mean {} [{}, {}] of {} seeds",
+                shown(s.mean),
+                shown(s.low),
+                shown(s.high),
+                s.seeds
+            );
+        }
         let count = thousands(self.got.count);
         match self.bound {
             Bound::ShareMin(_) | Bound::ShareMax(_) => {
@@ -54,6 +70,9 @@ impl Check {
     /// How far the count is from the bound (or, for a relative bound, moved from the
     /// baseline): negative below, positive above.
     pub fn by(&self) -> String {
+        if let Some(s) = &self.spread {
+            return by_seeded(self.bound, s);
+        }
         let points = |s: f64| format!("{:+.2} pts", (self.got.share() - s) * 100.0);
         match self.bound {
             Bound::Min(b) | Bound::Max(b) => signed(self.got.count, b),
@@ -68,6 +87,27 @@ impl Check {
                     }
                 }
             }
+        }
+    }
+
+    /// The bound as judged over several seeds: on the interval, or by the t-test.
+    fn expected_seeded(&self, s: &Spread) -> String {
+        match (self.bound, s.baseline) {
+            (Bound::Relative(r), Some((n, base, _))) if r > 0.0 => format!(
+                "no significant move beyond {} of mean {base:.2} ({n} seeds)",
+                percent(r)
+            ),
+            (Bound::Relative(_), Some((n, base, _))) => {
+                format!("no significant move from mean {base:.2} ({n} seeds)")
+            }
+            _ => format!(
+                "{}, 95% interval of the mean",
+                Check {
+                    spread: None,
+                    ..self.clone()
+                }
+                .expected()
+            ),
         }
     }
 
@@ -91,7 +131,10 @@ impl Check {
             self.by()
         );
         if self.verdict == Verdict::Ignored {
-            let base = thousands(self.baseline.unwrap_or(0));
+            let base = match self.spread.and_then(|s| s.baseline) {
+                Some((_, mean, _)) => format!("mean {mean:.2}"),
+                None => thousands(self.baseline.unwrap_or(0)),
+            };
             let _ = write!(
                 out,
                 "; not judged: the baseline's {base} is below min_count {}",
@@ -99,6 +142,30 @@ impl Check {
             );
         }
         out
+    }
+}
+
+/// How a spread stands against `bound`: the mean's distance from an absolute bound, or the
+/// move of the mean from the baseline's with Welch's t, degrees of freedom and critical value
+/// (no `|`: the text goes into Markdown tables).
+fn by_seeded(bound: Bound, s: &Spread) -> String {
+    match (bound, s.baseline) {
+        (Bound::Min(b) | Bound::Max(b), _) => format!("{:+.2}", s.mean - b as f64),
+        (Bound::ShareMin(b) | Bound::ShareMax(b), _) => {
+            format!("{:+.2} pts", (s.mean - b) * 100.0)
+        }
+        (Bound::Relative(_), Some((_, base, test))) => {
+            let moved = if base == 0.0 {
+                format!("{:+.2}", test.difference)
+            } else {
+                format!("{:+.2}%", test.difference / base * 100.0)
+            };
+            format!(
+                "{moved}, t {:.2} (df {:.1}, significant beyond ±{:.3})",
+                test.t, test.df, test.critical
+            )
+        }
+        (Bound::Relative(_), None) => unreachable!("a relative bound has a baseline"),
     }
 }
 

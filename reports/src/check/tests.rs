@@ -114,6 +114,7 @@ fn sample() -> CheckReport {
         baseline: Some(100),
         min_count: 200,
         verdict,
+        spread: None,
     };
     CheckReport {
         file: "e,x:p.toml".into(),
@@ -157,4 +158,58 @@ fn junit_and_annotations_escape_what_they_carry() {
     let notes = sample().github_annotations();
     assert_eq!(notes.lines().count(), 1);
     assert!(notes.starts_with("::error file=e%2Cx%3Ap.toml,title=seqsim check%3A a<b>.toml outcomes.BOUNCED share_max::a<b>.toml: outcomes.BOUNCED is 9.90%25"), "{notes}");
+}
+
+#[test]
+fn spreads_fail_only_when_the_whole_interval_is_on_the_wrong_side() {
+    let spread = |low, high| Spread {
+        seeds: 8,
+        mean: (low + high) / 2.0,
+        low,
+        high,
+        baseline: None,
+    };
+    let s = spread(90.0, 110.0);
+    assert_eq!(judge_spread(Bound::Max(100), &s, 0), Verdict::Pass);
+    assert_eq!(judge_spread(Bound::Max(89), &s, 0), Verdict::Fail);
+    assert_eq!(judge_spread(Bound::Min(110), &s, 0), Verdict::Pass);
+    assert_eq!(judge_spread(Bound::Min(111), &s, 0), Verdict::Fail);
+    let share = spread(0.04, 0.06);
+    assert_eq!(
+        judge_spread(Bound::ShareMax(0.05), &share, 0),
+        Verdict::Pass
+    );
+    assert_eq!(
+        judge_spread(Bound::ShareMax(0.03), &share, 0),
+        Verdict::Fail
+    );
+    assert_eq!(
+        judge_spread(Bound::ShareMin(0.07), &share, 0),
+        Verdict::Fail
+    );
+}
+
+#[test]
+fn relative_spreads_need_significance_and_the_tolerance() {
+    // 1, 2, 3, 4 now against 4, 6, 8, 10: significant (stats.rs works it out), a move of
+    // -4.5 from a mean of 7, -64%.
+    let test = crate::stats::welch(&[1, 2, 3, 4], &[4, 6, 8, 10]);
+    let s = Spread {
+        seeds: 4,
+        mean: 2.5,
+        low: 0.0,
+        high: 5.0,
+        baseline: Some((4, 7.0, test)),
+    };
+    assert_eq!(judge_spread(Bound::Relative(0.0), &s, 0), Verdict::Fail);
+    assert_eq!(judge_spread(Bound::Relative(0.6), &s, 0), Verdict::Fail);
+    assert_eq!(judge_spread(Bound::Relative(0.7), &s, 0), Verdict::Pass);
+    assert_eq!(judge_spread(Bound::Relative(0.0), &s, 8), Verdict::Ignored);
+    // Not significant: passes whatever the tolerance.
+    let test = crate::stats::welch(&[1, 2, 3, 4], &[2, 3, 4, 5]);
+    let s = Spread {
+        baseline: Some((4, 3.5, test)),
+        ..s
+    };
+    assert_eq!(judge_spread(Bound::Relative(0.0), &s, 0), Verdict::Pass);
 }
