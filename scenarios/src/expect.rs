@@ -233,12 +233,15 @@ impl Checker<'_> {
             return None;
         };
         let path: PathBuf = self.folder.join(file);
-        match crate::load(&path) {
+        match crate::load_or_library(&path, file) {
             Ok(scenario) => Some(scenario),
             Err(err) => {
                 let mut message = err.to_string().replace("\n  - ", "; ");
                 if let ScenarioError::Read { source, .. } = &err {
                     message = format!("{message} ({source}); scenario files are read relative to the expectations file's folder");
+                }
+                if let ScenarioError::NotFound { .. } = &err {
+                    message = format!("{message}; scenario files are read relative to the expectations file's folder");
                 }
                 self.problem(key, message);
                 None
