@@ -176,7 +176,7 @@ fn help_has_examples() {
 
 #[test]
 fn every_library_scenario_validates() {
-    for entry in std::fs::read_dir("scenarios").unwrap() {
+    for entry in std::fs::read_dir("scenarios/library").unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") && !path.ends_with("Cargo.toml") {
             seqsim()
