@@ -34,7 +34,7 @@ pub struct Expectations {
 #[derive(Clone, Debug)]
 pub struct ScenarioExpectations {
     /// How reports, baselines and messages name it: `file` as written, then `@seed` when the
-    /// entry sets a seed (`scenarios/purchased-list.toml@7`).
+    /// entry sets a seed (`scenarios/library/purchased-list.toml@7`).
     pub label: String,
     /// The scenario, its seed replaced when the entry sets one.
     pub scenario: sim::Scenario,

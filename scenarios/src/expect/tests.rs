@@ -53,7 +53,7 @@ fn a_valid_file_gives_its_scenarios_and_bounds() {
     let s = &e.scenarios[0];
     assert_eq!(
         (s.label.as_str(), s.scenario.seed),
-        ("scenarios/clean-opt-in.toml@7", 7)
+        ("scenarios/library/clean-opt-in.toml@7", 7)
     );
     assert_eq!(
         s.expects[0].bounds,
@@ -134,7 +134,7 @@ fn missing_parts_are_named() {
     );
     check("", &[("scenario", "no [[scenario]]")]);
     check(
-        "[[scenario]]\nfile = \"scenarios/default.toml\"\n[[scenario.expect]]\ncount = \"events\"\n",
+        "[[scenario]]\nfile = \"scenarios/library/default.toml\"\n[[scenario.expect]]\ncount = \"events\"\n",
         &[("scenario[0].expect[0]", "no bound")],
     );
 }
