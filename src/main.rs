@@ -11,17 +11,20 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 const EXAMPLES: &str = "\
 Examples:
   seqsim run                                    run the embedded default scenario
-  seqsim run scenarios/purchased-list.toml      run a scenario file
-  seqsim run scenarios/clean-opt-in.toml --seed 7 --format json --out report.json
-  seqsim run scenarios/scale-1m.toml --contacts 10000000 --threads 2
-  seqsim run scenarios/purchased-list.toml --seeds 20   mean and 95% interval over 20 seeds
-  seqsim trace scenarios/spam-wave.toml --contact 42
-  seqsim diff scenarios/default.toml my-reordered-rules.toml --examples 20
-  seqsim diff scenarios/default.toml my-reordered-rules.toml --seeds 10
-  seqsim run scenarios/purchased-list.toml --rules rules/sender-bounce-guard.toml
-  seqsim diff scenarios/spam-wave.toml scenarios/re-engagement.toml \\
+  seqsim list                                   the built-in scenario library
+  seqsim run purchased-list                     run a library scenario by name
+  seqsim run scenarios/library/purchased-list.toml      run a scenario file
+  seqsim run 'scenarios/library/*.toml' --summary       every file a pattern matches
+  seqsim run scenarios/library/clean-opt-in.toml --seed 7 --format json --out report.json
+  seqsim run scale-1m --contacts 10000000 --threads 2
+  seqsim run scenarios/library/purchased-list.toml --seeds 20   mean and 95% interval over 20 seeds
+  seqsim trace scenarios/library/spam-wave.toml --contact 42
+  seqsim diff scenarios/library/default.toml my-reordered-rules.toml --examples 20
+  seqsim diff scenarios/library/default.toml my-reordered-rules.toml --seeds 10
+  seqsim run scenarios/library/purchased-list.toml --rules rules/sender-bounce-guard.toml
+  seqsim diff scenarios/library/spam-wave.toml scenarios/library/re-engagement.toml \\
       --before-rules rules/default.toml --after-rules rules/unsubscribed-before-spam.toml
-  seqsim validate scenarios/overlapping-team.toml
+  seqsim validate scenarios/library/overlapping-team.toml
 
 Exit codes: 0 done; 2 bad input (a scenario or rule file, a flag, an output that cannot be
 written), with one message on stderr naming the file, the key and what is allowed.";
@@ -29,11 +32,14 @@ written), with one message on stderr naming the file, the key and what is allowe
 const RUN_HELP: &str = "\
 Examples:
   seqsim run                                    run the embedded default scenario
-  seqsim run scenarios/purchased-list.toml      run a scenario file
-  seqsim run scenarios/clean-opt-in.toml --seed 7 --format json --out report.json
-  seqsim run scenarios/purchased-list.toml --rules rules/sender-bounce-guard.toml
-  seqsim run scenarios/purchased-list.toml --seeds 20   mean and 95% interval over 20 seeds
-  seqsim run scenarios/scale-1m.toml --contacts 10000000 --threads 2
+  seqsim run purchased-list                     a library scenario by name (seqsim list)
+  seqsim run scenarios/library/purchased-list.toml      run a scenario file
+  seqsim run a.toml b.toml --format json        several scenarios: a JSON array of reports
+  seqsim run 'scenarios/library/*.toml' --summary       every file a pattern matches
+  seqsim run scenarios/library/clean-opt-in.toml --seed 7 --format json --out report.json
+  seqsim run scenarios/library/purchased-list.toml --rules rules/sender-bounce-guard.toml
+  seqsim run scenarios/library/purchased-list.toml --seeds 20   mean and 95% interval over 20 seeds
+  seqsim run scenarios/library/scale-1m.toml --contacts 10000000 --threads 2
   seqsim run --summary                          the distributions without the daily series
 
 Exit codes: 0 the report was written; 2 bad input (a scenario or rule file, a flag, an output
@@ -41,30 +47,38 @@ that cannot be written).";
 
 const TRACE_HELP: &str = "\
 Examples:
-  seqsim trace scenarios/spam-wave.toml --contact 42
-  seqsim trace scenarios/purchased-list.toml --contact 45000 --rules rules/sender-bounce-guard.toml
+  seqsim trace scenarios/library/spam-wave.toml --contact 42
+  seqsim trace scenarios/library/purchased-list.toml --contact 45000 --rules rules/sender-bounce-guard.toml
   seqsim trace --contact 312 --format json      every fact the rules read, for tools
 
 Exit codes: 0 the journey was written; 2 bad input (a file, a contact id out of range).";
 
 const DIFF_HELP: &str = "\
 Examples:
-  seqsim diff scenarios/default.toml my-reordered-rules.toml --examples 20
-  seqsim diff scenarios/spam-wave.toml --before-rules rules/default.toml \\
+  seqsim diff scenarios/library/default.toml my-reordered-rules.toml --examples 20
+  seqsim diff scenarios/library/spam-wave.toml --before-rules rules/default.toml \\
       --after-rules rules/unsubscribed-before-spam.toml
-  seqsim diff scenarios/spam-wave.toml scenarios/re-engagement.toml \\
+  seqsim diff scenarios/library/spam-wave.toml scenarios/library/re-engagement.toml \\
       --before-rules rules/default.toml --after-rules rules/unsubscribed-before-spam.toml
-  seqsim diff scenarios/default.toml my-reordered-rules.toml --seeds 10 --by-portal
+  seqsim diff scenarios/library/default.toml my-reordered-rules.toml --seeds 10 --by-portal
 
 Exit codes: 0 the diff was written; 2 bad input (a file, scenarios that generate different
 worlds, a flag).";
 
 const VALIDATE_HELP: &str = "\
 Examples:
-  seqsim validate scenarios/overlapping-team.toml
+  seqsim validate scenarios/library/overlapping-team.toml
 
 Exit codes: 0 the file is valid (warnings, if any, are printed); 2 it is not, with every
 problem listed.";
+
+const LIST_HELP: &str = "\
+Examples:
+  seqsim list                                   names and descriptions
+  seqsim list --format json                     [{\"name\", \"description\"}, ...]
+
+Any command that takes a scenario file also takes a library name (`purchased-list` or
+`purchased-list.toml`) when no such file exists; a file always wins over a name.";
 
 const CHECK_HELP: &str = "\
 Examples:
@@ -105,6 +119,10 @@ enum Command {
         mut_arg("seeds", |a| a.help("Run both scenarios with N seeds and show each count's mean change with its 95% interval over them, marking changes beyond seed-to-seed noise (--examples applies to one seed only)")),
     )]
     Diff(DiffArgs),
+    /// List the built-in scenario library: each name and its description. Any scenario
+    /// argument may be one of these names.
+    #[command(after_help = LIST_HELP)]
+    List(ListArgs),
     /// Check a scenario file and report every problem in it.
     #[command(after_help = VALIDATE_HELP)]
     Validate(ValidateArgs),
@@ -120,8 +138,13 @@ enum Command {
 // `seqsim run`.
 #[derive(Args)]
 struct RunArgs {
+    /// Scenario files, library names (seqsim list) or glob patterns ('scenarios/*.toml',
+    /// expanded by seqsim when the shell did not); the embedded default scenario when left
+    /// out. Several: each report in turn (JSON: an array), all in one --out file.
+    #[arg(value_name = "SCENARIO")]
+    scenarios: Vec<PathBuf>,
     #[command(flatten)]
-    input: ScenarioArgs,
+    overrides: Overrides,
     #[command(flatten)]
     output: OutputArgs,
     #[command(flatten)]
@@ -183,10 +206,18 @@ struct DiffArgs {
     seeds: SeedsArgs,
 }
 
+// `seqsim list`.
+#[derive(Args)]
+struct ListArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    format: FormatArg,
+}
+
 // `seqsim validate`.
 #[derive(Args)]
 struct ValidateArgs {
-    /// Scenario file (TOML).
+    /// Scenario file (TOML), or a library name.
     scenario: PathBuf,
 }
 
@@ -220,11 +251,19 @@ struct CheckArgs {
     threads: ThreadArgs,
 }
 
-// A scenario to run: a file or the embedded default, and a seed to override its own.
+// A scenario to run: a file, a library name or the embedded default, and what to override.
 #[derive(Args)]
 struct ScenarioArgs {
-    /// Scenario file (TOML); the embedded default scenario when left out.
+    /// Scenario file (TOML) or library name (seqsim list); the embedded default scenario when
+    /// left out.
     scenario: Option<PathBuf>,
+    #[command(flatten)]
+    overrides: Overrides,
+}
+
+// What to replace in a loaded scenario: its seed and its rules.
+#[derive(Args)]
+struct Overrides {
     /// Seed to use instead of the scenario's own.
     #[arg(long)]
     seed: Option<u64>,
@@ -308,39 +347,91 @@ fn execute(command: Command) -> Result<ExitCode> {
         Command::Run(args) => run(args),
         Command::Trace(args) => trace(args),
         Command::Diff(args) => diff(args),
+        Command::List(args) => write_stdout(&reports::render_library(args.format.into())),
         Command::Validate(args) => validate(args),
         Command::Check(args) => return check(args),
     }?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// `seqsim run`: one scenario, its report.
+/// `seqsim run`: each scenario's report; several in turn (JSON: an array of them).
 fn run(args: RunArgs) -> Result<()> {
-    let mut scenario = args.input.load()?;
-    if let Some(contacts) = args.contacts {
-        scenario.scale_contacts(contacts);
+    let (paths, listed) = expand_scenarios(&args.scenarios)?;
+    let mut scenarios = Vec::with_capacity(paths.len().max(1));
+    if paths.is_empty() {
+        scenarios.push(scenarios::default_scenario());
     }
-    // Claim the output file before the run, so a bad path fails at once rather than after a
-    // long simulation; the report replaces it whole when done.
+    for path in &paths {
+        scenarios.push(load_scenario(path)?);
+    }
+    // Claim the output file before the runs, so a bad path fails at once rather than after a
+    // long simulation; the reports replace it whole when done.
     let output = args.output.prepare()?;
+    let mut texts = Vec::with_capacity(scenarios.len());
+    for mut scenario in scenarios {
+        args.overrides.apply(&mut scenario)?;
+        if let Some(contacts) = args.contacts {
+            scenario.scale_contacts(contacts);
+        }
+        texts.push(run_one(&scenario, &args));
+    }
+    let text = match args.output.format {
+        _ if !listed => texts.remove(0),
+        FormatArg::Json => reports::json_array(&texts),
+        FormatArg::Table | FormatArg::Markdown => texts.join("\n"),
+    };
+    emit(output, &text)
+}
+
+/// One scenario's report for `seqsim run`, rendered.
+fn run_one(scenario: &sim::Scenario, args: &RunArgs) -> String {
     let options = sim::RunOptions {
         threads: args.threads.count(),
         ..sim::RunOptions::default()
     };
+    let format = args.output.format.into();
     if let Some(seeds) = args.seeds.several(scenario.seed) {
-        let runs = sim::run_seeds(&scenario, &seeds, &options, reports::Report::new_owned);
-        let text = reports::SeedsReport::new(&runs).render(args.output.format.into());
-        return emit(output, &text);
+        let runs = sim::run_seeds(scenario, &seeds, &options, reports::Report::new_owned);
+        return reports::SeedsReport::new(&runs).render(format);
     }
     let bar = ProgressBar::new(u64::from(scenario.calendar.horizon_days));
-    let result = sim::run_with_progress(&scenario, &options, &|p| bar.update(p));
+    let result = sim::run_with_progress(scenario, &options, &|p| bar.update(p));
     bar.finish();
-    let mut report = reports::Report::new(&scenario, &result);
+    let mut report = reports::Report::new(scenario, &result);
     if args.summary {
         report = report.summary();
     }
-    let text = report.render(args.output.format.into());
-    emit(output, &text)
+    report.render(format)
+}
+
+/// `run`'s scenario arguments with glob patterns expanded (for shells that did not, or
+/// quoted patterns), and whether they form a list: several arguments or any pattern. An
+/// argument that exists as a file, or has no `*`, `?` or `[`, is kept as it is.
+fn expand_scenarios(args: &[PathBuf]) -> Result<(Vec<PathBuf>, bool)> {
+    let mut paths = Vec::with_capacity(args.len());
+    let mut listed = args.len() > 1;
+    for arg in args {
+        let text = arg.to_string_lossy();
+        if arg.exists() || !text.contains(['*', '?', '[']) {
+            paths.push(arg.clone());
+            continue;
+        }
+        listed = true;
+        let matches =
+            glob::glob(&text).with_context(|| format!("`{text}` is not a valid glob pattern"))?;
+        let mut found: Vec<PathBuf> = matches.filter_map(Result::ok).collect();
+        found.sort();
+        if found.is_empty() {
+            bail!("pattern `{text}` matches no file");
+        }
+        paths.extend(found);
+    }
+    Ok((paths, listed))
+}
+
+/// The scenario file at `path`, or, when no such file exists, the library scenario it names.
+fn load_scenario(path: &Path) -> Result<sim::Scenario> {
+    Ok(scenarios::load_or_library(path, &path.to_string_lossy())?)
 }
 
 /// `seqsim trace`: one contact's journey.
@@ -431,8 +522,8 @@ fn diff_pairs(args: &DiffArgs) -> Result<Vec<(sim::Scenario, sim::Scenario)>> {
     };
     let mut pairs = Vec::with_capacity(files.len());
     for (before, after) in files {
-        let mut first = scenarios::load(before)?;
-        let mut second = scenarios::load(after)?;
+        let mut first = load_scenario(before)?;
+        let mut second = load_scenario(after)?;
         let seed = args.seed.unwrap_or(first.seed);
         (first.seed, second.seed) = (seed, seed);
         let both = args.rules.as_deref();
@@ -468,14 +559,19 @@ fn diff_seeds(
 /// `seqsim validate`: a scenario file checked, and summed up.
 fn validate(args: ValidateArgs) -> Result<()> {
     let path = &args.scenario;
-    let scenario = scenarios::load(path)?;
+    let scenario = load_scenario(path)?;
+    let kind = if path.exists() {
+        "scenario file"
+    } else {
+        "library scenario"
+    };
     let pop = &scenario.population;
     let senders: u32 = scenario.senders.iter().map(|g| g.count).sum();
     let warnings: String = (scenario.warnings.iter())
         .map(|w| format!("warning: {w}\n"))
         .collect();
     write_stdout(&format!(
-        "scenario file `{}` is valid: scenario {:?}, seed {}, {} in {}, {}, {}\n{warnings}",
+        "{kind} `{}` is valid: scenario {:?}, seed {}, {} in {}, {}, {}\n{warnings}",
         path.display(),
         scenario.name,
         scenario.seed,
@@ -613,17 +709,25 @@ fn check_seeds(
 }
 
 impl ScenarioArgs {
-    /// The scenario file (the embedded default without one), with the seed if given.
+    /// The scenario file or library scenario (the embedded default without one), with the
+    /// overrides applied.
     fn load(&self) -> Result<sim::Scenario> {
         let mut scenario = match &self.scenario {
-            Some(path) => scenarios::load(path)?,
+            Some(path) => load_scenario(path)?,
             None => scenarios::default_scenario(),
         };
+        self.overrides.apply(&mut scenario)?;
+        Ok(scenario)
+    }
+}
+
+impl Overrides {
+    /// `scenario` with the seed and the rule file, if given.
+    fn apply(&self, scenario: &mut sim::Scenario) -> Result<()> {
         if let Some(seed) = self.seed {
             scenario.seed = seed;
         }
-        apply_rules(&mut scenario, self.rules.as_deref())?;
-        Ok(scenario)
+        apply_rules(scenario, self.rules.as_deref())
     }
 }
 

@@ -25,7 +25,7 @@ fn scenario_file(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
 /// A valid scenario to break in small ways.
 fn valid_scenario() -> String {
     std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/clean-opt-in.toml"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/library/clean-opt-in.toml"),
     )
     .unwrap()
 }
@@ -103,7 +103,7 @@ fn runs_are_byte_identical_and_seeds_change_the_world() {
         seqsim()
             .args([
                 "run",
-                "scenarios/overlapping-team.toml",
+                "scenarios/library/overlapping-team.toml",
                 "--format",
                 "json",
                 "--seed",
@@ -176,7 +176,7 @@ fn help_has_examples() {
 
 #[test]
 fn every_library_scenario_validates() {
-    for entry in std::fs::read_dir("scenarios").unwrap() {
+    for entry in std::fs::read_dir("scenarios/library").unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") && !path.ends_with("Cargo.toml") {
             seqsim()
@@ -375,7 +375,7 @@ fn thread_count_does_not_change_the_report() {
         seqsim()
             .args([
                 "run",
-                "scenarios/weeks-of-feedback.toml",
+                "scenarios/library/weeks-of-feedback.toml",
                 "--format",
                 "json",
                 "--threads",
@@ -412,7 +412,7 @@ fn trace_explains_a_contact_end_to_end() {
     let out = seqsim()
         .args([
             "trace",
-            "scenarios/weeks-of-feedback.toml",
+            "scenarios/library/weeks-of-feedback.toml",
             "--contact",
             "7",
         ])
@@ -438,7 +438,7 @@ fn trace_explains_a_contact_end_to_end() {
     let same = seqsim()
         .args([
             "trace",
-            "scenarios/weeks-of-feedback.toml",
+            "scenarios/library/weeks-of-feedback.toml",
             "--contact",
             "7",
         ])
@@ -480,7 +480,7 @@ const SPAM_WAVE_CONTACT_8: &str = concat!(
 fn trace_prints_the_same_text_and_json_with_every_fact() {
     let trace = |args: &[&str]| {
         let out = seqsim()
-            .args(["trace", "scenarios/spam-wave.toml"])
+            .args(["trace", "scenarios/library/spam-wave.toml"])
             .args(args)
             .assert()
             .success();
@@ -565,7 +565,7 @@ fn bad_dynamics_settings_are_rejected() {
 
 /// The default scenario with the bounce checks moved to the end of the rule order.
 fn reordered_default() -> (tempfile::TempDir, std::path::PathBuf) {
-    let text = std::fs::read_to_string("scenarios/default.toml").unwrap()
+    let text = std::fs::read_to_string("scenarios/library/default.toml").unwrap()
         + "\n[rules]\norder = [\"MISSING_EMAIL_ADDRESS\", \"NO_CONNECTED_INBOX\", \"CANNOT_COMMUNICATE\", \
            \"SEAT_NOT_ELIGIBLE\", \"SEQUENCES_DAILY_LIMIT_REACHED\", \"BLOCKED_ADDRESS\", \"BLOCKED_DOMAIN\", \"PREVIOUSLY_MARKED_AS_SPAM\", \
            \"OTHER_SEND_REJECTED\", \"UNSUBSCRIBED\", \"UNSUBSCRIBED_PERSONAL\", \"ALREADY_ENROLLED\", \
@@ -577,7 +577,7 @@ fn reordered_default() -> (tempfile::TempDir, std::path::PathBuf) {
 fn diff_shows_which_contacts_a_rule_change_moves() {
     let (_dir, reordered) = reordered_default();
     let out = seqsim()
-        .args(["diff", "scenarios/default.toml"])
+        .args(["diff", "scenarios/library/default.toml"])
         .arg(&reordered)
         .args(["--format", "json", "--examples", "3"])
         .assert()
@@ -612,7 +612,7 @@ fn diff_shows_which_contacts_a_rule_change_moves() {
     assert_eq!(changed_in_portals, changed);
 
     let text = seqsim()
-        .args(["diff", "scenarios/default.toml"])
+        .args(["diff", "scenarios/library/default.toml"])
         .arg(&reordered)
         .assert()
         .success();
@@ -622,7 +622,7 @@ fn diff_shows_which_contacts_a_rule_change_moves() {
     assert!(text.contains("attempt 1: decision  BOUNCED"), "{text}");
     assert!(!text.contains("portal 0 "), "{text}");
     let by_portal = seqsim()
-        .args(["diff", "scenarios/default.toml", "--by-portal"])
+        .args(["diff", "scenarios/library/default.toml", "--by-portal"])
         .arg(&reordered)
         .assert()
         .success();
@@ -640,8 +640,8 @@ fn diff_of_a_scenario_with_itself_is_empty_and_other_worlds_are_refused() {
     let out = seqsim()
         .args([
             "diff",
-            "scenarios/clean-opt-in.toml",
-            "scenarios/clean-opt-in.toml",
+            "scenarios/library/clean-opt-in.toml",
+            "scenarios/library/clean-opt-in.toml",
             "--format",
             "json",
         ])
@@ -651,7 +651,11 @@ fn diff_of_a_scenario_with_itself_is_empty_and_other_worlds_are_refused() {
     assert_eq!(diff["changed_contacts"], 0);
     assert!(diff["transitions"].as_array().unwrap().is_empty());
     seqsim()
-        .args(["diff", "scenarios/default.toml", "scenarios/spam-wave.toml"])
+        .args([
+            "diff",
+            "scenarios/library/default.toml",
+            "scenarios/library/spam-wave.toml",
+        ])
         .assert()
         .code(2)
         .stderr(contains("population.portals"));
@@ -664,7 +668,7 @@ fn diff_refuses_scenarios_whose_worlds_differ_and_names_every_key() {
         .replace("coverage = 0.95", "coverage = 0.5");
     let (_dir, changed) = scenario_file(&text);
     let output = seqsim()
-        .args(["diff", "scenarios/clean-opt-in.toml"])
+        .args(["diff", "scenarios/library/clean-opt-in.toml"])
         .arg(&changed)
         .assert()
         .code(2)
@@ -674,7 +678,7 @@ fn diff_refuses_scenarios_whose_worlds_differ_and_names_every_key() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     for part in [
-        "`scenarios/clean-opt-in.toml`",
+        "`scenarios/library/clean-opt-in.toml`",
         &format!("`{}`", changed.display()),
         "(`calendar.horizon_days`, `plan.coverage` differ)",
         "must match",
@@ -685,7 +689,7 @@ fn diff_refuses_scenarios_whose_worlds_differ_and_names_every_key() {
     let text = valid_scenario().replace("reply = 0.09", "reply = 0.2");
     let (_dir, changed) = scenario_file(&text);
     seqsim()
-        .args(["diff", "scenarios/clean-opt-in.toml"])
+        .args(["diff", "scenarios/library/clean-opt-in.toml"])
         .arg(&changed)
         .assert()
         .success();
@@ -693,13 +697,23 @@ fn diff_refuses_scenarios_whose_worlds_differ_and_names_every_key() {
 
 /// Every command that writes to standard output, with arguments that succeed.
 const WRITING_COMMANDS: [&[&str]; 4] = [
-    &["run", "scenarios/clean-opt-in.toml", "--contacts", "500"],
-    &["trace", "scenarios/clean-opt-in.toml", "--contact", "3"],
-    &["validate", "scenarios/clean-opt-in.toml"],
+    &[
+        "run",
+        "scenarios/library/clean-opt-in.toml",
+        "--contacts",
+        "500",
+    ],
+    &[
+        "trace",
+        "scenarios/library/clean-opt-in.toml",
+        "--contact",
+        "3",
+    ],
+    &["validate", "scenarios/library/clean-opt-in.toml"],
     &[
         "diff",
-        "scenarios/clean-opt-in.toml",
-        "scenarios/clean-opt-in.toml",
+        "scenarios/library/clean-opt-in.toml",
+        "scenarios/library/clean-opt-in.toml",
     ],
 ];
 
@@ -794,7 +808,7 @@ fn a_rule_file_applies_its_guards_to_any_scenario() {
     // purchased-list is full of dead mailboxes: the bounce-rate guard fires, and its code is in
     // the report beside the built-in ones, the counts still summing to the attempts.
     let out = seqsim()
-        .args(["run", "scenarios/purchased-list.toml", "--rules"])
+        .args(["run", "scenarios/library/purchased-list.toml", "--rules"])
         .arg("rules/sender-bounce-guard.toml")
         .args(["--format", "json"])
         .assert()
@@ -807,7 +821,12 @@ fn a_rule_file_applies_its_guards_to_any_scenario() {
     assert_eq!(total, report["enrollment_attempts"].as_u64().unwrap());
     // The same scenario without the rule file has no such code.
     let plain = seqsim()
-        .args(["run", "scenarios/purchased-list.toml", "--format", "json"])
+        .args([
+            "run",
+            "scenarios/library/purchased-list.toml",
+            "--format",
+            "json",
+        ])
         .assert()
         .success();
     let plain = json_of(&plain.get_output().stdout);
@@ -816,7 +835,7 @@ fn a_rule_file_applies_its_guards_to_any_scenario() {
     seqsim()
         .args([
             "trace",
-            "scenarios/purchased-list.toml",
+            "scenarios/library/purchased-list.toml",
             "--contact",
             "19999",
             "--rules",
@@ -863,7 +882,7 @@ fn a_bad_rule_file_exits_two_naming_the_file_and_key() {
 #[test]
 fn diff_runs_one_scenario_under_two_rule_files() {
     let out = seqsim()
-        .args(["diff", "scenarios/spam-wave.toml"])
+        .args(["diff", "scenarios/library/spam-wave.toml"])
         .args(["--before-rules", "rules/default.toml"])
         .args(["--after-rules", "rules/unsubscribed-before-spam.toml"])
         .args(["--format", "json"])
@@ -883,8 +902,8 @@ fn diff_runs_many_scenarios_under_two_rule_files_with_a_total() {
     let out = seqsim()
         .args([
             "diff",
-            "scenarios/spam-wave.toml",
-            "scenarios/re-engagement.toml",
+            "scenarios/library/spam-wave.toml",
+            "scenarios/library/re-engagement.toml",
         ])
         .args(["--before-rules", "rules/default.toml"])
         .args(["--after-rules", "rules/unsubscribed-before-spam.toml"])
@@ -920,8 +939,8 @@ fn diff_runs_many_scenarios_under_two_rule_files_with_a_total() {
     let text = seqsim()
         .args([
             "diff",
-            "scenarios/spam-wave.toml",
-            "scenarios/re-engagement.toml",
+            "scenarios/library/spam-wave.toml",
+            "scenarios/library/re-engagement.toml",
         ])
         .args(["--before-rules", "rules/default.toml"])
         .args(["--after-rules", "rules/unsubscribed-before-spam.toml"])
@@ -932,7 +951,7 @@ fn diff_runs_many_scenarios_under_two_rule_files_with_a_total() {
     assert!(text.contains("total over 2 scenarios:"), "{text}");
     // Without both rule files, diff takes exactly two scenarios.
     seqsim()
-        .args(["diff", "scenarios/spam-wave.toml"])
+        .args(["diff", "scenarios/library/spam-wave.toml"])
         .assert()
         .code(2)
         .stderr(predicates::str::contains(

@@ -218,7 +218,7 @@ fn key_of(change: &Change) -> (String, u32, String, String) {
 
 #[test]
 fn diff_agrees_with_a_recount_from_the_audits() {
-    let before = scenarios::load("scenarios/spam-wave.toml".as_ref()).unwrap();
+    let before = scenarios::load("scenarios/library/spam-wave.toml".as_ref()).unwrap();
     let mut after = moved_before(
         before.clone(),
         RejectionCode::Unsubscribed,
@@ -255,7 +255,7 @@ fn diff_agrees_with_a_recount_from_the_audits() {
 
 #[test]
 fn the_spam_wave_reorder_of_the_issue_changes_contacts() {
-    let before = scenarios::load("scenarios/spam-wave.toml".as_ref()).unwrap();
+    let before = scenarios::load("scenarios/library/spam-wave.toml".as_ref()).unwrap();
     let after = moved_before(
         before.clone(),
         RejectionCode::Unsubscribed,

@@ -26,7 +26,7 @@ fn json(args: &[&str]) -> serde_json::Value {
 /// The default scenario with the bounce checks moved to the end of the rule order (as in
 /// tests/cli.rs): a change that moves rejections between codes and nothing else.
 fn reordered_default() -> (tempfile::TempDir, String) {
-    let text = std::fs::read_to_string("scenarios/default.toml").unwrap()
+    let text = std::fs::read_to_string("scenarios/library/default.toml").unwrap()
         + "\n[rules]\norder = [\"MISSING_EMAIL_ADDRESS\", \"NO_CONNECTED_INBOX\", \"CANNOT_COMMUNICATE\", \
            \"SEAT_NOT_ELIGIBLE\", \"SEQUENCES_DAILY_LIMIT_REACHED\", \"BLOCKED_ADDRESS\", \"BLOCKED_DOMAIN\", \"PREVIOUSLY_MARKED_AS_SPAM\", \
            \"OTHER_SEND_REJECTED\", \"UNSUBSCRIBED\", \"UNSUBSCRIBED_PERSONAL\", \"ALREADY_ENROLLED\", \
@@ -158,8 +158,8 @@ fn table_and_markdown_show_every_count_and_the_method() {
 fn a_diff_of_a_scenario_with_itself_marks_nothing() {
     let diff = json(&[
         "diff",
-        "scenarios/default.toml",
-        "scenarios/default.toml",
+        "scenarios/library/default.toml",
+        "scenarios/library/default.toml",
         "--seeds",
         "3",
         "--format",
@@ -175,8 +175,8 @@ fn a_diff_of_a_scenario_with_itself_marks_nothing() {
     }
     let table = String::from_utf8(stdout_of(&[
         "diff",
-        "scenarios/default.toml",
-        "scenarios/default.toml",
+        "scenarios/library/default.toml",
+        "scenarios/library/default.toml",
         "--seeds",
         "3",
     ]))
@@ -190,7 +190,7 @@ fn a_diff_marks_the_codes_a_rule_reorder_moves() {
     let (_dir, reordered) = reordered_default();
     let diff = json(&[
         "diff",
-        "scenarios/default.toml",
+        "scenarios/library/default.toml",
         &reordered,
         "--seeds",
         "4",
@@ -219,7 +219,7 @@ fn a_diff_marks_the_codes_a_rule_reorder_moves() {
     assert!(marked >= 2, "{marked}");
     let table = String::from_utf8(stdout_of(&[
         "diff",
-        "scenarios/default.toml",
+        "scenarios/library/default.toml",
         &reordered,
         "--seeds",
         "4",
@@ -236,7 +236,7 @@ fn one_seed_keeps_the_single_diff() {
     assert_eq!(
         stdout_of(&[
             "diff",
-            "scenarios/default.toml",
+            "scenarios/library/default.toml",
             &reordered,
             "--seeds",
             "1",
@@ -245,7 +245,7 @@ fn one_seed_keeps_the_single_diff() {
         ]),
         stdout_of(&[
             "diff",
-            "scenarios/default.toml",
+            "scenarios/library/default.toml",
             &reordered,
             "--format",
             "json"
@@ -258,7 +258,11 @@ fn bad_seed_counts_exit_with_two() {
     for bad in ["0", "10001", "-1", "99999999999999999999", "many"] {
         for command in [
             vec!["run"],
-            vec!["diff", "scenarios/default.toml", "scenarios/default.toml"],
+            vec![
+                "diff",
+                "scenarios/library/default.toml",
+                "scenarios/library/default.toml",
+            ],
         ] {
             seqsim()
                 .args(&command)

@@ -1,9 +1,10 @@
-//! End-to-end runs of `scenarios/scale-1m.toml` at 10k, 100k and 1M contacts (the plan scales
-//! with the population), on every core. Elements = contacts, so the throughput line shows the
-//! cost per contact staying flat as the world grows.
+//! End-to-end runs of `scenarios/library/scale-1m.toml` at 10k, 100k and 1M contacts (the plan
+//! scales with the population), on every core. Elements = contacts, so the throughput line shows
+//! the cost per contact staying flat as the world grows.
 //!
 //! The same figures from the command line, whole process included:
-//! `cargo build --release && /usr/bin/time -v target/release/seqsim run scenarios/scale-1m.toml`
+//! `cargo build --release &&
+//! /usr/bin/time -v target/release/seqsim run scenarios/library/scale-1m.toml`
 //! (add `--contacts 10000000` for the 10M variant, `--threads 1` for one core).
 
 use std::hint::black_box;
@@ -12,7 +13,7 @@ use std::path::Path;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 fn runs(c: &mut Criterion) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/scale-1m.toml");
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/library/scale-1m.toml");
     let base = scenarios::load(&path).expect("the scale scenario loads");
     let mut group = c.benchmark_group("end_to_end");
     group.sample_size(10);

@@ -41,7 +41,7 @@ pub enum Verdict {
 /// One bound of one expectation, judged.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Check {
-    /// The scenario's label (`scenarios/purchased-list.toml`, `...@7` with a seed).
+    /// The scenario's label (`scenarios/library/purchased-list.toml`, `...@7` with a seed).
     pub scenario: String,
     /// The expectation's key in the file (`scenario[0].expect[1]`).
     pub key: String,

@@ -309,6 +309,60 @@ impl Report {
     }
 }
 
+/// The embedded scenario library (`seqsim list`): every name with its one-line description, as
+/// a table, a Markdown table, or a JSON array of `{"name", "description"}`.
+pub fn render_library(format: Format) -> String {
+    let rows: Vec<(&str, String)> = (scenarios::LIBRARY.iter())
+        .map(|s| (s.name, s.description()))
+        .collect();
+    match format {
+        Format::Json => {
+            #[derive(serde::Serialize)]
+            struct Row<'a> {
+                name: &'a str,
+                description: &'a str,
+            }
+            let values: Vec<Row> = (rows.iter())
+                .map(|(name, description)| Row { name, description })
+                .collect();
+            let mut out = serde_json::to_string_pretty(&values).expect("rows serialize");
+            out.push('\n');
+            out
+        }
+        Format::Table => {
+            let width = rows.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+            let mut out = format!("{:width$}  DESCRIPTION\n", "NAME");
+            for (name, description) in &rows {
+                out.push_str(&format!("{name:width$}  {description}\n"));
+            }
+            out
+        }
+        Format::Markdown => {
+            let mut out = "| name | description |\n|---|---|\n".to_owned();
+            for (name, description) in &rows {
+                out.push_str(&format!("| `{name}` | {description} |\n"));
+            }
+            out
+        }
+    }
+}
+
+/// Several JSON documents (reports rendered with `Format::Json`) as one pretty JSON array, in
+/// the order given, ending with a newline: `seqsim run` with several scenarios. Built from the
+/// text, so every document keeps its key order.
+pub fn json_array(documents: &[String]) -> String {
+    let items: Vec<String> = (documents.iter())
+        .map(|d| {
+            let lines: Vec<String> = d.trim_end().lines().map(|l| format!("  {l}")).collect();
+            lines.join("\n")
+        })
+        .collect();
+    if items.is_empty() {
+        return "[]\n".to_owned();
+    }
+    format!("[\n{}\n]\n", items.join(",\n"))
+}
+
 /// `value` in `format`, ending with a newline: pretty JSON, or `text(markdown)`.
 pub(crate) fn render_as(
     format: Format,
@@ -329,6 +383,19 @@ pub(crate) fn render_as(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_json_array_keeps_each_document_whole() {
+        let docs = [
+            "{\n  \"b\": 1,\n  \"a\": [\n    2\n  ]\n}\n".to_owned(),
+            "{}\n".to_owned(),
+        ];
+        let array = json_array(&docs);
+        let parsed: Vec<serde_json::Value> = serde_json::from_str(&array).unwrap();
+        assert_eq!(parsed.len(), 2);
+        assert!(array.starts_with("[\n  {\n    \"b\": 1,"), "{array}");
+        assert_eq!(json_array(&[]), "[]\n");
+    }
 
     #[test]
     fn json_keys_keep_their_order() {

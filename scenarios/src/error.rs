@@ -73,6 +73,14 @@ pub enum ScenarioError {
         /// Every problem found.
         problems: Vec<Problem>,
     },
+    /// A scenario argument that is neither an existing file nor a library scenario's name.
+    #[error("`{arg}` is neither a scenario file nor a library scenario; no such file exists, and the library scenarios are: {names} (`seqsim list` describes them)")]
+    NotFound {
+        /// The argument as given.
+        arg: String,
+        /// Every library name, comma-separated.
+        names: String,
+    },
     /// The file was read but is not a valid scenario.
     #[error("{}", Invalid("scenario", path, problems))]
     Invalid {

@@ -34,7 +34,7 @@ pub struct Expectations {
 #[derive(Clone, Debug)]
 pub struct ScenarioExpectations {
     /// How reports, baselines and messages name it: `file` as written, then `@seed` when the
-    /// entry sets a seed (`scenarios/purchased-list.toml@7`).
+    /// entry sets a seed (`scenarios/library/purchased-list.toml@7`).
     pub label: String,
     /// The scenario, its seed replaced when the entry sets one.
     pub scenario: sim::Scenario,
@@ -233,12 +233,15 @@ impl Checker<'_> {
             return None;
         };
         let path: PathBuf = self.folder.join(file);
-        match crate::load(&path) {
+        match crate::load_or_library(&path, file) {
             Ok(scenario) => Some(scenario),
             Err(err) => {
                 let mut message = err.to_string().replace("\n  - ", "; ");
                 if let ScenarioError::Read { source, .. } = &err {
                     message = format!("{message} ({source}); scenario files are read relative to the expectations file's folder");
+                }
+                if let ScenarioError::NotFound { .. } = &err {
+                    message = format!("{message}; scenario files are read relative to the expectations file's folder");
                 }
                 self.problem(key, message);
                 None

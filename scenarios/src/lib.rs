@@ -7,6 +7,7 @@
 mod error;
 mod expect;
 mod key;
+mod library;
 mod raw;
 mod validate;
 
@@ -17,9 +18,10 @@ pub use expect::{
     load_expectations, parse_expectations, Bound, CountPath, Expectation, Expectations,
     ScenarioExpectations, Section,
 };
+pub use library::{library_names, load_or_library, LibraryScenario, LIBRARY};
 
 /// The default scenario's text, used when `seqsim run` gets no file.
-pub const DEFAULT_SCENARIO: &str = include_str!("../default.toml");
+pub const DEFAULT_SCENARIO: &str = include_str!("../library/default.toml");
 /// How the default scenario is named in messages.
 pub const DEFAULT_ORIGIN: &str = "<embedded default scenario>";
 

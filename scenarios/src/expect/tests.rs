@@ -38,7 +38,7 @@ fn check(text: &str, expected: &[(&str, &str)]) {
 fn a_valid_file_gives_its_scenarios_and_bounds() {
     let text = r#"
         [[scenario]]
-        file = "scenarios/clean-opt-in.toml"
+        file = "scenarios/library/clean-opt-in.toml"
         seed = 7
         [[scenario.expect]]
         count = "outcomes.BOUNCED"
@@ -53,7 +53,7 @@ fn a_valid_file_gives_its_scenarios_and_bounds() {
     let s = &e.scenarios[0];
     assert_eq!(
         (s.label.as_str(), s.scenario.seed),
-        ("scenarios/clean-opt-in.toml@7", 7)
+        ("scenarios/library/clean-opt-in.toml@7", 7)
     );
     assert_eq!(
         s.expects[0].bounds,
@@ -73,7 +73,7 @@ fn every_problem_is_reported_at_once() {
     check(
         r#"
         [[scenario]]
-        file = "scenarios/clean-opt-in.toml"
+        file = "scenarios/library/clean-opt-in.toml"
         colour = "red"
         [[scenario.expect]]
         count = "outcomes.BOUNCE"
@@ -89,7 +89,7 @@ fn every_problem_is_reported_at_once() {
         share_max = 0.2
         min_count = 3
         [[scenario]]
-        file = "scenarios/no-such-file.toml"
+        file = "scenarios/library/no-such-file.toml"
         [[scenario.expect]]
         count = "outcomes.BOUNCED"
         min = -1
@@ -134,7 +134,7 @@ fn missing_parts_are_named() {
     );
     check("", &[("scenario", "no [[scenario]]")]);
     check(
-        "[[scenario]]\nfile = \"scenarios/default.toml\"\n[[scenario.expect]]\ncount = \"events\"\n",
+        "[[scenario]]\nfile = \"scenarios/library/default.toml\"\n[[scenario.expect]]\ncount = \"events\"\n",
         &[("scenario[0].expect[0]", "no bound")],
     );
 }

@@ -68,9 +68,9 @@ fn a_valid_file_has_no_problems() {
 #[test]
 fn every_library_file_is_valid() {
     check(crate::DEFAULT_SCENARIO, &[]);
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("library");
     let mut checked = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
+    for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") && !path.ends_with("Cargo.toml") {
             check(&std::fs::read_to_string(&path).unwrap(), &[]);
