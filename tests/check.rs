@@ -17,7 +17,7 @@ fn seqsim() -> Command {
 /// A library scenario's absolute path, as an expectations file may name it.
 fn library(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
+        .join("scenarios/library")
         .join(name);
     path.display().to_string()
 }
@@ -97,7 +97,7 @@ fn a_bad_file_exits_2_with_every_problem_at_once() {
             "`scenario[0].expect[0].count`: \"outcomes.BOUNCE\" is not a count; allowed in `outcomes`: FINISHED",
             "`scenario[0].expect[1].max`: max 1 is below min 5",
             "`scenario[0].expect[1].relative`: a relative bound needs a baseline",
-            "`scenario[1].file`: cannot read scenario file",
+            "`scenario[1].file`: `nowhere.toml` is neither a scenario file nor a library scenario",
             "`scenario[1].expect[0].share_max`: 2 is not a share",
         ],
     );

@@ -25,7 +25,8 @@ const FALSE_ALARMS_ALLOWED: usize = 6;
 /// The expectations (outcomes.BOUNCED with `relative`) loaded, with the scenario scaled down.
 fn expectations(relative: f64) -> scenarios::Expectations {
     let dir = tempfile::tempdir().unwrap();
-    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/purchased-list.toml");
+    let scenario =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/library/purchased-list.toml");
     let path = dir.path().join("expect.toml");
     let text = format!(
         "[[scenario]]\nfile = {:?}\n[[scenario.expect]]\ncount = \"outcomes.BOUNCED\"\nrelative = {relative:?}\n",
