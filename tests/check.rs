@@ -416,3 +416,31 @@ fn named_baselines_live_under_dot_seqsim_as_criterion_keeps_its_own() {
         .code(2)
         .stderr(contains(".seqsim/baselines/nope.json"));
 }
+
+#[test]
+fn a_glob_gives_many_scenarios_one_verdict() {
+    let (dir, path) = expectations(
+        "[[scenario]]\nfile = \"s/*.toml\"\n[[scenario.expect]]\ncount = \"enrollment.ENROLLED\"\nmin = 1\n",
+    );
+    std::fs::create_dir(dir.path().join("s")).unwrap();
+    for name in ["clean-opt-in.toml", "spam-wave.toml"] {
+        std::fs::copy(library(name), dir.path().join("s").join(name)).unwrap();
+    }
+    seqsim()
+        .arg("check")
+        .arg(&path)
+        .assert()
+        .code(0)
+        .stdout(contains("s/clean-opt-in.toml"))
+        .stdout(contains("s/spam-wave.toml"))
+        .stdout(contains("check: 2 passed, 0 failed"));
+    let (_empty, nothing) = expectations(
+        "[[scenario]]\nfile = \"none/*.toml\"\n[[scenario.expect]]\ncount = \"events\"\nmin = 1\n",
+    );
+    seqsim()
+        .arg("check")
+        .arg(&nothing)
+        .assert()
+        .code(2)
+        .stderr(contains("matches no scenario file"));
+}

@@ -86,14 +86,14 @@ impl Bound {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawExpectations {
     #[serde(default)]
     scenario: Vec<RawEntry>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawEntry {
     file: Option<String>,
@@ -102,7 +102,7 @@ struct RawEntry {
     expect: Vec<RawExpect>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawExpect {
     count: Option<String>,
@@ -184,9 +184,46 @@ impl Checker<'_> {
         }
         let mut out = Vec::new();
         for (i, entry) in entries.iter().enumerate() {
-            out.extend(self.entry(key.index(i), entry));
+            for one in self.expand(key.index(i), entry) {
+                out.extend(self.entry(key.index(i), &one));
+            }
         }
         out
+    }
+
+    /// The entry once per scenario file its `file` matches, when `file` is a glob pattern
+    /// (`*`, `?`, `[`), read relative to the expectations file's folder, sorted; otherwise the
+    /// entry itself. A pattern that matches nothing is a problem.
+    fn expand(&mut self, at: Key, raw: &RawEntry) -> Vec<RawEntry> {
+        let Some(file) = raw.file.as_deref().filter(|f| f.contains(['*', '?', '['])) else {
+            return vec![raw.clone()];
+        };
+        let pattern = self.folder.join(file).to_string_lossy().into_owned();
+        let mut matched: Vec<String> = glob::glob(&pattern)
+            .map(|paths| {
+                paths
+                    .filter_map(Result::ok)
+                    .filter(|p| p.is_file())
+                    .map(|p| {
+                        p.strip_prefix(&self.folder)
+                            .unwrap_or(&p)
+                            .display()
+                            .to_string()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        matched.sort();
+        if matched.is_empty() {
+            let message = format!("{file:?} matches no scenario file; allowed: a file, a library name, or a glob pattern matching files, relative to this file's folder");
+            self.problem(at.field("file"), message);
+        }
+        (matched.into_iter())
+            .map(|file| RawEntry {
+                file: Some(file),
+                ..raw.clone()
+            })
+            .collect()
     }
 
     fn entry(&mut self, at: Key, raw: &RawEntry) -> Option<ScenarioExpectations> {
