@@ -205,7 +205,7 @@ impl Checker<'_> {
                     .filter_map(Result::ok)
                     .filter(|p| p.is_file())
                     .map(|p| {
-                        p.strip_prefix(&self.folder)
+                        p.strip_prefix(self.folder)
                             .unwrap_or(&p)
                             .display()
                             .to_string()
