@@ -71,6 +71,52 @@ pub struct CheckReport {
     pub checks: Vec<Check>,
 }
 
+/// Judges each scenario's `runs` (in file order) with `judge`, handing it the scenario's
+/// baseline entry (`base_of`) when it has relative bounds; every problem is collected.
+fn judge_all<'b, R, B>(
+    expectations: &Expectations,
+    runs: &[R],
+    baseline: Option<&'b Baseline>,
+    base_of: impl Fn(&'b Baseline, &ScenarioExpectations) -> Option<B>,
+    judge: impl Fn(&ScenarioExpectations, &R, Option<B>) -> Result<Vec<Check>, Vec<String>>,
+) -> Result<CheckReport, Vec<String>> {
+    assert_eq!(
+        expectations.scenarios.len(),
+        runs.len(),
+        "runs per scenario"
+    );
+    let mut checks = Vec::new();
+    let mut problems = Vec::new();
+    for (s, run) in expectations.scenarios.iter().zip(runs) {
+        let relative = s.expects.iter().flat_map(|e| &e.bounds);
+        let needs_baseline = relative
+            .into_iter()
+            .any(|b| matches!(b, Bound::Relative(_)));
+        let base = match baseline {
+            Some(b) if needs_baseline => match base_of(b, s) {
+                Some(base) => Some(base),
+                None => {
+                    problems.push(b.missing(&s.label, &s.scenario.name));
+                    continue;
+                }
+            },
+            _ => None,
+        };
+        match judge(s, run, base) {
+            Ok(found) => checks.extend(found),
+            Err(missing) => problems.extend(missing),
+        }
+    }
+    if problems.is_empty() {
+        Ok(CheckReport {
+            file: expectations.path.clone(),
+            checks,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
 impl CheckReport {
     /// Judges every expectation of `expectations` against `reports` (one per scenario, in file
     /// order) and, for relative bounds, `baseline`. The error lists every scenario or count the
@@ -80,39 +126,13 @@ impl CheckReport {
         reports: &[Report],
         baseline: Option<&Baseline>,
     ) -> Result<Self, Vec<String>> {
-        assert_eq!(
-            expectations.scenarios.len(),
-            reports.len(),
-            "one report per scenario"
-        );
-        let mut checks = Vec::new();
-        let mut problems = Vec::new();
-        for (s, report) in expectations.scenarios.iter().zip(reports) {
-            let needs_baseline =
-                (s.expects.iter().flat_map(|e| &e.bounds)).any(|b| matches!(b, Bound::Relative(_)));
-            let base = match baseline {
-                Some(b) if needs_baseline => match b.report_for(&s.label, &s.scenario.name) {
-                    Some(base) => Some(base),
-                    None => {
-                        problems.push(b.missing(&s.label, &s.scenario.name));
-                        continue;
-                    }
-                },
-                _ => None,
-            };
-            match evaluate(&s.label, &s.expects, report, base) {
-                Ok(found) => checks.extend(found),
-                Err(missing) => problems.extend(missing),
-            }
-        }
-        if problems.is_empty() {
-            Ok(Self {
-                file: expectations.path.clone(),
-                checks,
-            })
-        } else {
-            Err(problems)
-        }
+        judge_all(
+            expectations,
+            reports,
+            baseline,
+            |b, s| b.report_for(&s.label, &s.scenario.name),
+            |s, report, base| evaluate(&s.label, &s.expects, report, base),
+        )
     }
 
     /// [`CheckReport::new`] over several seeds: `runs` holds each scenario's reports, one
@@ -122,39 +142,13 @@ impl CheckReport {
         runs: &[Vec<Report>],
         baseline: Option<&Baseline>,
     ) -> Result<Self, Vec<String>> {
-        assert_eq!(
-            expectations.scenarios.len(),
-            runs.len(),
-            "runs per scenario"
-        );
-        let mut checks = Vec::new();
-        let mut problems = Vec::new();
-        for (s, reports) in expectations.scenarios.iter().zip(runs) {
-            let needs_baseline =
-                (s.expects.iter().flat_map(|e| &e.bounds)).any(|b| matches!(b, Bound::Relative(_)));
-            let base = match baseline {
-                Some(b) if needs_baseline => match b.runs_for(&s.label) {
-                    Some(base) => Some(base),
-                    None => {
-                        problems.push(b.missing(&s.label, &s.scenario.name));
-                        continue;
-                    }
-                },
-                _ => None,
-            };
-            match evaluate_seeded(&s.label, &s.expects, reports, base) {
-                Ok(found) => checks.extend(found),
-                Err(missing) => problems.extend(missing),
-            }
-        }
-        if problems.is_empty() {
-            Ok(Self {
-                file: expectations.path.clone(),
-                checks,
-            })
-        } else {
-            Err(problems)
-        }
+        judge_all(
+            expectations,
+            runs,
+            baseline,
+            |b, s| b.runs_for(&s.label),
+            |s, reports, base| evaluate_seeded(&s.label, &s.expects, reports, base),
+        )
     }
 
     /// True when no check failed.
