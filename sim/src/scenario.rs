@@ -428,6 +428,25 @@ pub enum GuardKind {
     },
 }
 
+impl GuardKind {
+    /// The window (hours), threshold and minimum sends of a rate guard; `None` for the others.
+    pub fn rate(self) -> Option<(u32, f64, u32)> {
+        match self {
+            Self::SenderBounceRate {
+                window_hours,
+                threshold,
+                min_sends,
+            }
+            | Self::SenderComplaintRate {
+                window_hours,
+                threshold,
+                min_sends,
+            } => Some((window_hours, threshold, min_sends)),
+            _ => None,
+        }
+    }
+}
+
 /// What happens to an enrollment ended by a step failure (domain §4).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Reenrollment {
@@ -624,23 +643,15 @@ impl Scenario {
 }
 
 fn assert_guard(seed: u64, guard: &Guard) {
-    let positive = match guard.kind {
-        GuardKind::SenderBounceRate {
-            window_hours,
-            threshold,
-            min_sends,
-        }
-        | GuardKind::SenderComplaintRate {
-            window_hours,
-            threshold,
-            min_sends,
-        } => {
+    let positive = match (guard.kind.rate(), guard.kind) {
+        (Some((window_hours, threshold, min_sends)), _) => {
             assert_probability(seed, "a guard's threshold", threshold);
             window_hours.min(min_sends)
         }
-        GuardKind::DomainBounces { bounces } => bounces,
-        GuardKind::Cooldown { days } | GuardKind::RecentEngagement { days } => days,
-        GuardKind::DailyEnrollmentCap { per_day } => per_day,
+        (None, GuardKind::DomainBounces { bounces }) => bounces,
+        (None, GuardKind::Cooldown { days } | GuardKind::RecentEngagement { days }) => days,
+        (None, GuardKind::DailyEnrollmentCap { per_day }) => per_day,
+        (None, _) => unreachable!("every other kind is a rate"),
     };
     assert!(positive > 0, "seed {seed}: a guard's window or count is 0");
     assert!(

@@ -203,20 +203,13 @@ impl Guards {
 
 /// Whether a guard of `kind`, reading `stat`, holds for `subject` at `now`.
 fn holds(kind: GuardKind, stat: &mut Statistic, subject: &Subject, now: SimTime) -> bool {
+    if let (Some((window_hours, threshold, min_sends)), Statistic::Rate(rates)) =
+        (kind.rate(), &mut *stat)
+    {
+        let window = window_hours * SECONDS_PER_HOUR;
+        return rates[subject.inbox].above(now, window, threshold, min_sends);
+    }
     match (kind, stat) {
-        (
-            GuardKind::SenderBounceRate {
-                window_hours,
-                threshold,
-                min_sends,
-            }
-            | GuardKind::SenderComplaintRate {
-                window_hours,
-                threshold,
-                min_sends,
-            },
-            Statistic::Rate(rates),
-        ) => rates[subject.inbox].above(now, window_hours * SECONDS_PER_HOUR, threshold, min_sends),
         (GuardKind::DomainBounces { bounces }, Statistic::DomainBounces(counts)) => {
             counts.get(&subject.domain).is_some_and(|&n| n >= bounces)
         }
