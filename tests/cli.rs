@@ -1002,3 +1002,56 @@ fn summary_leaves_out_the_daily_series() {
     let text = String::from_utf8_lossy(&text.get_output().stdout).into_owned();
     assert!(text.contains("enrollment decision") && !text.contains("daily series"));
 }
+
+#[cfg(unix)]
+#[test]
+fn hostile_inputs_exit_two_at_once_with_a_short_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let big = dir.path().join("big.toml");
+    std::fs::write(&big, vec![b'#'; 5 * 1024 * 1024]).unwrap();
+    let junk = dir.path().join("junk.toml");
+    std::fs::write(&junk, vec![b'x'; 1024 * 1024]).unwrap();
+    let cases: [(&std::path::Path, &str); 4] = [
+        (&fifo, "not a regular file"),
+        (std::path::Path::new("/dev/zero"), "not a regular file"),
+        (&big, "larger than 4194304 bytes"),
+        (&junk, "not valid TOML"),
+    ];
+    for (path, words) in cases {
+        let out = seqsim().arg("validate").arg(path).assert().code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(stderr.contains(words), "{}: {stderr}", path.display());
+        assert!(
+            stderr.len() < 2_000,
+            "{}: {} bytes on stderr",
+            path.display(),
+            stderr.len()
+        );
+    }
+    seqsim()
+        .args(["run", "--rules", "/dev/zero"])
+        .assert()
+        .code(2)
+        .stderr(contains("not a regular file"));
+}
+
+#[test]
+fn a_sequence_of_more_than_255_steps_is_refused() {
+    let steps: Vec<String> = (0..256)
+        .map(|i| {
+            format!(
+                "{{ kind = \"automated_email\", delay_days = {} }}",
+                i.min(1)
+            )
+        })
+        .collect();
+    let text =
+        valid_scenario().replacen("steps = [", &format!("steps = [{}, ", steps.join(", ")), 1);
+    assert_rejected(&text, &["sequences[0].steps"]);
+}

@@ -119,7 +119,7 @@ struct RawExpect {
 /// one, a `relative` bound is a problem.
 pub fn load_expectations(path: &Path, baseline: bool) -> Result<Expectations, ScenarioError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::ReadExpectations {
+    let text = crate::read_text(path).map_err(|source| ScenarioError::ReadExpectations {
         path: shown.clone(),
         source,
     })?;

@@ -25,6 +25,38 @@ pub const DEFAULT_SCENARIO: &str = include_str!("../library/default.toml");
 /// How the default scenario is named in messages.
 pub const DEFAULT_ORIGIN: &str = "<embedded default scenario>";
 
+/// The largest file seqsim reads (scenario, rule or expectations file): far above any real one,
+/// and small enough that a wrong path (`/dev/zero`, a huge log) is refused at once.
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The text of the file at `path`: refused, without reading, unless it is a regular file of at
+/// most [`MAX_FILE_BYTES`] (a FIFO would block, a device never end).
+pub(crate) fn read_text(path: &Path) -> std::io::Result<String> {
+    use std::io::Read as _;
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other(
+            "not a regular file (a directory, a FIFO or a device); give a TOML file",
+        ));
+    }
+    let too_big = || {
+        std::io::Error::other(format!(
+            "larger than {MAX_FILE_BYTES} bytes; give a TOML file of at most 4 MiB"
+        ))
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    Ok(text)
+}
+
 /// The SHA-256 of `bytes` in lower-case hex: a file's content, for provenance.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest as _;
@@ -35,7 +67,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Loads and validates the scenario in the file at `path`.
 pub fn load(path: &Path) -> Result<sim::Scenario, ScenarioError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+    let text = read_text(path).map_err(|source| ScenarioError::Read {
         path: shown.clone(),
         source,
     })?;
@@ -68,7 +100,7 @@ impl RuleBook {
 /// optional `order`, and `[[guards]]`).
 pub fn load_rules(path: &Path) -> Result<RuleBook, ScenarioError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::ReadRules {
+    let text = read_text(path).map_err(|source| ScenarioError::ReadRules {
         path: shown.clone(),
         source,
     })?;

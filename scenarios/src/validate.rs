@@ -71,12 +71,16 @@ pub(crate) fn validate_rules(text: &str) -> Result<rules::Checked, Vec<Problem>>
 
 /// Folds a multi-line message (toml's errors show the offending line) onto one line.
 pub(crate) fn one_line(message: &str) -> String {
-    message
-        .lines()
-        .map(str::trim)
+    /// toml's messages quote the offending line: a one-line junk file would fill the screen.
+    const MAX_CHARS: usize = 300;
+    let line = (message.lines().map(str::trim))
         .filter(|l| !l.is_empty() && *l != "|")
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(" ");
+    match line.char_indices().nth(MAX_CHARS) {
+        Some((end, _)) => format!("{} [...]", &line[..end]),
+        None => line,
+    }
 }
 
 /// The calendar as far as it could be read: later checks (the plan's business days, outage

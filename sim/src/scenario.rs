@@ -5,6 +5,8 @@ use model::{InboxProvider, RuleSet, SeatTier, SmtpReply};
 
 use crate::time::{Calendar, SimTime};
 
+/// Most steps in one sequence: a step's index is a `u8`.
+pub const MAX_STEPS: usize = u8::MAX as usize;
 /// Most sequences a scenario may define: a contact's per-sequence rejection marks are one
 /// 16-bit set.
 pub const MAX_SEQUENCES: usize = 16;
@@ -779,6 +781,11 @@ fn assert_mailbox_provider(seed: u64, m: &MailboxProvider) {
 
 fn assert_sequence(seed: u64, sequence: &Sequence) {
     let name = &sequence.name;
+    assert!(
+        sequence.steps.len() <= MAX_STEPS,
+        "seed {seed}: sequence {name:?} has {} steps, more than {MAX_STEPS}",
+        sequence.steps.len()
+    );
     let Some((first, later)) = sequence.steps.split_first() else {
         panic!("seed {seed}: sequence {name:?} has no steps");
     };

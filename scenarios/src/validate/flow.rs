@@ -1,7 +1,7 @@
 //! Checks of the enrollment flow: sequences and their steps, sender groups, the plan.
 
 use model::{InboxProvider, SeatTier};
-use sim::scenario::{MAX_BULK_SIZE, MAX_SEQUENCES};
+use sim::scenario::{MAX_BULK_SIZE, MAX_SEQUENCES, MAX_STEPS};
 
 use super::world::weekday;
 use super::{quoted, CalendarParts, Validator};
@@ -99,6 +99,11 @@ impl Validator<'_> {
     }
 
     fn steps(&mut self, (at, raw): (Key, &Vec<RawStep>)) -> Option<Vec<sim::Step>> {
+        if raw.len() > MAX_STEPS {
+            let message = format!("{} steps; allowed: 1 to {MAX_STEPS}", raw.len());
+            self.problem(at, message);
+            return None;
+        }
         if raw.is_empty() {
             self.problem(
                 at.clone(),
