@@ -287,7 +287,7 @@ struct OutputArgs {
 #[derive(Args)]
 struct ThreadArgs {
     /// Worker threads (default: one per core). The report is the same for any number.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=MAX_THREADS))]
     threads: Option<u16>,
 }
 
@@ -457,6 +457,10 @@ fn trace(args: TraceArgs) -> Result<()> {
     let text = text.expect("the contact exists");
     write_stdout(&text)
 }
+
+/// Most worker threads: far above any machine this runs on, and a bound on the pool a typo
+/// (`--threads 65535`) would otherwise try to build.
+const MAX_THREADS: i64 = 256;
 
 /// Where named baselines live, as criterion keeps its own: `--save-baseline main` writes
 /// `.seqsim/baselines/main.json`, and `--baseline main` reads it.
@@ -847,10 +851,20 @@ struct Output {
 impl Output {
     fn prepare(path: &Path, flag: &'static str) -> Result<Self> {
         let shown = path.display();
-        if path.is_dir() {
+        if path.is_dir() || path.as_os_str().to_string_lossy().ends_with('/') {
             bail!(
                 "cannot write the report to `{shown}` ({flag}): it is a directory; give a file path"
             );
+        }
+        // The report replaces the target whole (a rename): only ever a regular file. A
+        // symbolic link is replaced by the file, not followed, so it is refused rather than
+        // silently broken; so is a device or a FIFO.
+        if let Ok(meta) = std::fs::symlink_metadata(path) {
+            if !meta.file_type().is_file() {
+                bail!(
+                    "cannot write the report to `{shown}` ({flag}): it exists and is not a regular file (a link, a device or a FIFO); give a new path or a regular file to replace"
+                );
+            }
         }
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,

@@ -1055,3 +1055,32 @@ fn a_sequence_of_more_than_255_steps_is_refused() {
         valid_scenario().replacen("steps = [", &format!("steps = [{}, ", steps.join(", ")), 1);
     assert_rejected(&text, &["sequences[0].steps"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn out_writes_only_regular_files_and_threads_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("real.txt");
+    std::fs::write(&target, "keep me").unwrap();
+    let link = dir.path().join("link.txt");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let slash = format!("{}/newname/", dir.path().display());
+    for out in [link.display().to_string(), "/dev/null".to_owned(), slash] {
+        let result = seqsim().args(["run", "--out", &out]).assert().code(2);
+        let stderr = String::from_utf8_lossy(&result.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains("cannot write the report"),
+            "{out}: {stderr}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep me");
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    seqsim()
+        .args(["run", "--threads", "65535"])
+        .assert()
+        .code(2)
+        .stderr(contains("65535 is not in 1..=256"));
+}
