@@ -837,12 +837,15 @@ fn a_rule_file_applies_its_guards_to_any_scenario() {
             "trace",
             "scenarios/library/purchased-list.toml",
             "--contact",
-            "19999",
+            "45000",
             "--rules",
         ])
         .arg("rules/sender-bounce-guard.toml")
         .assert()
-        .success();
+        .success()
+        .stdout(contains(
+            "rejected SENDER_BOUNCE_RATE_HIGH: first failing check",
+        ));
 }
 
 #[test]

@@ -71,6 +71,30 @@ pub struct CheckReport {
     pub checks: Vec<Check>,
 }
 
+/// The baseline's value of `e`'s count for `bound` (read by `value`): `None` for a bound that
+/// needs no baseline, an error naming the count when the baseline lacks it. Validation made
+/// sure every relative bound has a baseline.
+pub(crate) fn baseline_value<B, T>(
+    bound: Bound,
+    baseline: Option<B>,
+    label: &str,
+    e: &Expectation,
+    value: impl FnOnce(B) -> Option<T>,
+) -> Result<Option<T>, String> {
+    match (bound, baseline) {
+        (Bound::Relative(_), Some(b)) => value(b).map(Some).ok_or_else(|| {
+            format!(
+                "the baseline of `{label}` has no count `{}` ({})",
+                e.count_text, e.key
+            )
+        }),
+        (Bound::Relative(_), None) => {
+            panic!("a relative bound without a baseline passed validation")
+        }
+        _ => Ok(None),
+    }
+}
+
 /// Judges each scenario's `runs` (in file order) with `judge`, handing it the scenario's
 /// baseline entry (`base_of`) when it has relative bounds; every problem is collected.
 fn judge_all<'b, R, B>(
@@ -177,21 +201,15 @@ pub fn evaluate(
     for e in expects {
         let got = measure(&json, &e.count).expect("a valid count path is in every report");
         for &bound in &e.bounds {
-            let base = match (bound, baseline) {
-                (Bound::Relative(_), Some(b)) => match measure(b, &e.count) {
-                    Some(m) => Some(m.count),
-                    None => {
-                        missing.push(format!(
-                            "the baseline of `{label}` has no count `{}` ({})",
-                            e.count_text, e.key
-                        ));
-                        continue;
-                    }
-                },
-                (Bound::Relative(_), None) => {
-                    panic!("a relative bound without a baseline passed validation")
+            let base = baseline_value(bound, baseline, label, e, |b| {
+                measure(b, &e.count).map(|m| m.count)
+            });
+            let base = match base {
+                Ok(base) => base,
+                Err(message) => {
+                    missing.push(message);
+                    continue;
                 }
-                _ => None,
             };
             let verdict = judge(bound, got, base, e.min_count);
             checks.push(Check {

@@ -30,10 +30,10 @@ fn one_sender(inbox: InboxProvider, block_hours: u32) -> Scenario {
     s
 }
 
-fn run_plan(scenario: &Scenario) -> RunResult {
-    let world = World::generate(scenario);
+/// `PER_DAY` enrollments by user 0 at 08:00:00 on each of the first `DAYS` business days.
+fn daily_plan(scenario: &Scenario) -> Vec<Attempt> {
     let days = scenario.calendar.business_days(DAYS);
-    let attempts: Vec<Attempt> = (0..PER_DAY * DAYS)
+    (0..PER_DAY * DAYS)
         .map(|c| Attempt {
             time: days[(c / PER_DAY) as usize] * 86_400 + 8 * 3_600,
             user: 0,
@@ -41,8 +41,17 @@ fn run_plan(scenario: &Scenario) -> RunResult {
             source: Source::CrmSingle,
             bulk_position: 0,
         })
-        .collect();
-    run_world(scenario, world, attempts, &RunOptions::default())
+        .collect()
+}
+
+fn run_plan(scenario: &Scenario) -> RunResult {
+    let world = World::generate(scenario);
+    run_world(
+        scenario,
+        world,
+        daily_plan(scenario),
+        &RunOptions::default(),
+    )
 }
 
 /// Asserts that every business day sent `sent` emails and had `platform` and `provider`
@@ -174,16 +183,7 @@ fn a_workspace_senders_own_mail_makes_gmail_answer_5_4_5() {
     let mut scenario = one_sender(InboxProvider::GoogleWorkspace, 0);
     scenario.senders[0].other_emails_per_day = 1_500;
     let world = World::generate(&scenario);
-    let days = scenario.calendar.business_days(DAYS);
-    let attempts: Vec<Attempt> = (0..PER_DAY * DAYS)
-        .map(|c| Attempt {
-            time: days[(c / PER_DAY) as usize] * 86_400 + 8 * 3_600,
-            user: 0,
-            contact: c,
-            source: Source::CrmSingle,
-            bulk_position: 0,
-        })
-        .collect();
+    let attempts = daily_plan(&scenario);
     // Contact 700 is the 701st of the first day: past the provider's 500.
     let options = RunOptions {
         trace_contact: Some(700),

@@ -60,21 +60,12 @@ pub fn evaluate_seeded(
             .collect();
         let values = counts(&jsons, e).expect("measured above");
         for &bound in &e.bounds {
-            let base = match (bound, baseline) {
-                (Bound::Relative(_), Some(b)) => match counts(b, e) {
-                    Some(v) => Some(v),
-                    None => {
-                        missing.push(format!(
-                            "the baseline of `{label}` has no count `{}` ({})",
-                            e.count_text, e.key
-                        ));
-                        continue;
-                    }
-                },
-                (Bound::Relative(_), None) => {
-                    panic!("a relative bound without a baseline passed validation")
+            let base = match super::baseline_value(bound, baseline, label, e, |b| counts(b, e)) {
+                Ok(base) => base,
+                Err(message) => {
+                    missing.push(message);
+                    continue;
                 }
-                _ => None,
             };
             let spread = spread(bound, &got, &values, base.as_deref());
             checks.push(Check {
