@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod harness;
+
 const EXAMPLES: &str = "\
 Examples:
   seqsim run                                    run the embedded default scenario
@@ -130,6 +132,15 @@ enum Command {
     /// exit 0 when every bound holds, 1 when any fails, 2 on bad input.
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
+    /// Check an external rule engine against the reference model on every simulated attempt
+    /// (protocol seqsim-decision/1, docs/harness.md): exit 0 when it agrees on all, 1 when it
+    /// disagrees on any, 2 on bad input or a protocol error.
+    #[command(after_help = harness::HARNESS_HELP)]
+    Harness(harness::HarnessArgs),
+    /// Write every attempt of a run, with every fact the rules read and the reference
+    /// decision, as JSON lines.
+    #[command(after_help = harness::EXPORT_HELP)]
+    ExportAttempts(harness::ExportArgs),
 }
 
 // The argument structs have no doc comments: clap would read them as command descriptions.
@@ -350,6 +361,8 @@ fn execute(command: Command) -> Result<ExitCode> {
         Command::List(args) => write_stdout(&reports::render_library(args.format.into())),
         Command::Validate(args) => validate(args),
         Command::Check(args) => return check(args),
+        Command::Harness(args) => return harness::harness(args),
+        Command::ExportAttempts(args) => harness::export_attempts(args),
     }?;
     Ok(ExitCode::SUCCESS)
 }

@@ -13,6 +13,7 @@
 //! make the result independent of the number of threads and of scheduling: `--threads 1` and
 //! `--threads 8` give the same bytes.
 
+mod facts;
 mod guards;
 mod inbox;
 mod journey;
@@ -33,6 +34,7 @@ use crate::world::{Person, World};
 use portal::{DayView, PortalRun};
 use rayon::prelude::*;
 
+pub use facts::{AttemptFacts, Decide, DecidedAttempt};
 pub use journey::{EnrollmentJourney, Journey, JourneyEntry, Journeys};
 pub use mail::Reaction;
 pub use result::{
@@ -51,6 +53,9 @@ pub struct RunOptions {
     pub audit: bool,
     /// Record each contact's journey (see [`Recordings::journeys`]), for comparing runs.
     pub journeys: bool,
+    /// Record every attempt's facts and decision (see [`Recordings::attempts`]), for checking
+    /// another rule engine against the reference.
+    pub attempts: bool,
 }
 
 /// One enrollment attempt as the engine makes it: a planned one, or a re-enrollment.
@@ -107,7 +112,18 @@ pub fn run_with_progress(
         let world = World::generate(scenario);
         let attempts = plan::build(scenario, &world);
         progress(Progress::Generated);
-        simulate(scenario, world, attempts, options, progress)
+        simulate(scenario, world, attempts, options, progress, None)
+    })
+}
+
+/// Generates the world of `scenario` and runs its plan with `decider` deciding every attempt in
+/// the rule set's place, so the world follows its decisions (see [`Decide`]).
+pub fn run_driven(scenario: &Scenario, options: &RunOptions, decider: &dyn Decide) -> RunResult {
+    scenario.assert_valid();
+    pool(options).install(|| {
+        let world = World::generate(scenario);
+        let attempts = plan::build(scenario, &world);
+        simulate(scenario, world, attempts, options, &|_| {}, Some(decider))
     })
 }
 
@@ -146,7 +162,7 @@ pub fn run_seeds<T: Send>(
                 scenario.assert_valid();
                 let world = World::generate(&scenario);
                 let attempts = plan::build(&scenario, &world);
-                let result = simulate(&scenario, world, attempts, options, &|_| {});
+                let result = simulate(&scenario, world, attempts, options, &|_| {}, None);
                 each(&scenario, result)
             })
             .collect()
@@ -161,7 +177,7 @@ pub fn run_world(
     options: &RunOptions,
 ) -> RunResult {
     scenario.assert_valid();
-    pool(options).install(|| simulate(scenario, world, attempts, options, &|_| {}))
+    pool(options).install(|| simulate(scenario, world, attempts, options, &|_| {}, None))
 }
 
 /// The worker pool of a run: `options.threads` threads, or one per core.
@@ -180,6 +196,7 @@ fn simulate(
     attempts: Vec<Attempt>,
     options: &RunOptions,
     progress: &(dyn Fn(Progress) + Sync),
+    decider: Option<&dyn Decide>,
 ) -> RunResult {
     let shape = world_shape(scenario, &world);
     let traced = options
@@ -204,6 +221,7 @@ fn simulate(
             users,
             user_local,
             persons,
+            decider,
         };
         runs.par_iter_mut()
             .for_each(|run| run.run_until(end, &view));
@@ -284,6 +302,7 @@ fn gather(
         trace: Vec::new(),
         audit: options.audit.then(Audit::default),
         journeys: options.journeys.then(Journeys::default),
+        attempts: options.attempts.then(Vec::new),
     };
     for run in runs {
         let (part_counters, part_recordings) = run.finish();
@@ -299,6 +318,14 @@ fn gather(
             scenario.seed
         );
         journeys.assert_consistent(scenario.seed, counters.attempts, counters.enrolled);
+    }
+    if let Some(attempts) = &recordings.attempts {
+        assert_eq!(
+            attempts.len() as u64,
+            counters.attempts,
+            "seed {}: every attempt is recorded once",
+            scenario.seed
+        );
     }
     if let Some(audit) = &recordings.audit {
         assert_eq!(

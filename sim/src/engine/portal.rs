@@ -2,8 +2,9 @@
 //! flow lives here; what one email does is decided by the pure functions of `mail`, and what is
 //! counted or recorded by the `Recorder`.
 
-use model::{Conditions, ContactFlags, Decision, Outcome, ReplyKind, SenderState, StepFailure};
+use model::{ContactFlags, Decision, Outcome, ReplyKind, SenderState, StepFailure};
 
+use super::facts::{AttemptFacts, Decide};
 use super::guards::{Guards, Subject};
 use super::inbox::Inbox;
 use super::mail::{self, FailedStep, Reaction, SendDraws};
@@ -25,6 +26,8 @@ pub(crate) struct DayView<'a> {
     pub user_local: &'a [u32],
     /// Persons as of the last daily merge.
     pub persons: &'a [Person],
+    /// Decides attempts in the rule set's place, when a run is driven.
+    pub decider: Option<&'a dyn Decide>,
 }
 
 /// The daily-series slot of `user`'s inbox provider.
@@ -131,6 +134,7 @@ impl<'a> PortalRun<'a> {
             trace_contact: options.trace_contact.filter(|c| ids.contains(c)),
             audit: options.audit,
             journeys: options.journeys,
+            attempts: options.attempts,
             horizon_days: scenario.calendar.horizon_days,
         });
         let guards = Guards::new(&scenario.guards, part.users.len(), part.contacts.len());
@@ -324,15 +328,28 @@ impl<'a> PortalRun<'a> {
         } else {
             0
         };
-        let conditions = Conditions::new(
-            person.address_seen_from(self.portal),
-            self.contact_flags(c, Self::subscription_type(view, request.sequence)),
-            SenderState::new(user.seat, connected).with_daily_limit_full(full),
-            record.rejected_sequences & (1 << request.sequence) != 0,
-            was_active,
-        )
-        .with_guards(guards);
-        let decision = view.scenario.rules.evaluate(conditions);
+        let facts = AttemptFacts {
+            time: self.now,
+            portal: self.portal,
+            contact: request.contact,
+            user: request.user,
+            source: request.source,
+            sequence: request.sequence,
+            step: request.step,
+            address: person.address_seen_from(self.portal),
+            contact_flags: self.contact_flags(c, Self::subscription_type(view, request.sequence)),
+            sender: SenderState::new(user.seat, connected).with_daily_limit_full(full),
+            rejected_in_sequence: record.rejected_sequences & (1 << request.sequence) != 0,
+            already_enrolled: was_active,
+            guards,
+        };
+        let conditions = facts.conditions();
+        let reference = view.scenario.rules.evaluate(conditions);
+        let decision = match view.decider {
+            None => reference,
+            Some(decider) => self.driven(view, decider, &facts, reference),
+        };
+        self.recorder.on_attempt_facts(&facts, reference);
         self.recorder
             .on_attempt(self.now, &request, conditions, was_active, decision);
         if decision == Decision::Enrolled {
@@ -343,6 +360,33 @@ impl<'a> PortalRun<'a> {
             );
             self.enroll(view, &request, inbox, fit);
         }
+    }
+
+    /// The decider's decision on the attempt of `facts`, asserted to be one the world can
+    /// follow (see [`Decide`]).
+    fn driven(
+        &self,
+        view: &DayView,
+        decider: &dyn Decide,
+        facts: &AttemptFacts,
+        reference: Decision,
+    ) -> Decision {
+        let decision = decider.decide(facts, reference);
+        match decision {
+            Decision::Enrolled => assert!(
+                facts.may_enroll(),
+                "seed {}: a decider enrolled contact {}, which has no address or is enrolled",
+                self.seed,
+                facts.contact
+            ),
+            Decision::Guarded(i) => assert!(
+                usize::from(i) < view.scenario.rules.guards().len(),
+                "seed {}: a decider named guard {i}, which the rule set does not declare",
+                self.seed
+            ),
+            Decision::Rejected(_) => {}
+        }
+        decision
     }
 
     /// Where the enrollment of `request` fits the sequences daily limit of user `inbox`, if the

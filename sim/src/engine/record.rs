@@ -8,6 +8,7 @@ use model::{Conditions, Decision, LimitSide, Outcome, ReplyKind, StepFailure};
 
 use crate::time::{SimTime, SECONDS_PER_DAY};
 
+use super::facts::{AttemptFacts, DecidedAttempt};
 use super::journey::{JourneyEntry, JourneyLog, Journeys};
 use super::mail::{FailedStep, Reaction};
 use super::result::{
@@ -26,6 +27,8 @@ pub(crate) struct RecorderConfig {
     pub audit: bool,
     /// Whether to keep every contact's journey.
     pub journeys: bool,
+    /// Whether to keep every attempt's facts.
+    pub attempts: bool,
     /// Simulated days.
     pub horizon_days: u32,
 }
@@ -38,6 +41,7 @@ pub(crate) struct Recorder {
     trace: Vec<TraceEntry>,
     audit: Option<Audit>,
     journeys: Option<JourneyLog>,
+    attempts: Option<Vec<DecidedAttempt>>,
 }
 
 impl Recorder {
@@ -55,6 +59,7 @@ impl Recorder {
                 ..Audit::default()
             }),
             journeys: config.journeys.then(JourneyLog::default),
+            attempts: config.attempts.then(Vec::new),
         }
     }
 
@@ -98,6 +103,18 @@ impl Recorder {
         self.counters.events += 1;
         if let Some(audit) = &mut self.audit {
             audit.event_times[0].push(time);
+        }
+    }
+
+    /// The facts of an attempt, and the rule set's decision on them (which a driven run may
+    /// not follow).
+    #[inline]
+    pub fn on_attempt_facts(&mut self, facts: &AttemptFacts, decision: Decision) {
+        if let Some(attempts) = &mut self.attempts {
+            attempts.push(DecidedAttempt {
+                facts: *facts,
+                decision,
+            });
         }
     }
 
@@ -257,6 +274,7 @@ impl Recorder {
             trace: self.trace,
             audit: self.audit,
             journeys: (self.journeys).map(|log| Journeys::from_log(self.contacts, log)),
+            attempts: self.attempts,
         };
         (self.counters, recordings)
     }

@@ -10,6 +10,7 @@ use model::{
 use crate::scenario::{Source, StepKind};
 use crate::time::SimTime;
 
+use super::facts::DecidedAttempt;
 use super::journey::Journeys;
 use super::mail::Reaction;
 
@@ -231,6 +232,9 @@ pub struct Recordings {
     pub audit: Option<Audit>,
     /// Each contact's journey, by contact id, when asked for.
     pub journeys: Option<Journeys>,
+    /// Every attempt's facts and the rule set's decision, per portal in time order, portals in
+    /// order, when asked for (`RunOptions::attempts`).
+    pub attempts: Option<Vec<DecidedAttempt>>,
 }
 
 impl Recordings {
@@ -247,6 +251,9 @@ impl Recordings {
         }
         if let (Some(all), Some(more)) = (&mut self.journeys, later.journeys) {
             all.append(more);
+        }
+        if let (Some(all), Some(more)) = (&mut self.attempts, later.attempts) {
+            all.extend(more);
         }
     }
 }
