@@ -1,0 +1,436 @@
+//! `seqsim harness` and `seqsim export-attempts` end to end: the example engines (Rust in
+//! process, Rust and Python over JSON lines, Python over HTTP), the planted bug found exactly,
+//! drive mode, the schema, and every exit code and protocol error, each followed by a check
+//! that the engine process is gone.
+
+use std::collections::BTreeSet;
+use std::io::BufRead as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+use assert_cmd::cargo::CommandCargoExt as _;
+use serde_json::Value;
+
+#[allow(dead_code)]
+#[path = "../examples/in_process.rs"]
+mod in_process;
+
+const PYTHON: &str = "python3";
+
+fn seqsim() -> Command {
+    Command::cargo_bin("seqsim").unwrap()
+}
+
+fn run(args: &[&str]) -> Output {
+    seqsim().args(args).output().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stderr(out)))
+}
+
+/// The exported attempts of the default scenario (optionally under a rule file).
+fn exported(extra: &[&str]) -> Vec<Value> {
+    let mut args = vec!["export-attempts"];
+    args.extend(extra);
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    (out.stdout.lines())
+        .map(|l| serde_json::from_str(&l.unwrap()).unwrap())
+        .collect()
+}
+
+/// A Python engine in `dir` that writes its pid to `dir/pid`, then runs `body` (with `sys`
+/// and `json` imported); the command that starts it.
+fn python_engine(dir: &Path, body: &str) -> String {
+    let script = dir.join("engine.py");
+    let pid = dir.join("pid");
+    let text = format!(
+        "import json, os, sys, time\nopen({:?}, 'w').write(str(os.getpid()))\n{body}\n",
+        pid.display().to_string()
+    );
+    std::fs::write(&script, text).unwrap();
+    format!("{PYTHON} {}", script.display())
+}
+
+/// The engine process written its pid to `dir/pid` is gone.
+fn assert_engine_gone(dir: &Path) {
+    let pid = std::fs::read_to_string(dir.join("pid")).expect("the engine started");
+    let proc = PathBuf::from(format!("/proc/{}", pid.trim()));
+    assert!(!proc.exists(), "engine process {} still exists", pid.trim());
+}
+
+/// An answer loop: `answer(batch)` is a Python expression of the answers list.
+fn answering(answer: &str) -> String {
+    format!("for line in sys.stdin:\n    b = json.loads(line)\n    print(json.dumps({{'answers': {answer}}}), flush=True)")
+}
+
+#[test]
+fn the_in_process_example_agrees_on_every_attempt_with_and_without_guards() {
+    let mut scenario = scenarios::default_scenario();
+    let mut engine = in_process::MyEngine::default();
+    let comparison = in_process::check(&scenario, &mut engine);
+    assert!(comparison.attempts > 10_000 && engine.batches > 1);
+    assert_eq!(comparison.disagreed, 0, "{:?}", comparison.first);
+    // Under guards: the request's guard codes carry what the guards measured.
+    scenarios::load_rules(Path::new("rules/list-hygiene.toml"))
+        .unwrap()
+        .apply(&mut scenario);
+    let comparison = in_process::check(&scenario, &mut engine);
+    let guarded: u64 = (comparison.confusion.iter())
+        .filter(|((r, _), _)| matches!(r, model::Decision::Guarded(_)))
+        .map(|(_, n)| n)
+        .sum();
+    assert!(guarded > 0, "the guards held for some attempts");
+    assert_eq!(comparison.disagreed, 0, "{:?}", comparison.first);
+}
+
+#[test]
+fn exported_rows_batches_and_answers_validate_against_the_schema() {
+    let text = std::fs::read_to_string("docs/harness.schema.json").unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let part = |name: &str| {
+        let mut schema = doc.clone();
+        schema.as_object_mut().unwrap().remove("anyOf");
+        schema["$ref"] = Value::from(format!("#/$defs/{name}"));
+        jsonschema::validator_for(&schema).unwrap()
+    };
+    let (row, batch, answers) = (part("export_row"), part("batch"), part("answer_message"));
+    let rows = exported(&["--rules", "rules/list-hygiene.toml"]);
+    assert!(
+        rows.iter().any(|r| r["address"].is_null()),
+        "a record without an address"
+    );
+    assert!(rows
+        .iter()
+        .any(|r| !r["guards"].as_array().unwrap().is_empty()));
+    for r in &rows {
+        let errors: Vec<String> = row.iter_errors(r).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{r}: {errors:?}");
+    }
+    // A batch as the harness sends it, and an answer message.
+    let scenario = scenarios::default_scenario();
+    let builder = harness::RequestBuilder::new(&scenario, "default");
+    let options = sim::RunOptions {
+        attempts: true,
+        ..Default::default()
+    };
+    let run = sim::run_with(&scenario, &options);
+    let attempts = run.recordings.attempts.unwrap();
+    let requests = (0..50)
+        .map(|i| builder.request(i, &attempts[i as usize].facts))
+        .collect();
+    let sent = serde_json::to_value(builder.batch(requests)).unwrap();
+    assert!(batch.is_valid(&sent));
+    let good = serde_json::json!({"answers": [{"id": 0, "decision": "ENROLLED"}]});
+    assert!(answers.is_valid(&good));
+    assert!(!answers.is_valid(&serde_json::json!({"answers": [{"id": -1, "decision": "x"}]})));
+    assert!(
+        !row.is_valid(&serde_json::json!({"id": 0})),
+        "a row needs every fact"
+    );
+}
+
+#[test]
+fn the_rust_jsonl_engine_agrees_and_the_report_is_deterministic() {
+    let engine = example_binary("jsonl_engine");
+    let args = [
+        "harness", "--engine", &engine, "--format", "json", "--batch", "777",
+    ];
+    let first = run(&args);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let report = json(&first);
+    let rows = exported(&[]);
+    assert_eq!(report["attempts"], rows.len());
+    assert_eq!(report["disagreed"], 0);
+    assert_eq!(report["protocol"], "seqsim-decision/1");
+    // The confusion matrix is the reference decisions' distribution, on its diagonal.
+    for cell in report["confusion"].as_array().unwrap() {
+        assert_eq!(cell["reference"], cell["engine"]);
+        let n = rows
+            .iter()
+            .filter(|r| r["reference"] == cell["reference"])
+            .count();
+        assert_eq!(cell["attempts"], n);
+    }
+    assert_eq!(run(&args).stdout, first.stdout, "the same bytes twice");
+}
+
+/// The example binary `name`, built (with the test profile) if `cargo test` did not build it.
+fn example_binary(name: &str) -> String {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().unwrap().parent().unwrap().join("examples");
+    let path = dir.join(name);
+    if !path.exists() {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "--profile", "test", "--example", name])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    path.display().to_string()
+}
+
+/// The ids of the attempts the planted bug gets wrong, from the exported rows alone: bulk
+/// attempts rejected UNSUBSCRIBED_PERSONAL whose next failing check (in the default order)
+/// gives another answer, which, since that code is then skipped, is always the case.
+fn planted_bug_ids(rows: &[Value]) -> BTreeSet<u64> {
+    (rows.iter())
+        .filter(|r| r["source"] == "crm_bulk" && r["reference"] == "UNSUBSCRIBED_PERSONAL")
+        .map(|r| r["id"].as_u64().unwrap())
+        .collect()
+}
+
+fn reported_ids(report: &Value) -> BTreeSet<u64> {
+    let shown = report["disagreements"].as_array().unwrap();
+    assert_eq!(
+        report["disagreed"],
+        shown.len(),
+        "every disagreement is listed"
+    );
+    shown.iter().map(|d| d["id"].as_u64().unwrap()).collect()
+}
+
+#[test]
+fn the_python_engine_agrees_and_its_planted_bug_is_found_exactly() {
+    let clean = run(&["harness", "--engine", "python3 examples/python_engine.py"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stderr(&clean));
+    let engine = "python3 examples/python_engine.py --planted-bug";
+    let out = run(&[
+        "harness", "--engine", engine, "--format", "json", "--show", "100000",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    let expected = planted_bug_ids(&exported(&[]));
+    assert!(expected.len() > 50, "the bug matters: {}", expected.len());
+    assert_eq!(reported_ids(&report), expected);
+    let first = &report["disagreements"][0];
+    assert_eq!(first["reference"], "UNSUBSCRIBED_PERSONAL");
+    assert_eq!(first["request"]["source"], "crm_bulk");
+    let contact = first["request"]["contact"]["id"].as_u64().unwrap();
+    let trace = format!("seqsim trace --seed 20261128 --contact {contact}");
+    assert_eq!(first["trace"], trace);
+    // The trace command shows that attempt's UNSUBSCRIBED_PERSONAL.
+    let words: Vec<&str> = trace.split(' ').skip(1).collect();
+    let traced = run(&words);
+    assert!(String::from_utf8_lossy(&traced.stdout).contains("UNSUBSCRIBED_PERSONAL"));
+}
+
+/// Starts examples/http_engine.py on a free port; its URL.
+fn http_engine(args: &[&str]) -> (Child, String) {
+    let mut child = Command::new(PYTHON)
+        .arg("examples/http_engine.py")
+        .args(args)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_owned();
+    (child, url)
+}
+
+#[test]
+fn the_http_engine_agrees_and_its_planted_bug_is_found_exactly() {
+    let (mut clean, url) = http_engine(&[]);
+    let out = run(&["harness", "--engine-url", &url, "--batch", "1000"]);
+    clean.kill().unwrap();
+    clean.wait().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (mut buggy, url) = http_engine(&["--planted-bug"]);
+    let args = [
+        "harness",
+        "--engine-url",
+        &url,
+        "--format",
+        "json",
+        "--show",
+        "100000",
+    ];
+    let out = run(&args);
+    buggy.kill().unwrap();
+    buggy.wait().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(reported_ids(&json(&out)), planted_bug_ids(&exported(&[])));
+}
+
+#[test]
+fn drive_mode_shows_the_downstream_effects_of_the_planted_bug() {
+    let engine = "python3 examples/python_engine.py --planted-bug";
+    let out = run(&[
+        "harness", "--engine", engine, "--mode", "drive", "--format", "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    let diff = &report["drive"]["diff"];
+    assert!(diff["changed_contacts"].as_u64().unwrap() > 0);
+    // The driven world enrolled opted-out contacts: more ENROLLED, fewer UNSUBSCRIBED_PERSONAL.
+    let row = |name: &str| {
+        let rows = diff["enrollment"].as_array().unwrap();
+        let r = rows.iter().find(|r| r["name"] == name).unwrap();
+        (r["before"].as_u64().unwrap(), r["after"].as_u64().unwrap())
+    };
+    let (before, after) = row("ENROLLED");
+    assert!(after > before);
+    let (before, after) = row("UNSUBSCRIBED_PERSONAL");
+    assert!(after < before);
+    let clean = run(&[
+        "harness",
+        "--engine",
+        "python3 examples/python_engine.py",
+        "--mode",
+        "drive",
+    ]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stderr(&clean));
+    assert!(String::from_utf8_lossy(&clean.stdout).contains("0 contacts of 20,000 changed"));
+}
+
+/// Runs the harness against a Python engine with `body` in a fresh folder: the exit code and
+/// stderr, after checking that the engine is gone.
+fn broken_engine(body: &str, extra: &[&str]) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = python_engine(dir.path(), body);
+    let mut args = vec!["harness", "--engine", &engine];
+    args.extend(extra);
+    if !extra.contains(&"--timeout-ms") {
+        args.extend(["--timeout-ms", "2000"]);
+    }
+    let out = run(&args);
+    assert_engine_gone(dir.path());
+    (out.status.code(), stderr(&out))
+}
+
+#[test]
+fn every_protocol_error_exits_2_naming_the_attempt_and_stops_the_engine() {
+    let cases: &[(&str, &str, &[&str])] = &[
+        (
+            &answering("undefined_name") as &str,
+            "exited before answering (exit status: 1)",
+            &[],
+        ),
+        (
+            "for line in sys.stdin:\n    print('not json at all', flush=True)",
+            "not a valid answer message",
+            &[],
+        ),
+        (
+            &answering("[{'id': r['id'] + 1, 'decision': 'ENROLLED'} for r in b['requests']]"),
+            "has id 1, expected 0",
+            &[],
+        ),
+        (
+            &answering("[{'id': r['id'], 'decision': 'NOT_A_CODE'} for r in b['requests']]"),
+            "\"NOT_A_CODE\" on attempt 0",
+            &[],
+        ),
+        (
+            &answering("[]"),
+            "0 answers to a batch of 1000 requests",
+            &[],
+        ),
+        (
+            "sys.stdin.readline()\nsys.exit(3)",
+            "exited before answering (exit status: 3)",
+            &[],
+        ),
+        (
+            "time.sleep(60)",
+            "no answer within 300 ms",
+            &["--timeout-ms", "300"],
+        ),
+        (
+            &answering("[{'id': r['id'], 'decision': 'NOT_A_CODE'} for r in b['requests']]"),
+            "the run went on with the reference model's decisions",
+            &["--mode", "drive"],
+        ),
+    ];
+    for (body, says, extra) in cases {
+        let (code, err) = broken_engine(body, extra);
+        assert_eq!(code, Some(2), "{body}: {err}");
+        assert!(
+            err.contains("protocol error") && err.contains("attempt 0 (contact"),
+            "{body}: {err}"
+        );
+        assert!(err.contains(says), "{body}: {err}");
+    }
+}
+
+#[test]
+fn a_garbage_line_is_quoted_truncated_and_an_engine_that_cannot_start_exits_2() {
+    let long = "x".repeat(5000);
+    let (code, err) = broken_engine(
+        &format!("for line in sys.stdin:\n    print('{long}', flush=True)"),
+        &[],
+    );
+    assert_eq!(code, Some(2));
+    assert!(err.contains("xxxx... (4800 more characters)"), "{err}");
+    let out = run(&["harness", "--engine", "/no/such/engine"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("could not be started"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["harness"]);
+    assert_eq!(out.status.code(), Some(2), "an engine is required");
+}
+
+#[test]
+fn an_http_error_exits_2_with_the_status_and_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("server.py");
+    std::fs::write(
+        &script,
+        "from http.server import BaseHTTPRequestHandler, HTTPServer\n\
+         class H(BaseHTTPRequestHandler):\n    def do_POST(self):\n        \
+         self.rfile.read(int(self.headers['Content-Length']))\n        \
+         self.send_response(500)\n        self.send_header('Content-Length', '13')\n        \
+         self.end_headers()\n        self.wfile.write(b'engine broken')\n    \
+         def log_message(self, *a):\n        pass\n\
+         s = HTTPServer(('127.0.0.1', 0), H)\nprint('listening on http://127.0.0.1:%d/' % s.server_address[1], flush=True)\ns.serve_forever()\n",
+    )
+    .unwrap();
+    let mut child = Command::new(PYTHON)
+        .arg(&script)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_owned();
+    let out = run(&["harness", "--engine-url", &url]);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("answered 500") && err.contains("engine broken"),
+        "{err}"
+    );
+    // Nothing listening: an HTTP error too.
+    let out = run(&[
+        "harness",
+        "--engine-url",
+        "http://127.0.0.1:1/",
+        "--timeout-ms",
+        "2000",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("HTTP"), "{}", stderr(&out));
+}
