@@ -22,6 +22,9 @@ PLANTED_BUG = "--planted-bug" in sys.argv[1:]
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm and
+    # the client's delayed acknowledgement hold every answer back by tens of milliseconds.
+    disable_nagle_algorithm = True
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length", 0))

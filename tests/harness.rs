@@ -222,12 +222,14 @@ fn the_python_engine_agrees_and_its_planted_bug_is_found_exactly() {
 
 /// Starts examples/http_engine.py on a free port; its URL.
 fn http_engine(args: &[&str]) -> (Child, String) {
-    let mut child = Command::new(PYTHON)
-        .arg("examples/http_engine.py")
-        .args(args)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut command = Command::new(PYTHON);
+    command.arg("examples/http_engine.py").args(args);
+    http_service(command)
+}
+
+/// Starts the HTTP service of `command`, which prints `listening on URL` first; its URL.
+fn http_service(mut command: Command) -> (Child, String) {
+    let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
     let mut line = String::new();
     std::io::BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
@@ -262,6 +264,15 @@ fn the_http_engine_agrees_and_its_planted_bug_is_found_exactly() {
     buggy.wait().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert_eq!(reported_ids(&json(&out)), planted_bug_ids(&exported(&[])));
+    // The Rust HTTP example, in batches of 1,000 and of 3.
+    let (mut rust, url) = http_service(Command::new(example_binary("http_rust_engine")));
+    let big = run(&["harness", "--engine-url", &url, "--batch", "1000"]);
+    let small = run(&["harness", "--engine-url", &url, "--batch", "3"]);
+    rust.kill().unwrap();
+    rust.wait().unwrap();
+    assert_eq!(big.status.code(), Some(0), "{}", stderr(&big));
+    assert_eq!(small.status.code(), Some(0), "{}", stderr(&small));
+    assert_eq!(big.stdout, small.stdout, "the batch size changes nothing");
 }
 
 #[test]
@@ -433,4 +444,39 @@ fn an_http_error_exits_2_with_the_status_and_body() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("HTTP"), "{}", stderr(&out));
+}
+
+/// A decider that always follows the reference model, counting its calls.
+struct Follow(std::sync::atomic::AtomicU64);
+
+impl sim::Decide for Follow {
+    fn decide(&self, _: &sim::AttemptFacts, reference: model::Decision) -> model::Decision {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        reference
+    }
+}
+
+#[test]
+fn recorded_attempts_do_not_depend_on_threads_and_a_run_driven_by_the_reference_is_the_reference() {
+    let scenario = scenarios::load(Path::new("scenarios/library/spam-wave.toml")).unwrap();
+    let options = |threads| sim::RunOptions {
+        threads,
+        attempts: true,
+        journeys: true,
+        ..Default::default()
+    };
+    let one = sim::run_with(&scenario, &options(1));
+    let three = sim::run_with(&scenario, &options(3));
+    assert_eq!(one.recordings.attempts, three.recordings.attempts);
+    let attempts = one.recordings.attempts.as_deref().unwrap();
+    assert_eq!(attempts.len() as u64, one.counters.attempts);
+    // Each recorded decision is the rule set's on the recorded facts.
+    for a in attempts {
+        assert_eq!(scenario.rules.evaluate(a.facts.conditions()), a.decision);
+    }
+    let follow = Follow(0.into());
+    let driven = sim::run_driven(&scenario, &options(1), &follow);
+    assert_eq!(follow.0.into_inner(), one.counters.attempts);
+    assert_eq!(driven.counters, one.counters);
+    assert_eq!(driven.recordings.journeys, one.recordings.journeys);
 }

@@ -26,9 +26,11 @@ const EVERY_CRATE: &[&str] = &[
     "sim",
     "scenarios",
     "reports",
+    "harness",
     "benches",
     "src",
     "tests",
+    "examples",
 ];
 
 fn files_of(crates: &[&str]) -> Vec<(PathBuf, String)> {
@@ -74,7 +76,7 @@ fn the_simulation_core_stays_deterministic_and_pure() {
         ["serde", "::"].concat(),
         ["Serial", "ize"].concat(),
     ];
-    for (path, text) in files_of(&["model", "sim", "scenarios", "reports"]) {
+    for (path, text) in files_of(&["model", "sim", "scenarios", "reports", "harness"]) {
         for word in &banned_everywhere {
             assert!(
                 !text.contains(word.as_str()),

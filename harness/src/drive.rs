@@ -273,3 +273,51 @@ impl Decide for Driver<'_> {
         engine
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(id: u64, decision: &str) -> Answer {
+        Answer {
+            id,
+            decision: decision.to_owned(),
+        }
+    }
+
+    #[test]
+    fn answers_are_checked_for_count_order_and_codes() {
+        let mut scenario = scenarios::default_scenario();
+        scenario.rules = model::RuleSet::default();
+        let builder = RequestBuilder::new(&scenario, "test");
+        let ok = [answer(5, "ENROLLED"), answer(6, "BOUNCED")];
+        let decisions = check_answers(&builder, 5..7, &ok).unwrap();
+        let bounced = Decision::Rejected(model::RejectionCode::Bounced);
+        assert_eq!(decisions, vec![Decision::Enrolled, bounced]);
+        let err = |answers: &[Answer]| check_answers(&builder, 5..7, answers).unwrap_err();
+        let short = EngineError::WrongCount {
+            expected: 2,
+            got: 1,
+        };
+        assert_eq!(err(&ok[..1]), (1, short));
+        let swapped = [answer(6, "ENROLLED"), answer(5, "ENROLLED")];
+        let wrong = EngineError::WrongId {
+            position: 0,
+            expected: 5,
+            got: 6,
+        };
+        assert_eq!(err(&swapped), (0, wrong));
+        let unknown = [answer(5, "ENROLLED"), answer(6, "bounced")];
+        let got = "bounced".to_owned();
+        assert_eq!(err(&unknown), (1, EngineError::UnknownCode { id: 6, got }));
+    }
+
+    #[test]
+    fn quotes_are_cut_at_200_characters() {
+        assert_eq!(truncated("short"), "short");
+        let long = "é".repeat(250);
+        let cut = truncated(&long);
+        assert!(cut.starts_with(&"é".repeat(200)));
+        assert!(cut.ends_with("... (50 more characters)"), "{cut}");
+    }
+}
