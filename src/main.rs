@@ -27,6 +27,8 @@ Examples:
   seqsim diff scenarios/library/spam-wave.toml scenarios/library/re-engagement.toml \\
       --before-rules rules/default.toml --after-rules rules/unsubscribed-before-spam.toml
   seqsim validate scenarios/library/overlapping-team.toml
+  seqsim harness --engine 'python3 examples/python_engine.py'   check another rule engine
+  seqsim export-attempts --out attempts.jsonl   every attempt's facts and reference decision
 
 Exit codes: 0 done; 2 bad input (a scenario or rule file, a flag, an output that cannot be
 written), with one message on stderr naming the file, the key and what is allowed.";

@@ -158,6 +158,17 @@ fn the_rust_jsonl_engine_agrees_and_the_report_is_deterministic() {
         assert_eq!(cell["attempts"], n);
     }
     assert_eq!(run(&args).stdout, first.stdout, "the same bytes twice");
+    // Under a rule file with guards: the guards' codes travel in the batch and the requests.
+    let guarded = run(&[
+        "harness",
+        "--engine",
+        &engine,
+        "--rules",
+        "rules/list-hygiene.toml",
+    ]);
+    assert_eq!(guarded.status.code(), Some(0), "{}", stderr(&guarded));
+    let text = String::from_utf8_lossy(&guarded.stdout);
+    assert!(text.contains("rules: rules/list-hygiene.toml"), "{text}");
 }
 
 /// The example binary `name`, built (with the test profile) if `cargo test` did not build it.
@@ -304,6 +315,31 @@ fn drive_mode_shows_the_downstream_effects_of_the_planted_bug() {
     ]);
     assert_eq!(clean.status.code(), Some(0), "{}", stderr(&clean));
     assert!(String::from_utf8_lossy(&clean.stdout).contains("0 contacts of 20,000 changed"));
+}
+
+#[test]
+fn drive_mode_keeps_the_reference_decision_where_the_world_cannot_follow_the_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let always = answering("[{'id': r['id'], 'decision': 'ENROLLED'} for r in b['requests']]");
+    let engine = python_engine(dir.path(), &always);
+    let args = [
+        "harness", "--engine", &engine, "--mode", "drive", "--format", "json",
+    ];
+    let out = run(&args);
+    assert_engine_gone(dir.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = json(&out);
+    // Every attempt is a disagreement unless the reference enrolled too; those on contacts
+    // without an address or already enrolled could not be followed.
+    let cells = report["confusion"].as_array().unwrap();
+    let count = |reference: &str| {
+        let cell = cells.iter().find(|c| c["reference"] == reference);
+        cell.map_or(0, |c| c["attempts"].as_u64().unwrap())
+    };
+    assert!(cells.iter().all(|c| c["engine"] == "ENROLLED"));
+    let impossible = count("MISSING_EMAIL_ADDRESS") + count("ALREADY_ENROLLED");
+    assert!(impossible > 0);
+    assert!(report["drive"]["not_followed"].as_u64().unwrap() >= impossible);
 }
 
 /// Runs the harness against a Python engine with `body` in a fresh folder: the exit code and
