@@ -61,6 +61,11 @@ fn main() {
     for line in stdin.lines() {
         let line = line.expect("standard input is readable");
         let batch: Batch = serde_json::from_str(&line).expect("a batch of seqsim-decision/1");
+        assert_eq!(
+            batch.protocol,
+            harness::PROTOCOL,
+            "a protocol this engine knows"
+        );
         serde_json::to_writer(&mut stdout, &answer(&batch)).expect("standard output");
         stdout.write_all(b"\n").expect("standard output");
         stdout.flush().expect("standard output");

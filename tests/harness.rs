@@ -171,7 +171,10 @@ fn the_rust_jsonl_engine_agrees_and_the_report_is_deterministic() {
     assert!(text.contains("rules: rules/list-hygiene.toml"), "{text}");
 }
 
-/// The example binary `name`, built (with the test profile) if `cargo test` did not build it.
+/// The example binary `name`: `cargo test` builds the examples before running the tests; a
+/// lone `cargo test --test harness` does not, so a missing one is built here (with the test
+/// profile). After editing an example, run `cargo test` whole (or build it) so that it is
+/// fresh.
 fn example_binary(name: &str) -> String {
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().unwrap().parent().unwrap().join("examples");
@@ -279,11 +282,13 @@ fn the_http_engine_agrees_and_its_planted_bug_is_found_exactly() {
     let (mut rust, url) = http_service(Command::new(example_binary("http_rust_engine")));
     let big = run(&["harness", "--engine-url", &url, "--batch", "1000"]);
     let small = run(&["harness", "--engine-url", &url, "--batch", "3"]);
+    let driven = run(&["harness", "--engine-url", &url, "--mode", "drive"]);
     rust.kill().unwrap();
     rust.wait().unwrap();
     assert_eq!(big.status.code(), Some(0), "{}", stderr(&big));
     assert_eq!(small.status.code(), Some(0), "{}", stderr(&small));
     assert_eq!(big.stdout, small.stdout, "the batch size changes nothing");
+    assert_eq!(driven.status.code(), Some(0), "{}", stderr(&driven));
 }
 
 #[test]
