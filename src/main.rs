@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod cleanup;
+
 const EXAMPLES: &str = "\
 Examples:
   seqsim run                                    run the embedded default scenario
@@ -889,6 +891,7 @@ impl Output {
                 e.kind()
             )
         })?;
+        cleanup::register(temp.path());
         Ok(Self {
             path: path.to_owned(),
             temp,
@@ -902,8 +905,8 @@ impl Output {
             .write_all(text.as_bytes())
             .and_then(|()| self.temp.flush())
             .with_context(|| format!("cannot write the report to `{shown}` ({flag})"))?;
-        self.temp
-            .persist(&self.path)
+        let temp_path = self.temp.path().to_owned();
+        cleanup::unregister(&temp_path, || self.temp.persist(&self.path))
             .with_context(|| format!("cannot write the report to `{shown}` ({flag})"))?;
         Ok(())
     }
