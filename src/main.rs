@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod budget;
 mod cleanup;
 
 const EXAMPLES: &str = "\
@@ -159,6 +160,8 @@ struct RunArgs {
     /// Print the distributions only, without the daily series.
     #[arg(long)]
     summary: bool,
+    #[command(flatten)]
+    budget: budget::BudgetArgs,
 }
 
 // `seqsim trace`.
@@ -172,6 +175,8 @@ struct TraceArgs {
     /// Output format: readable lines, or one JSON document with every fact the rules read.
     #[arg(long, value_enum, default_value_t = TraceFormat::Table)]
     format: TraceFormat,
+    #[command(flatten)]
+    budget: budget::BudgetArgs,
 }
 
 // `seqsim diff`.
@@ -206,6 +211,8 @@ struct DiffArgs {
     threads: ThreadArgs,
     #[command(flatten)]
     seeds: SeedsArgs,
+    #[command(flatten)]
+    budget: budget::BudgetArgs,
 }
 
 // `seqsim list`.
@@ -221,6 +228,8 @@ struct ListArgs {
 struct ValidateArgs {
     /// Scenario file (TOML), or a library name.
     scenario: PathBuf,
+    #[command(flatten)]
+    budget: budget::BudgetArgs,
 }
 
 // `seqsim check`.
@@ -251,6 +260,8 @@ struct CheckArgs {
     seeds: Option<u32>,
     #[command(flatten)]
     threads: ThreadArgs,
+    #[command(flatten)]
+    budget: budget::BudgetArgs,
 }
 
 // A scenario to run: a file, a library name or the embedded default, and what to override.
@@ -375,6 +386,8 @@ fn run(args: RunArgs) -> Result<()> {
         if let Some(contacts) = args.contacts {
             scenario.scale_contacts(contacts);
         }
+        let seeds = args.seeds.several(0).map_or(1, |s| s.len());
+        args.budget.check(&scenario, args.threads.at_once(seeds))?;
         texts.push(run_one(&scenario, &args));
     }
     let text = match args.output.format {
@@ -439,6 +452,7 @@ fn load_scenario(path: &Path) -> Result<sim::Scenario> {
 /// `seqsim trace`: one contact's journey.
 fn trace(args: TraceArgs) -> Result<()> {
     let scenario = args.input.load()?;
+    args.budget.check(&scenario, 1)?;
     let (contact, contacts) = (args.contact, scenario.population.contacts);
     if contact >= contacts {
         bail!(
@@ -483,6 +497,12 @@ fn named_baseline(arg: &Path) -> PathBuf {
 /// each under two rule files, and their total.
 fn diff(args: DiffArgs) -> Result<()> {
     let pairs = diff_pairs(&args)?;
+    // Both sides' results are held at once (with every contact's journey).
+    let seeds = args.seeds.several(0).map_or(1, |s| s.len());
+    for (first, second) in &pairs {
+        args.budget.check(first, 2 * args.threads.at_once(seeds))?;
+        args.budget.check(second, 2 * args.threads.at_once(seeds))?;
+    }
     let output = args.output.prepare()?;
     let format = args.output.format.into();
     if args.seeds.several(0).is_some() {
@@ -566,6 +586,7 @@ fn diff_seeds(
 fn validate(args: ValidateArgs) -> Result<()> {
     let path = &args.scenario;
     let scenario = load_scenario(path)?;
+    let estimate = args.budget.check(&scenario, 1)?;
     let kind = if path.exists() {
         "scenario file"
     } else {
@@ -577,7 +598,7 @@ fn validate(args: ValidateArgs) -> Result<()> {
         .map(|w| format!("warning: {w}\n"))
         .collect();
     write_stdout(&format!(
-        "{kind} `{}` is valid: scenario {:?}, seed {}, {} in {}, {}, {}\n{warnings}",
+        "{kind} `{}` is valid: scenario {:?}, seed {}, {} in {}, {}, {}; estimated peak memory {}, about {} events\n{warnings}",
         path.display(),
         scenario.name,
         scenario.seed,
@@ -585,6 +606,8 @@ fn validate(args: ValidateArgs) -> Result<()> {
         reports::counted(pop.portals.into(), "portal"),
         reports::counted(senders.into(), "sender"),
         reports::counted(scenario.sequences.len() as u64, "sequence"),
+        budget::shown(estimate.memory_bytes),
+        estimate.events,
     ))
 }
 
@@ -604,6 +627,11 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     let baseline = read_baseline(&args)?;
     let will_have_baseline = baseline.is_some() || args.save_baseline.is_some();
     let expectations = scenarios::load_expectations(&args.expectations, will_have_baseline)?;
+    let seeds = args.seeds.map_or(1, |n| n as usize);
+    for s in &expectations.scenarios {
+        args.budget
+            .check(&s.scenario, args.threads.at_once(seeds))?;
+    }
     let junit = (args.junit.as_deref())
         .map(|p| Output::prepare(p, "--junit"))
         .transpose()?;
@@ -767,6 +795,13 @@ impl ThreadArgs {
     /// The thread count `sim::RunOptions` takes: 0 for one per core.
     fn count(&self) -> usize {
         self.threads.map_or(0, usize::from)
+    }
+
+    /// How many of `runs` runs (seeds) run at once: one per thread.
+    fn at_once(&self, runs: usize) -> u64 {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let threads = self.threads.map_or(cores, usize::from);
+        runs.min(threads).max(1) as u64
     }
 }
 

@@ -163,3 +163,47 @@ fn a_count_beyond_toml_integers_names_its_key_and_range() {
         .stderr(contains("from 1 to 100000000"))
         .stderr(contains("TOML parse error").not());
 }
+
+/// Issue 13's row "`portals = 10000, horizon_days = 3650` (a 1.5 KB file that validates)": its
+/// daily counters alone need about 28.6 GB, so every command refuses it at once, naming the
+/// figures and the knob; with a budget it fits, the same file validates.
+#[test]
+fn a_scenario_over_the_memory_budget_is_refused_before_it_runs() {
+    let text = valid_scenario()
+        .replacen("portals = 1\n", "portals = 10000\n", 1)
+        .replacen("horizon_days = 30\n", "horizon_days = 3650\n", 1)
+        .replacen("count = 6\n", "count = 10000\n", 1);
+    assert!(text.len() < 2_000);
+    let (dir, path) = scenario_file(&text);
+    let out = dir.path().join("report.txt");
+    for args in [
+        vec!["validate"],
+        vec!["run", "--out", out.to_str().unwrap()],
+        vec!["trace", "--contact", "1"],
+        vec!["run", "--max-memory", "16GiB"],
+    ] {
+        seqsim()
+            .args(&args)
+            .arg(&path)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(contains("10000 portals x 3650 horizon_days"))
+            .stderr(contains("--max-memory"))
+            .stderr(contains("GiB of daily counters"));
+    }
+    assert!(!out.exists());
+    assert_eq!(temporary_files(dir.path()), Vec::<String>::new());
+    seqsim()
+        .args(["validate", "--max-memory", "64GiB"])
+        .arg(&path)
+        .assert()
+        .code(0)
+        .stdout(contains("estimated peak memory 26.8 GiB"));
+    seqsim()
+        .args(["validate", "--max-memory", "2 parsecs"])
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(contains("unknown unit"));
+}
