@@ -22,6 +22,7 @@ pub mod queue;
 mod record;
 mod result;
 mod schedule;
+mod watch;
 
 use model::ContactFlags;
 
