@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod budget;
 mod cleanup;
+mod determinism;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -44,8 +45,10 @@ Examples:
   seqsim run scenarios/library/purchased-list.toml --seeds 20   mean and 95% interval over 20 seeds
   seqsim run scenarios/library/scale-1m.toml --contacts 10000000 --threads 2
   seqsim run --summary                          the distributions without the daily series
+  seqsim run scale-1m --check-determinism       1 and N threads hash every event the same?
 
-Exit codes: 0 the report was written; 2 bad input (a scenario or rule file, a flag, an output
+Exit codes: 0 the report was written (--check-determinism: the runs were identical); 1
+--check-determinism found a divergence; 2 bad input (a scenario or rule file, a flag, an output
 that cannot be written).";
 
 const TRACE_HELP: &str = "\
@@ -162,6 +165,11 @@ struct RunArgs {
     summary: bool,
     #[command(flatten)]
     budget: budget::BudgetArgs,
+    /// Instead of a report: run each scenario with 1 thread and with --threads (or one per
+    /// core), hashing every event per portal per day, and report the first divergence (exit 1)
+    /// or that the runs are identical (exit 0).
+    #[arg(long)]
+    check_determinism: bool,
 }
 
 // `seqsim trace`.
@@ -357,6 +365,7 @@ fn main() -> ExitCode {
 /// The command's exit code: 0, or 1 when `check` finds a failed bound; an error exits 2.
 fn execute(command: Command) -> Result<ExitCode> {
     match command {
+        Command::Run(args) if args.check_determinism => return check_determinism(args),
         Command::Run(args) => run(args),
         Command::Trace(args) => trace(args),
         Command::Diff(args) => diff(args),
@@ -396,6 +405,34 @@ fn run(args: RunArgs) -> Result<()> {
         FormatArg::Table | FormatArg::Markdown => texts.join("\n"),
     };
     emit(output, &text)
+}
+
+/// `seqsim run --check-determinism`: every scenario run with 1 and N threads and compared.
+fn check_determinism(args: RunArgs) -> Result<ExitCode> {
+    let (paths, _) = expand_scenarios(&args.scenarios)?;
+    let mut scenarios = Vec::with_capacity(paths.len().max(1));
+    if paths.is_empty() {
+        scenarios.push(scenarios::default_scenario());
+    }
+    for path in &paths {
+        scenarios.push(load_scenario(path)?);
+    }
+    let output = args.output.prepare()?;
+    let (mut text, mut code) = (String::new(), ExitCode::SUCCESS);
+    for mut scenario in scenarios {
+        args.overrides.apply(&mut scenario)?;
+        if let Some(contacts) = args.contacts {
+            scenario.scale_contacts(contacts);
+        }
+        args.budget.check(&scenario, 1)?;
+        let (verdict, exit) = determinism::check(&scenario, args.threads.count())?;
+        text.push_str(&verdict);
+        if exit != ExitCode::SUCCESS {
+            code = exit;
+        }
+    }
+    emit(output, &text)?;
+    Ok(code)
 }
 
 /// One scenario's report for `seqsim run`, rendered.

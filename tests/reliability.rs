@@ -207,3 +207,23 @@ fn a_scenario_over_the_memory_budget_is_refused_before_it_runs() {
         .code(2)
         .stderr(contains("unknown unit"));
 }
+
+/// `--check-determinism`: the library's multi-portal default and a rule set with guards hash
+/// the same on 1 and 3 threads (exit 0); a bad file is still exit 2.
+#[test]
+fn check_determinism_finds_the_runs_identical() {
+    seqsim()
+        .args(["run", "default", "--check-determinism", "--threads", "3"])
+        .assert()
+        .code(0)
+        .stdout(contains("deterministic: scenario \"default\""))
+        .stdout(contains(
+            "1 and 3 threads hash the same 95824 events (4 portals x 30 days)",
+        ));
+    let (_dir, path) = scenario_file("seed = 1\n");
+    seqsim()
+        .args(["run", "--check-determinism"])
+        .arg(&path)
+        .assert()
+        .code(2);
+}

@@ -15,10 +15,10 @@ pub mod time;
 pub mod world;
 
 pub use engine::{
-    run, run_seeds, run_with, run_with_progress, run_world, seeds_from, AttemptRecord, Audit,
-    Counters, DayCounter, DayCounts, EnrollmentJourney, Journey, JourneyEntry, Journeys, Progress,
-    Reaction, Recordings, RunOptions, RunResult, SendRecord, TraceEntry, TracedContact,
-    TracedEvent, WorldShape, PROVIDER_SLOTS,
+    first_divergence, run, run_seeds, run_with, run_with_progress, run_world, seeds_from,
+    AttemptRecord, Audit, Counters, DayCounter, DayCounts, EnrollmentJourney, Journey,
+    JourneyEntry, Journeys, Progress, Reaction, Recordings, RunOptions, RunResult, SendRecord,
+    TraceEntry, TracedContact, TracedEvent, WorldShape, PROVIDER_SLOTS,
 };
 pub use scenario::{
     Disconnections, Engagement, Guard, GuardKind, MailboxProvider, Outage, Plan, Population, Rates,

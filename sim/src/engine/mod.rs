@@ -37,8 +37,8 @@ use rayon::prelude::*;
 pub use journey::{EnrollmentJourney, Journey, JourneyEntry, Journeys};
 pub use mail::Reaction;
 pub use result::{
-    AttemptRecord, Audit, Counters, DayCounter, DayCounts, Recordings, RunResult, SendRecord,
-    TraceEntry, TracedContact, TracedEvent, WorldShape, PROVIDER_SLOTS,
+    first_divergence, AttemptRecord, Audit, Counters, DayCounter, DayCounts, Recordings, RunResult,
+    SendRecord, TraceEntry, TracedContact, TracedEvent, WorldShape, PROVIDER_SLOTS,
 };
 
 /// How to run.
@@ -52,6 +52,8 @@ pub struct RunOptions {
     pub audit: bool,
     /// Record each contact's journey (see [`Recordings::journeys`]), for comparing runs.
     pub journeys: bool,
+    /// Hash every event per portal per day (see [`Recordings::event_hashes`]).
+    pub event_hashes: bool,
 }
 
 /// One enrollment attempt as the engine makes it: a planned one, or a re-enrollment.
@@ -285,6 +287,7 @@ fn gather(
         trace: Vec::new(),
         audit: options.audit.then(Audit::default),
         journeys: options.journeys.then(Journeys::default),
+        event_hashes: options.event_hashes.then(Vec::new),
     };
     for run in runs {
         let (part_counters, part_recordings) = run.finish();

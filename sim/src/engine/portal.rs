@@ -135,6 +135,7 @@ impl<'a> PortalRun<'a> {
             audit: options.audit,
             journeys: options.journeys,
             horizon_days: scenario.calendar.horizon_days,
+            event_hashes: options.event_hashes,
         });
         let guards = Guards::new(&scenario.guards, part.users.len(), part.contacts.len());
         Self {

@@ -28,6 +28,8 @@ pub(crate) struct RecorderConfig {
     pub journeys: bool,
     /// Simulated days.
     pub horizon_days: u32,
+    /// Whether to hash every event per day.
+    pub event_hashes: bool,
 }
 
 /// One portal's recorder.
@@ -38,6 +40,8 @@ pub(crate) struct Recorder {
     trace: Vec<TraceEntry>,
     audit: Option<Audit>,
     journeys: Option<JourneyLog>,
+    /// Per simulated day, a running hash of the day's events, when asked for.
+    hashes: Option<Vec<u64>>,
 }
 
 impl Recorder {
@@ -55,6 +59,20 @@ impl Recorder {
                 ..Audit::default()
             }),
             journeys: config.journeys.then(JourneyLog::default),
+            hashes: (config.event_hashes).then(|| vec![0; config.horizon_days as usize]),
+        }
+    }
+
+    /// Folds `value` into the hash of the day of `time`: a cheap mix (SplitMix64's finalizer
+    /// over the running value), order-sensitive, so any change of an event, its time or its
+    /// place among the day's events changes the day's hash.
+    fn hash(&mut self, time: SimTime, value: u64) {
+        if let Some(hashes) = &mut self.hashes {
+            let day = &mut hashes[(time / SECONDS_PER_DAY) as usize];
+            let mut z = (*day ^ value).wrapping_add(0x9e37_79b9_7f4a_7c15);
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            *day = z ^ (z >> 31);
         }
     }
 
@@ -96,6 +114,7 @@ impl Recorder {
     /// An event (or a planned attempt) is processed at `time`.
     pub fn on_event(&mut self, time: SimTime) {
         self.counters.events += 1;
+        self.hash(time, u64::from(time));
         if let Some(audit) = &mut self.audit {
             audit.event_times[0].push(time);
         }
@@ -110,6 +129,12 @@ impl Recorder {
         was_active: bool,
         decision: Decision,
     ) {
+        let code = match decision {
+            Decision::Enrolled => 0,
+            Decision::Rejected(code) => 1 + code.index() as u64,
+            Decision::Guarded(i) => 0x100 + u64::from(i),
+        };
+        self.hash(time, u64::from(request.contact) << 16 | code);
         let counters = &mut self.counters;
         counters.attempts += 1;
         counters.attempts_by_source[request.source.index()] += 1;
@@ -148,6 +173,11 @@ impl Recorder {
 
     /// An email left (from the inbox of daily-series `slot`) and was answered.
     pub fn on_send(&mut self, slot: usize, send: SendRecord, retry: u8) {
+        let reply = send.reply.kind() as u64;
+        self.hash(
+            send.time,
+            u64::from(send.contact) << 24 | u64::from(send.step) << 8 | reply,
+        );
         let day = self.day(send.time, slot);
         day.bump(DayCounter::Sent);
         match send.reply.kind() {
@@ -224,6 +254,7 @@ impl Recorder {
 
     /// Enrollment `id` (the portal's `id`-th) of `contact` ended with `outcome`.
     pub fn on_end(&mut self, time: SimTime, id: u32, contact: u32, outcome: Outcome) {
+        self.hash(time, u64::from(id) << 8 | outcome.index() as u64);
         self.counters.outcomes[outcome.index()] += 1;
         self.journey(contact, JourneyEntry::Ended(outcome));
         if let Some(audit) = &mut self.audit {
@@ -257,6 +288,7 @@ impl Recorder {
             trace: self.trace,
             audit: self.audit,
             journeys: (self.journeys).map(|log| Journeys::from_log(self.contacts, log)),
+            event_hashes: self.hashes.map(|h| vec![h]),
         };
         (self.counters, recordings)
     }
