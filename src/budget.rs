@@ -1,5 +1,5 @@
 //! The memory budget of a run (`--max-memory`): every scenario's estimated peak memory
-//! (`sim::estimate`) is checked against it before anything is generated, so a scenario that
+//! (`sim::resources`) is checked against it before anything is generated, so a scenario that
 //! would need more memory than the machine has is refused at once, with the figures and the
 //! knob, instead of aborting gigabytes later.
 
@@ -38,8 +38,8 @@ impl BudgetArgs {
 
     /// Refuses `scenario` if `runs` runs of it at once (parallel seeds, a diff's two sides)
     /// would need more memory than the budget.
-    pub fn check(&self, scenario: &sim::Scenario, runs: u64) -> Result<sim::estimate::Estimate> {
-        let estimate = sim::estimate::estimate(scenario);
+    pub fn check(&self, scenario: &sim::Scenario, runs: u64) -> Result<sim::resources::Estimate> {
+        let estimate = sim::resources::estimate(scenario);
         let needed = estimate.memory_bytes.saturating_mul(runs.max(1));
         let (budget, origin) = self.budget();
         if needed > budget {

@@ -7,7 +7,7 @@
 
 pub mod compare;
 pub mod engine;
-pub mod estimate;
+pub mod resources;
 pub mod plan;
 pub mod rng;
 pub mod scenario;
