@@ -9,6 +9,9 @@ use anyhow::{bail, Context as _, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod harness;
+mod budget;
+mod cleanup;
+mod determinism;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -45,8 +48,10 @@ Examples:
   seqsim run scenarios/library/purchased-list.toml --seeds 20   mean and 95% interval over 20 seeds
   seqsim run scenarios/library/scale-1m.toml --contacts 10000000 --threads 2
   seqsim run --summary                          the distributions without the daily series
+  seqsim run scale-1m --check-determinism       1 and N threads hash every event the same?
 
-Exit codes: 0 the report was written; 2 bad input (a scenario or rule file, a flag, an output
+Exit codes: 0 the report was written (--check-determinism: the runs were identical); 1
+--check-determinism found a divergence; 2 bad input (a scenario or rule file, a flag, an output
 that cannot be written).";
 
 const TRACE_HELP: &str = "\
@@ -170,6 +175,13 @@ struct RunArgs {
     /// Print the distributions only, without the daily series.
     #[arg(long)]
     summary: bool,
+    #[command(flatten)]
+    budget: budget::BudgetArgs,
+    /// Instead of a report: run each scenario with 1 thread and with --threads (or one per
+    /// core), hashing every event per portal per day, and report the first divergence (exit 1)
+    /// or that the runs are identical (exit 0).
+    #[arg(long)]
+    check_determinism: bool,
 }
 
 // `seqsim trace`.
@@ -183,6 +195,8 @@ struct TraceArgs {
     /// Output format: readable lines, or one JSON document with every fact the rules read.
     #[arg(long, value_enum, default_value_t = TraceFormat::Table)]
     format: TraceFormat,
+    #[command(flatten)]
+    budget: budget::BudgetArgs,
 }
 
 // `seqsim diff`.
@@ -217,6 +231,8 @@ struct DiffArgs {
     threads: ThreadArgs,
     #[command(flatten)]
     seeds: SeedsArgs,
+    #[command(flatten)]
+    budget: budget::BudgetArgs,
 }
 
 // `seqsim list`.
@@ -232,6 +248,8 @@ struct ListArgs {
 struct ValidateArgs {
     /// Scenario file (TOML), or a library name.
     scenario: PathBuf,
+    #[command(flatten)]
+    budget: budget::BudgetArgs,
 }
 
 // `seqsim check`.
@@ -262,6 +280,8 @@ struct CheckArgs {
     seeds: Option<u32>,
     #[command(flatten)]
     threads: ThreadArgs,
+    #[command(flatten)]
+    budget: budget::BudgetArgs,
 }
 
 // A scenario to run: a file, a library name or the embedded default, and what to override.
@@ -357,6 +377,7 @@ fn main() -> ExitCode {
 /// The command's exit code: 0, or 1 when `check` finds a failed bound; an error exits 2.
 fn execute(command: Command) -> Result<ExitCode> {
     match command {
+        Command::Run(args) if args.check_determinism => return check_determinism(args),
         Command::Run(args) => run(args),
         Command::Trace(args) => trace(args),
         Command::Diff(args) => diff(args),
@@ -388,6 +409,8 @@ fn run(args: RunArgs) -> Result<()> {
         if let Some(contacts) = args.contacts {
             scenario.scale_contacts(contacts);
         }
+        let seeds = args.seeds.several(0).map_or(1, |s| s.len());
+        args.budget.check(&scenario, args.threads.at_once(seeds))?;
         texts.push(run_one(&scenario, &args));
     }
     let text = match args.output.format {
@@ -396,6 +419,34 @@ fn run(args: RunArgs) -> Result<()> {
         FormatArg::Table | FormatArg::Markdown => texts.join("\n"),
     };
     emit(output, &text)
+}
+
+/// `seqsim run --check-determinism`: every scenario run with 1 and N threads and compared.
+fn check_determinism(args: RunArgs) -> Result<ExitCode> {
+    let (paths, _) = expand_scenarios(&args.scenarios)?;
+    let mut scenarios = Vec::with_capacity(paths.len().max(1));
+    if paths.is_empty() {
+        scenarios.push(scenarios::default_scenario());
+    }
+    for path in &paths {
+        scenarios.push(load_scenario(path)?);
+    }
+    let output = args.output.prepare()?;
+    let (mut text, mut code) = (String::new(), ExitCode::SUCCESS);
+    for mut scenario in scenarios {
+        args.overrides.apply(&mut scenario)?;
+        if let Some(contacts) = args.contacts {
+            scenario.scale_contacts(contacts);
+        }
+        args.budget.check(&scenario, 1)?;
+        let (verdict, exit) = determinism::check(&scenario, args.threads.count())?;
+        text.push_str(&verdict);
+        if exit != ExitCode::SUCCESS {
+            code = exit;
+        }
+    }
+    emit(output, &text)?;
+    Ok(code)
 }
 
 /// One scenario's report for `seqsim run`, rendered.
@@ -452,6 +503,7 @@ fn load_scenario(path: &Path) -> Result<sim::Scenario> {
 /// `seqsim trace`: one contact's journey.
 fn trace(args: TraceArgs) -> Result<()> {
     let scenario = args.input.load()?;
+    args.budget.check(&scenario, 1)?;
     let (contact, contacts) = (args.contact, scenario.population.contacts);
     if contact >= contacts {
         bail!(
@@ -496,6 +548,12 @@ fn named_baseline(arg: &Path) -> PathBuf {
 /// each under two rule files, and their total.
 fn diff(args: DiffArgs) -> Result<()> {
     let pairs = diff_pairs(&args)?;
+    // Both sides' results are held at once (with every contact's journey).
+    let seeds = args.seeds.several(0).map_or(1, |s| s.len());
+    for (first, second) in &pairs {
+        args.budget.check(first, 2 * args.threads.at_once(seeds))?;
+        args.budget.check(second, 2 * args.threads.at_once(seeds))?;
+    }
     let output = args.output.prepare()?;
     let format = args.output.format.into();
     if args.seeds.several(0).is_some() {
@@ -579,6 +637,7 @@ fn diff_seeds(
 fn validate(args: ValidateArgs) -> Result<()> {
     let path = &args.scenario;
     let scenario = load_scenario(path)?;
+    let estimate = args.budget.check(&scenario, 1)?;
     let kind = if path.exists() {
         "scenario file"
     } else {
@@ -590,7 +649,7 @@ fn validate(args: ValidateArgs) -> Result<()> {
         .map(|w| format!("warning: {w}\n"))
         .collect();
     write_stdout(&format!(
-        "{kind} `{}` is valid: scenario {:?}, seed {}, {} in {}, {}, {}\n{warnings}",
+        "{kind} `{}` is valid: scenario {:?}, seed {}, {} in {}, {}, {}; estimated peak memory {}, about {} events\n{warnings}",
         path.display(),
         scenario.name,
         scenario.seed,
@@ -598,6 +657,8 @@ fn validate(args: ValidateArgs) -> Result<()> {
         reports::counted(pop.portals.into(), "portal"),
         reports::counted(senders.into(), "sender"),
         reports::counted(scenario.sequences.len() as u64, "sequence"),
+        budget::shown(estimate.memory_bytes),
+        estimate.events,
     ))
 }
 
@@ -617,6 +678,11 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     let baseline = read_baseline(&args)?;
     let will_have_baseline = baseline.is_some() || args.save_baseline.is_some();
     let expectations = scenarios::load_expectations(&args.expectations, will_have_baseline)?;
+    let seeds = args.seeds.map_or(1, |n| n as usize);
+    for s in &expectations.scenarios {
+        args.budget
+            .check(&s.scenario, args.threads.at_once(seeds))?;
+    }
     let junit = (args.junit.as_deref())
         .map(|p| Output::prepare(p, "--junit"))
         .transpose()?;
@@ -781,6 +847,13 @@ impl ThreadArgs {
     fn count(&self) -> usize {
         self.threads.map_or(0, usize::from)
     }
+
+    /// How many of `runs` runs (seeds) run at once: one per thread.
+    fn at_once(&self, runs: usize) -> u64 {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let threads = self.threads.map_or(cores, usize::from);
+        runs.min(threads).max(1) as u64
+    }
 }
 
 /// A progress bar on stderr for runs that take a while: it appears only on a terminal, and only
@@ -904,6 +977,7 @@ impl Output {
                 e.kind()
             )
         })?;
+        cleanup::register(temp.path());
         Ok(Self {
             path: path.to_owned(),
             temp,
@@ -917,8 +991,8 @@ impl Output {
             .write_all(text.as_bytes())
             .and_then(|()| self.temp.flush())
             .with_context(|| format!("cannot write the report to `{shown}` ({flag})"))?;
-        self.temp
-            .persist(&self.path)
+        let temp_path = self.temp.path().to_owned();
+        cleanup::unregister(&temp_path, || self.temp.persist(&self.path))
             .with_context(|| format!("cannot write the report to `{shown}` ({flag})"))?;
         Ok(())
     }

@@ -97,7 +97,7 @@ struct RawExpectations {
 #[serde(deny_unknown_fields)]
 struct RawEntry {
     file: Option<String>,
-    seed: Option<i64>,
+    seed: Option<crate::numbers::RawSeed>,
     #[serde(default)]
     expect: Vec<RawExpect>,
 }
@@ -139,13 +139,7 @@ pub fn parse_expectations(
         path: origin.to_owned(),
         problems,
     };
-    let table: toml::Table = toml::from_str(text).map_err(|e| {
-        let message = format!(
-            "not valid TOML: {}",
-            crate::validate::one_line(&e.to_string())
-        );
-        invalid(vec![Problem::new("", message)])
-    })?;
+    let (table, oversized) = crate::validate::parse_toml(text).map_err(invalid)?;
     let (raw, mut problems) = crate::validate::deserialize::deserialize::<RawExpectations>(table);
     let checker = Checker {
         folder,
@@ -153,11 +147,14 @@ pub fn parse_expectations(
         problems: &mut problems,
     };
     let scenarios = raw.map(|raw| checker.file(&raw));
+    crate::numbers::restore(&mut problems, &oversized);
     match scenarios {
-        Some(scenarios) if problems.is_empty() => Ok(Expectations {
-            path: origin.to_owned(),
-            scenarios,
-        }),
+        Some(scenarios) if problems.is_empty() && !crate::numbers::any_refused(&oversized) => {
+            Ok(Expectations {
+                path: origin.to_owned(),
+                scenarios,
+            })
+        }
         _ => Err(invalid(problems)),
     }
 }
@@ -228,12 +225,14 @@ impl Checker<'_> {
 
     fn entry(&mut self, at: Key, raw: &RawEntry) -> Option<ScenarioExpectations> {
         let seed = match field!(at, raw.seed) {
-            (key, Some(seed)) if *seed < 0 => {
-                let message = format!("{seed} is not a seed; allowed: a whole number from 0");
-                self.problem(key, message);
-                None
-            }
-            (_, seed) => Some(seed.map(|s| s as u64)),
+            (key, Some(seed)) => match seed.value() {
+                Ok(seed) => Some(Some(seed)),
+                Err(message) => {
+                    self.problem(key, message);
+                    None
+                }
+            },
+            (_, None) => Some(None),
         };
         let scenario = self.scenario_file(field!(at, raw.file));
         let (key, expects) = field!(at, raw.expect);

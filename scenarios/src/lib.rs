@@ -8,6 +8,7 @@ mod error;
 mod expect;
 mod key;
 mod library;
+mod numbers;
 mod raw;
 mod validate;
 

@@ -16,7 +16,7 @@ pub(crate) struct RawScenario {
     pub description: Option<String>,
     // `seed` and the `population` and `plan` tables are required; they are optional here so
     // that validation reports a missing one together with every other problem of the file.
-    pub seed: Option<u64>,
+    pub seed: Option<crate::numbers::RawSeed>,
     #[serde(default)]
     pub calendar: RawCalendar,
     pub population: Option<RawPopulation>,

@@ -21,15 +21,13 @@ use model::Catalogue;
 
 use crate::error::Problem;
 use crate::key::{field, Key};
+use crate::numbers::{self, Oversized};
 use crate::raw::RawScenario;
 
 /// Validates scenario `text`: the scenario, or every problem of the file. `fallback_name` is
 /// the scenario's name when the file gives none.
 pub(crate) fn validate(text: &str, fallback_name: &str) -> Result<sim::Scenario, Vec<Problem>> {
-    let table: toml::Table = toml::from_str(text).map_err(|e| {
-        let message = format!("not valid TOML: {}", one_line(&e.to_string()));
-        vec![Problem::new("", message)]
-    })?;
+    let (table, oversized) = parse_toml(text)?;
     let (raw, mut problems) = deserialize::deserialize(table);
     let mut warnings = Vec::new();
     let scenario = raw.and_then(|raw| {
@@ -39,8 +37,9 @@ pub(crate) fn validate(text: &str, fallback_name: &str) -> Result<sim::Scenario,
         };
         v.scenario(&raw, fallback_name)
     });
+    numbers::restore(&mut problems, &oversized);
     match scenario {
-        Some(mut scenario) if problems.is_empty() => {
+        Some(mut scenario) if problems.is_empty() && !numbers::any_refused(&oversized) => {
             scenario.warnings = warnings.iter().map(Problem::to_string).collect();
             Ok(scenario)
         }
@@ -50,10 +49,7 @@ pub(crate) fn validate(text: &str, fallback_name: &str) -> Result<sim::Scenario,
 
 /// Validates the rule file `text`: its checks and guards, or every problem of the file.
 pub(crate) fn validate_rules(text: &str) -> Result<rules::Checked, Vec<Problem>> {
-    let table: toml::Table = toml::from_str(text).map_err(|e| {
-        let message = format!("not valid TOML: {}", one_line(&e.to_string()));
-        vec![Problem::new("", message)]
-    })?;
+    let (table, oversized) = parse_toml(text)?;
     let (raw, mut problems) = deserialize::deserialize::<crate::raw::RawRules>(table);
     let checked = raw.and_then(|raw| {
         let mut warnings = Vec::new();
@@ -63,10 +59,20 @@ pub(crate) fn validate_rules(text: &str) -> Result<rules::Checked, Vec<Problem>>
         };
         v.rules((Key::root(), &raw))
     });
+    numbers::restore(&mut problems, &oversized);
     match checked {
-        Some(checked) if problems.is_empty() => Ok(checked),
+        Some(checked) if problems.is_empty() && !numbers::any_refused(&oversized) => Ok(checked),
         _ => Err(problems),
     }
+}
+
+/// `text` as a TOML table, with its integers beyond 64 bits set aside (see `numbers`); or the
+/// syntax error as the file's one problem.
+pub(crate) fn parse_toml(text: &str) -> Result<(toml::Table, Vec<Oversized>), Vec<Problem>> {
+    numbers::parse(text).map_err(|e| {
+        let message = format!("not valid TOML: {}", one_line(&e));
+        vec![Problem::new("", message)]
+    })
 }
 
 /// Folds a multi-line message (toml's errors show the offending line) onto one line.
@@ -102,7 +108,11 @@ impl Validator<'_> {
     /// caller still checks that no problem was found).
     fn scenario(&mut self, raw: &RawScenario, fallback_name: &str) -> Option<sim::Scenario> {
         let at = Key::root();
-        let seed = self.required(field!(at, raw.seed)).map(|(_, seed)| *seed);
+        let seed = self.required(field!(at, raw.seed)).and_then(|(key, seed)| {
+            seed.value()
+                .map_err(|message| self.problem(key, message))
+                .ok()
+        });
         let calendar = self.calendar(field!(at, raw.calendar));
         let population = self.required(field!(at, raw.population));
         let (population, portals) = match population {

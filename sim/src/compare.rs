@@ -293,7 +293,7 @@ fn compare_disconnections(keys: &mut Keys, before: &Disconnections, after: &Disc
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use model::{InboxProvider, RuleSet, SeatTier};
 
     use super::*;
@@ -326,7 +326,7 @@ mod tests {
 
     /// A small scenario in which every setting matters: every rate non-zero, two providers,
     /// pinned and spread senders, two sequences, disconnections and an outage.
-    fn base() -> Scenario {
+    pub(crate) fn base() -> Scenario {
         let group = |count, seat, inbox| SenderGroup {
             count,
             seat,

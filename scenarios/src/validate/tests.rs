@@ -120,7 +120,7 @@ fn a_wrong_type_is_reported_in_the_file_s_terms() {
         &edit(&[("seed = 7", "seed = -1")]),
         &[(
             "seed",
-            "invalid value: integer `-1`, expected a whole number from 0 up",
+            "-1 is not a seed; allowed: a whole number from 0 to 18446744073709551615 (2^64 - 1), written as a TOML integer or, above 9223372036854775807, as a string: \"18446744073709551615\" or \"0xffffffffffffffff\"",
         )],
     );
     check(

@@ -23,6 +23,7 @@ pub mod queue;
 mod record;
 mod result;
 mod schedule;
+mod watch;
 
 use model::ContactFlags;
 
@@ -38,8 +39,8 @@ pub use facts::{AttemptFacts, Decide, DecidedAttempt};
 pub use journey::{EnrollmentJourney, Journey, JourneyEntry, Journeys};
 pub use mail::Reaction;
 pub use result::{
-    AttemptRecord, Audit, Counters, DayCounter, DayCounts, Recordings, RunResult, SendRecord,
-    TraceEntry, TracedContact, TracedEvent, WorldShape, PROVIDER_SLOTS,
+    first_divergence, AttemptRecord, Audit, Counters, DayCounter, DayCounts, Recordings, RunResult,
+    SendRecord, TraceEntry, TracedContact, TracedEvent, WorldShape, PROVIDER_SLOTS,
 };
 
 /// How to run.
@@ -56,6 +57,8 @@ pub struct RunOptions {
     /// Record every attempt's facts and decision (see [`Recordings::attempts`]), for checking
     /// another rule engine against the reference.
     pub attempts: bool,
+    /// Hash every event per portal per day (see [`Recordings::event_hashes`]).
+    pub event_hashes: bool,
 }
 
 /// One enrollment attempt as the engine makes it: a planned one, or a re-enrollment.
@@ -303,6 +306,7 @@ fn gather(
         audit: options.audit.then(Audit::default),
         journeys: options.journeys.then(Journeys::default),
         attempts: options.attempts.then(Vec::new),
+        event_hashes: options.event_hashes.then(Vec::new),
     };
     for run in runs {
         let (part_counters, part_recordings) = run.finish();

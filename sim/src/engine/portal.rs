@@ -8,10 +8,11 @@ use super::facts::{AttemptFacts, Decide};
 use super::guards::{Guards, Subject};
 use super::inbox::Inbox;
 use super::mail::{self, FailedStep, Reaction, SendDraws};
-use super::queue::{Action, EventQueue};
+use super::queue::{Action, Event, EventQueue};
 use super::record::{Recorder, RecorderConfig};
 use super::result::{Counters, Recordings, SendRecord, TracedEvent, PROVIDER_SLOTS};
 use super::schedule::{self, DailySchedule};
+use super::watch::{InstantWatch, NoProgress};
 use super::{AttemptRequest, RunOptions};
 use crate::plan::Attempt;
 use crate::rng::{Stream, StreamKind};
@@ -97,6 +98,8 @@ pub(crate) struct PortalRun<'a> {
     schedule: Option<DailySchedule>,
     /// The rule set's guards and the statistics they read.
     guards: Guards,
+    /// The bound on events at one second (the no-progress detector).
+    watch: InstantWatch,
 }
 
 /// Where an enrollment fits the sequences daily limit.
@@ -136,6 +139,7 @@ impl<'a> PortalRun<'a> {
             journeys: options.journeys,
             attempts: options.attempts,
             horizon_days: scenario.calendar.horizon_days,
+            event_hashes: options.event_hashes,
         });
         let guards = Guards::new(&scenario.guards, part.users.len(), part.contacts.len());
         Self {
@@ -154,6 +158,10 @@ impl<'a> PortalRun<'a> {
             recorder,
             global_bounces: Vec::new(),
             guards,
+            watch: InstantWatch::new(
+                (scenario.sequences.iter().map(|s| s.steps.len()).max()).unwrap_or(1),
+                part.users.len(),
+            ),
             schedule: scenario.sending.sequences_daily_limit.map(|limit| {
                 DailySchedule::new(
                     limit.per_user,
@@ -185,13 +193,39 @@ impl<'a> PortalRun<'a> {
             self.now = at;
             self.recorder.on_event(at);
             if take_attempt {
+                self.watch.planned(at, self.enrollments.len());
                 self.planned_attempt(view);
             } else {
                 let event = self.queue.pop().expect("peeked");
                 debug_assert_eq!(event.time, at);
+                if let Err(stop) = self.watch.event(at, self.enrollments.len()) {
+                    self.no_progress(stop, &event);
+                }
                 self.handle(view, event.enrollment, event.action);
             }
         }
+    }
+
+    /// Stops a run looping at one instant: a broken engine invariant, reported with the seed,
+    /// the time and the event that keeps recurring.
+    fn no_progress(&self, stop: NoProgress, event: &Event) -> ! {
+        let e = &self.enrollments[event.enrollment as usize];
+        panic!(
+            "seed {}: no progress at simulated time {} s (day {}, second {} of the day) in portal {}: {} events at this one second, over the bound of {}; looping: {:?} of enrollment {} (contact {}, sequence {}, step {}, retry {})",
+            self.seed,
+            stop.at,
+            stop.at / SECONDS_PER_DAY,
+            stop.at % SECONDS_PER_DAY,
+            self.portal,
+            stop.events,
+            stop.bound,
+            event.action,
+            event.enrollment,
+            e.contact,
+            e.sequence,
+            e.step,
+            e.retry,
+        )
     }
 
     /// When the next attempt or event happens, and whether it is a planned attempt (those come

@@ -31,6 +31,8 @@ pub(crate) struct RecorderConfig {
     pub attempts: bool,
     /// Simulated days.
     pub horizon_days: u32,
+    /// Whether to hash every event per day.
+    pub event_hashes: bool,
 }
 
 /// One portal's recorder.
@@ -42,6 +44,8 @@ pub(crate) struct Recorder {
     audit: Option<Audit>,
     journeys: Option<JourneyLog>,
     attempts: Option<Vec<DecidedAttempt>>,
+    /// Per simulated day, a running hash of the day's events, when asked for.
+    hashes: Option<Vec<u64>>,
 }
 
 impl Recorder {
@@ -60,6 +64,20 @@ impl Recorder {
             }),
             journeys: config.journeys.then(JourneyLog::default),
             attempts: config.attempts.then(Vec::new),
+            hashes: (config.event_hashes).then(|| vec![0; config.horizon_days as usize]),
+        }
+    }
+
+    /// Folds `value` into the hash of the day of `time`: a cheap mix (SplitMix64's finalizer
+    /// over the running value), order-sensitive, so any change of an event, its time or its
+    /// place among the day's events changes the day's hash.
+    fn hash(&mut self, time: SimTime, value: u64) {
+        if let Some(hashes) = &mut self.hashes {
+            let day = &mut hashes[(time / SECONDS_PER_DAY) as usize];
+            let mut z = (*day ^ value).wrapping_add(0x9e37_79b9_7f4a_7c15);
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            *day = z ^ (z >> 31);
         }
     }
 
@@ -101,6 +119,7 @@ impl Recorder {
     /// An event (or a planned attempt) is processed at `time`.
     pub fn on_event(&mut self, time: SimTime) {
         self.counters.events += 1;
+        self.hash(time, u64::from(time));
         if let Some(audit) = &mut self.audit {
             audit.event_times[0].push(time);
         }
@@ -127,6 +146,12 @@ impl Recorder {
         was_active: bool,
         decision: Decision,
     ) {
+        let code = match decision {
+            Decision::Enrolled => 0,
+            Decision::Rejected(code) => 1 + code.index() as u64,
+            Decision::Guarded(i) => 0x100 + u64::from(i),
+        };
+        self.hash(time, u64::from(request.contact) << 16 | code);
         let counters = &mut self.counters;
         counters.attempts += 1;
         counters.attempts_by_source[request.source.index()] += 1;
@@ -165,6 +190,11 @@ impl Recorder {
 
     /// An email left (from the inbox of daily-series `slot`) and was answered.
     pub fn on_send(&mut self, slot: usize, send: SendRecord, retry: u8) {
+        let reply = send.reply.kind() as u64;
+        self.hash(
+            send.time,
+            u64::from(send.contact) << 24 | u64::from(send.step) << 8 | reply,
+        );
         let day = self.day(send.time, slot);
         day.bump(DayCounter::Sent);
         match send.reply.kind() {
@@ -241,6 +271,7 @@ impl Recorder {
 
     /// Enrollment `id` (the portal's `id`-th) of `contact` ended with `outcome`.
     pub fn on_end(&mut self, time: SimTime, id: u32, contact: u32, outcome: Outcome) {
+        self.hash(time, u64::from(id) << 8 | outcome.index() as u64);
         self.counters.outcomes[outcome.index()] += 1;
         self.journey(contact, JourneyEntry::Ended(outcome));
         if let Some(audit) = &mut self.audit {
@@ -275,6 +306,7 @@ impl Recorder {
             audit: self.audit,
             journeys: (self.journeys).map(|log| Journeys::from_log(self.contacts, log)),
             attempts: self.attempts,
+            event_hashes: self.hashes.map(|h| vec![h]),
         };
         (self.counters, recordings)
     }

@@ -235,6 +235,9 @@ pub struct Recordings {
     /// Every attempt's facts and the rule set's decision, per portal in time order, portals in
     /// order, when asked for (`RunOptions::attempts`).
     pub attempts: Option<Vec<DecidedAttempt>>,
+    /// A running hash of every event, per portal (outer, in portal order) per simulated day
+    /// (inner), when asked for: what `--check-determinism` compares.
+    pub event_hashes: Option<Vec<Vec<u64>>>,
 }
 
 impl Recordings {
@@ -255,7 +258,28 @@ impl Recordings {
         if let (Some(all), Some(more)) = (&mut self.attempts, later.attempts) {
             all.extend(more);
         }
+        if let (Some(all), Some(more)) = (&mut self.event_hashes, later.event_hashes) {
+            all.extend(more);
+        }
     }
+}
+
+/// Where two runs' event hashes first differ: the earliest simulated day with a differing
+/// portal, and the first such portal of that day; `None` when they are identical. Runs of
+/// different shapes (portal or day counts) differ at the first index one lacks.
+pub fn first_divergence(a: &[Vec<u64>], b: &[Vec<u64>]) -> Option<(u32, u32)> {
+    let portals = a.len().max(b.len());
+    let days = (a.iter().chain(b)).map(Vec::len).max().unwrap_or(0);
+    for day in 0..days {
+        for portal in 0..portals {
+            let x = a.get(portal).and_then(|p| p.get(day));
+            let y = b.get(portal).and_then(|p| p.get(day));
+            if x != y {
+                return Some((day as u32, portal as u32));
+            }
+        }
+    }
+    None
 }
 
 /// One moment of the traced contact's journey.
