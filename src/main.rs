@@ -8,10 +8,10 @@ use std::process::ExitCode;
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-mod harness;
 mod budget;
 mod cleanup;
 mod determinism;
+mod harness;
 
 const EXAMPLES: &str = "\
 Examples:

@@ -7,8 +7,8 @@
 
 pub mod compare;
 pub mod engine;
-pub mod resources;
 pub mod plan;
+pub mod resources;
 pub mod rng;
 pub mod scenario;
 pub mod time;
