@@ -521,3 +521,32 @@ fn recorded_attempts_do_not_depend_on_threads_and_a_run_driven_by_the_reference_
     assert_eq!(driven.counters, one.counters);
     assert_eq!(driven.recordings.journeys, one.recordings.journeys);
 }
+
+/// Whether process `pid` is gone: no entry in /proc, or a zombie waiting to be reaped.
+fn process_gone(pid: &str) -> bool {
+    match std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())) {
+        Err(_) => true,
+        // The state follows the command's closing parenthesis.
+        Ok(stat) => stat.rsplit(") ").next().is_some_and(|s| s.starts_with('Z')),
+    }
+}
+
+#[test]
+fn what_the_engine_started_is_stopped_with_it() {
+    // An engine that starts a helper process of its own, then never answers.
+    let dir = tempfile::tempdir().unwrap();
+    let child = dir.path().join("child");
+    let body = format!(
+        "import subprocess\np = subprocess.Popen(['sleep', '300'])\nopen({:?}, 'w').write(str(p.pid))\ntime.sleep(60)",
+        child.display().to_string()
+    );
+    let engine = python_engine(dir.path(), &body);
+    let out = run(&["harness", "--engine", &engine, "--timeout-ms", "500"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_engine_gone(dir.path());
+    let helper = std::fs::read_to_string(&child).expect("the engine started its helper");
+    assert!(
+        process_gone(&helper),
+        "the engine's helper {helper} still runs"
+    );
+}

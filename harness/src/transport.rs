@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{BufRead as _, BufReader, BufWriter, Read as _, Write as _};
+use std::os::unix::process::CommandExt as _;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
 use std::sync::{Arc, Mutex};
@@ -101,6 +102,8 @@ impl SubprocessEngine {
             })?;
         let mut child = Command::new(&words[0])
             .args(&words[1..])
+            // Its own process group, so that whatever the engine starts goes with it.
+            .process_group(0)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -210,14 +213,25 @@ impl Drop for SubprocessEngine {
         // Closing its input asks the engine to finish; one that does not is killed.
         self.batches = None;
         let deadline = Instant::now() + Duration::from_millis(300);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
+        while Instant::now() < deadline && !matches!(self.child.try_wait(), Ok(Some(_))) {
             thread::sleep(Duration::from_millis(5));
         }
+        kill_group(self.child.id());
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Kills every process left in the engine's process group (a shell's children, a server's
+/// workers); the group's id is the engine's pid (`process_group(0)` at spawn).
+fn kill_group(pid: u32) {
+    let Ok(group) = i32::try_from(pid) else {
+        return;
+    };
+    // SAFETY: kill(2) takes plain integers and touches no memory of ours; a group already
+    // gone gives ESRCH, which is what we want.
+    unsafe {
+        libc::kill(-group, libc::SIGKILL);
     }
 }
 
