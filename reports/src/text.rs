@@ -102,6 +102,7 @@ pub(crate) fn render(r: &Report, markdown: bool) -> String {
         }
         grid.write(&mut out, markdown);
     }
+    crate::limits::render(&r.limits, markdown, &mut out);
     if r.daily.is_empty() {
         return out; // a summary (`--summary`)
     }

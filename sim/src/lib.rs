@@ -7,6 +7,7 @@
 
 pub mod compare;
 pub mod engine;
+pub mod estimate;
 pub mod plan;
 pub mod rng;
 pub mod scenario;
@@ -15,9 +16,9 @@ pub mod world;
 
 pub use engine::{
     run, run_seeds, run_with, run_with_progress, run_world, seeds_from, AttemptRecord, Audit,
-    Counters, DayCounter, DayCounts, EnrollmentJourney, Journey, JourneyEntry, Journeys, Progress,
-    Reaction, Recordings, RunOptions, RunResult, SendRecord, TraceEntry, TracedContact,
-    TracedEvent, WorldShape, PROVIDER_SLOTS,
+    Counters, DayCounter, DayCounts, EnrollmentJourney, InboxPeak, Journey, JourneyEntry, Journeys,
+    LimitCounts, Progress, Reaction, Recordings, RunOptions, RunResult, SendRecord, TraceEntry,
+    TracedContact, TracedEvent, WorldShape, PROVIDER_SLOTS,
 };
 pub use scenario::{
     Disconnections, Engagement, Guard, GuardKind, MailboxProvider, Outage, Plan, Population, Rates,

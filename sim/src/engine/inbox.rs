@@ -72,6 +72,23 @@ impl Inbox {
         }
     }
 
+    /// The inbox's binding daily cap (the smaller of the platform's sequence limit and the
+    /// provider's daily limit), or `None` without an inbox.
+    pub fn daily_cap(&self) -> Option<u32> {
+        (self.has_inbox).then(|| {
+            self.provider_cap
+                .map_or(self.platform_cap, |p| p.min(self.platform_cap))
+        })
+    }
+
+    /// The sends the window counts in the 24 hours up to `t` (the latest send's time or
+    /// later): the rolling-24-hour usage. Forgetting older sends changes no decision, since
+    /// [`Self::check`] forgets them first anyway.
+    pub fn sent_24h(&mut self, t: SimTime) -> u32 {
+        self.expire(t);
+        self.window.len() as u32
+    }
+
     /// Whether the inbox is connected at `t`. Calls must come in time order.
     pub fn connected(&mut self, t: SimTime) -> bool {
         while self.span < self.disconnected.len() && self.disconnected[self.span].1 <= t {
@@ -309,11 +326,24 @@ mod tests {
             inbox.check(1_000 + SECONDS_PER_DAY - 1, &s),
             Err(Refusal::Limit(LimitSide::Platform))
         );
+        assert_eq!(inbox.sent_24h(1_009), 10, "the window held ten");
         assert_eq!(
             inbox.check(1_000 + SECONDS_PER_DAY, &s),
             Ok(()),
             "the first send expired"
         );
+        inbox.record(1_000 + SECONDS_PER_DAY);
+        assert_eq!(
+            inbox.sent_24h(1_000 + SECONDS_PER_DAY),
+            10,
+            "one expired, one added"
+        );
+        assert_eq!(
+            inbox.sent_24h(1_009 + SECONDS_PER_DAY),
+            1,
+            "the rest expired"
+        );
+        assert_eq!(inbox.daily_cap(), Some(10));
     }
 
     #[test]
@@ -338,6 +368,10 @@ mod tests {
             Err(Refusal::Limit(LimitSide::Provider))
         );
         assert_eq!(inbox.check(blocked_at + SECONDS_PER_DAY, &s), Ok(()));
+        // The provider's 300 binds before the platform's 90% of 1,000.
+        assert_eq!(inbox.daily_cap(), Some(300));
+        let none = Inbox::new(&user(None, None), &s);
+        assert_eq!(none.daily_cap(), None);
     }
 
     #[test]

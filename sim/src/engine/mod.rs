@@ -36,8 +36,8 @@ use rayon::prelude::*;
 pub use journey::{EnrollmentJourney, Journey, JourneyEntry, Journeys};
 pub use mail::Reaction;
 pub use result::{
-    AttemptRecord, Audit, Counters, DayCounter, DayCounts, Recordings, RunResult, SendRecord,
-    TraceEntry, TracedContact, TracedEvent, WorldShape, PROVIDER_SLOTS,
+    AttemptRecord, Audit, Counters, DayCounter, DayCounts, InboxPeak, LimitCounts, Recordings,
+    RunResult, SendRecord, TraceEntry, TracedContact, TracedEvent, WorldShape, PROVIDER_SLOTS,
 };
 
 /// How to run.

@@ -121,10 +121,17 @@ impl<'a> PortalRun<'a> {
             .iter()
             .map(|&e| if e { ENROLLED_ELSEWHERE } else { NOT_ENROLLED })
             .collect();
-        let inboxes = part
+        let inboxes: Vec<Inbox> = part
             .users
             .iter()
             .map(|&u| Inbox::new(&users[u as usize], &scenario.sending))
+            .collect();
+        let inbox_caps = (part.users.iter().zip(&inboxes))
+            .map(|(&u, inbox)| {
+                let user = &users[u as usize];
+                let sends = crate::estimate::sends_sequences(user.seat, user.inbox);
+                inbox.daily_cap().filter(|_| sends)
+            })
             .collect();
         let recorder = Recorder::new(RecorderConfig {
             contacts: ids.clone(),
@@ -132,6 +139,7 @@ impl<'a> PortalRun<'a> {
             audit: options.audit,
             journeys: options.journeys,
             horizon_days: scenario.calendar.horizon_days,
+            inbox_caps,
         });
         let guards = Guards::new(&scenario.guards, part.users.len(), part.contacts.len());
         Self {
@@ -607,6 +615,8 @@ impl<'a> PortalRun<'a> {
 
         // The email leaves.
         self.inboxes[inbox].record(self.now);
+        let sent_24h = self.inboxes[inbox].sent_24h(self.now);
+        self.recorder.on_inbox_usage(inbox, sent_24h);
         self.guards.on_send(inbox, self.now);
         let record = self.contacts[c];
         let person = &view.persons[record.person as usize];
