@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod init;
+
 const EXAMPLES: &str = "\
 Examples:
   seqsim run                                    run the embedded default scenario
@@ -25,6 +27,7 @@ Examples:
   seqsim diff scenarios/library/spam-wave.toml scenarios/library/re-engagement.toml \\
       --before-rules rules/default.toml --after-rules rules/unsubscribed-before-spam.toml
   seqsim validate scenarios/library/overlapping-team.toml
+  seqsim init capacity --out plan.toml          a commented starter scenario
 
 Exit codes: 0 done; 2 bad input (a scenario or rule file, a flag, an output that cannot be
 written), with one message on stderr naming the file, the key and what is allowed.";
@@ -130,6 +133,10 @@ enum Command {
     /// exit 0 when every bound holds, 1 when any fails, 2 on bad input.
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
+    /// Write a commented starter scenario (capacity, qa or ci) in a planner's terms: reps,
+    /// contacts, weeks and steps.
+    #[command(after_help = init::INIT_HELP)]
+    Init(init::InitArgs),
 }
 
 // The argument structs have no doc comments: clap would read them as command descriptions.
@@ -350,6 +357,7 @@ fn execute(command: Command) -> Result<ExitCode> {
         Command::List(args) => write_stdout(&reports::render_library(args.format.into())),
         Command::Validate(args) => validate(args),
         Command::Check(args) => return check(args),
+        Command::Init(args) => init::init(args),
     }?;
     Ok(ExitCode::SUCCESS)
 }
