@@ -129,7 +129,7 @@ fn the_section_is_printed_in_every_format() {
     let markdown = report.render(Format::Markdown);
     assert!(markdown.contains("## Why limits bind\n\nMondays carry"));
     assert!(
-        markdown.contains("| Fri | 2 | 5.0 | 3.0 | 4 | 0 | 0 | 0 |"),
+        markdown.contains("| Fri | 2 | 5.0 | 3.0 | 4 | 0 | 0 | 0 | 0 |"),
         "{markdown}"
     );
     let json: serde_json::Value = serde_json::from_str(&report.render(Format::Json)).unwrap();
@@ -162,6 +162,27 @@ fn mondays_carry_the_pile_up() {
     assert_eq!(l.peak_weekday.simulated.weekday, "Mon");
     assert!(l.peak_weekday.simulated.permille_of_mean >= 1_500);
     assert!(report.render(Format::Table).contains("Mondays carry 1."));
+}
+
+/// The library's `per-minute-limit` (a custom limit of one send a clock minute) defers sends to
+/// the next minute, and the section counts them; a scenario without the limit defers none.
+#[test]
+fn per_minute_deferrals_are_counted() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/library/per-minute-limit.toml");
+    let mut scenario = scenarios::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    let deferred = |scenario: &sim::Scenario| -> u64 {
+        let report = Report::new(scenario, &sim::run(scenario));
+        report
+            .limits
+            .by_weekday
+            .iter()
+            .map(|r| r.per_minute_deferred)
+            .sum()
+    };
+    assert!(deferred(&scenario) > 0);
+    scenario.sending.per_minute_limit = None;
+    assert_eq!(deferred(&scenario), 0);
 }
 
 /// The `p`-th percentile by a second definition: the smallest value that at least `p`% of the

@@ -72,6 +72,9 @@ pub struct WeekdayLoad {
     pub daily_limit_refused: u64,
     /// Enrollments the sequences daily limit deferred on it.
     pub daily_limit_deferred: u64,
+    /// Sends the custom per-minute limit (`sending.per_minute_limit`) moved to the next clock
+    /// minute, by the day they fell due.
+    pub per_minute_deferred: u64,
     /// Expected sends per sending inbox per day on it, in thousandths (`sim::estimate`).
     pub expected_sends_per_inbox_milli: u64,
     /// Simulated sends per sending inbox per day on it, in thousandths.
@@ -165,6 +168,7 @@ fn by_weekday(scenario: &Scenario, result: &RunResult) -> Vec<WeekdayLoad> {
             send_limit_provider: 0,
             daily_limit_refused: 0,
             daily_limit_deferred: 0,
+            per_minute_deferred: 0,
             expected_sends_per_inbox_milli: 0,
             simulated_sends_per_inbox_milli: 0,
         })
@@ -180,9 +184,10 @@ fn by_weekday(scenario: &Scenario, result: &RunResult) -> Vec<WeekdayLoad> {
             row.send_limit_provider += slot.get(DayCounter::LimitHitsProvider);
             sent[w] += slot.get(DayCounter::Sent);
         }
-        let [refused, deferred] = counters.limits.daily_limit_by_day[day];
+        let [refused, deferred, per_minute] = counters.limits.deferrals_by_day[day];
         row.daily_limit_refused += refused;
         row.daily_limit_deferred += deferred;
+        row.per_minute_deferred += per_minute;
         expected_by_weekday[w] += expected[day];
     }
     for (w, row) in rows.iter_mut().enumerate() {
@@ -314,6 +319,7 @@ pub(crate) fn render(l: &Limits, markdown: bool, out: &mut String) {
             thousands(r.send_limit_provider),
             thousands(r.daily_limit_refused),
             thousands(r.daily_limit_deferred),
+            thousands(r.per_minute_deferred),
         ]);
     }
     days.write(out, markdown);

@@ -117,16 +117,18 @@ impl Inbox {
     /// So two sends never leave in the same second, and slots only grow. The bulk pace
     /// (`bulk_per_minute`) is the due times the engine gives bulk first steps; the per-minute
     /// limit binds them as it binds every send.
-    pub fn slot(&self, t: SimTime, sending: &Sending) -> SimTime {
+    ///
+    /// Also says whether the per-minute limit moved the send to the next clock minute.
+    pub fn slot(&self, t: SimTime, sending: &Sending) -> (SimTime, bool) {
         let at = match self.last_slot {
             Some(last) if last >= t => last + sending.stagger_seconds.max(1),
             _ => t,
         };
         match sending.per_minute_limit {
             Some(limit) if at / 60 == self.placed_minute && self.placed_in_minute >= limit => {
-                (at / 60 + 1) * 60
+                ((at / 60 + 1) * 60, true)
             }
-            _ => at,
+            _ => (at, false),
         }
     }
 
@@ -262,7 +264,7 @@ mod tests {
         let mut inbox = Inbox::new(&user(Some(InboxProvider::Other), None), s);
         due.iter()
             .map(|&t| {
-                let at = inbox.slot(t, s);
+                let (at, _) = inbox.slot(t, s);
                 inbox.reserve(at);
                 at
             })
@@ -305,6 +307,14 @@ mod tests {
         assert_eq!(slots(&sending(10, Some(3)), &[0, 0, 0, 0]), [0, 10, 20, 60]);
         // Limit 1, three due at 59: 59; 69 is in minute 1, still empty; 79 is not: 120.
         assert_eq!(slots(&sending(10, Some(1)), &[59, 59, 59]), [59, 69, 120]);
+        // Only the move to the next clock minute is a per-minute deferral, not a stagger.
+        let s = sending(10, Some(1));
+        let mut inbox = Inbox::new(&user(Some(InboxProvider::Other), None), &s);
+        assert_eq!(inbox.slot(59, &s), (59, false));
+        inbox.reserve(59);
+        assert_eq!(inbox.slot(59, &s), (69, false));
+        inbox.reserve(69);
+        assert_eq!(inbox.slot(59, &s), (120, true));
     }
 
     #[test]

@@ -556,7 +556,7 @@ impl<'a> PortalRun<'a> {
         }
         let sending = &view.scenario.sending;
         let inbox = self.inbox_of(view, e.user);
-        let slot = self.inboxes[inbox].slot(self.now, sending);
+        let (slot, minute_deferred) = self.inboxes[inbox].slot(self.now, sending);
         assert!(
             slot >= self.now,
             "seed {}: a send slot in the past",
@@ -575,6 +575,9 @@ impl<'a> PortalRun<'a> {
             return;
         }
         self.inboxes[inbox].reserve(slot);
+        if minute_deferred {
+            self.recorder.on_minute_deferral(self.now);
+        }
         if slot == self.now {
             self.send(view, id);
         } else {

@@ -124,7 +124,7 @@ impl Recorder {
             Decision::Enrolled => counters.enrolled += 1,
             Decision::Rejected(code @ RejectionCode::SequencesDailyLimitReached) => {
                 counters.rejected[code.index()] += 1;
-                counters.limits.daily_limit_by_day[(time / SECONDS_PER_DAY) as usize][0] += 1;
+                counters.limits.deferrals_by_day[(time / SECONDS_PER_DAY) as usize][0] += 1;
             }
             Decision::Rejected(code) => counters.rejected[code.index()] += 1,
             Decision::Guarded(i) => counters.guarded[usize::from(i)] += 1,
@@ -154,7 +154,7 @@ impl Recorder {
     /// limit.
     pub fn on_deferred(&mut self, time: SimTime, contact: u32, to: SimTime) {
         self.counters.deferred_by_daily_limit += 1;
-        self.counters.limits.daily_limit_by_day[(time / SECONDS_PER_DAY) as usize][1] += 1;
+        self.counters.limits.deferrals_by_day[(time / SECONDS_PER_DAY) as usize][1] += 1;
         self.traced(time, contact, || TracedEvent::EnrollmentDeferred { to });
     }
 
@@ -178,6 +178,12 @@ impl Recorder {
             retry,
             reply: send.reply,
         });
+    }
+
+    /// A send falling due at `time` was placed in the next clock minute by the custom
+    /// per-minute limit.
+    pub fn on_minute_deferral(&mut self, time: SimTime) {
+        self.counters.limits.deferrals_by_day[(time / SECONDS_PER_DAY) as usize][2] += 1;
     }
 
     /// A platform send of `inbox` (the portal's) left, `sent_24h` the inbox's rolling-24-hour

@@ -104,9 +104,10 @@ pub struct LimitCounts {
     /// SEND_LIMIT_REACHED step failures by step index (0 is step 1), each indexed by
     /// [`LimitSide::index`]; as long as the highest step that met a limit.
     pub hits_by_step: Vec<[u64; LimitSide::ALL.len()]>,
-    /// Per day: attempts the sequences daily limit refused (SEQUENCES_DAILY_LIMIT_REACHED)
-    /// and enrollments it deferred, in that order.
-    pub daily_limit_by_day: Vec<[u64; 2]>,
+    /// Per day: attempts the sequences daily limit refused (SEQUENCES_DAILY_LIMIT_REACHED),
+    /// enrollments it deferred, and sends the custom per-minute limit moved to the next clock
+    /// minute (counted when placed, by the day they fell due), in that order.
+    pub deferrals_by_day: Vec<[u64; 3]>,
     /// Every sending inbox (see [`crate::estimate::sends_sequences`]), portals in order and
     /// the portal's users in order: its peak rolling-24-hour usage and its cap.
     pub inbox_peaks: Vec<InboxPeak>,
@@ -128,7 +129,7 @@ impl LimitCounts {
     fn new(horizon_days: u32) -> Self {
         Self {
             hits_by_step: Vec::new(),
-            daily_limit_by_day: vec![[0; 2]; horizon_days as usize],
+            deferrals_by_day: vec![[0; 3]; horizon_days as usize],
             inbox_peaks: Vec::new(),
         }
     }
@@ -150,11 +151,8 @@ impl LimitCounts {
         for (a, b) in self.hits_by_step.iter_mut().zip(&other.hits_by_step) {
             add_arrays(a, b);
         }
-        assert_eq!(
-            self.daily_limit_by_day.len(),
-            other.daily_limit_by_day.len()
-        );
-        for (a, b) in (self.daily_limit_by_day.iter_mut()).zip(&other.daily_limit_by_day) {
+        assert_eq!(self.deferrals_by_day.len(), other.deferrals_by_day.len());
+        for (a, b) in (self.deferrals_by_day.iter_mut()).zip(&other.deferrals_by_day) {
             add_arrays(a, b);
         }
         self.inbox_peaks.extend_from_slice(&other.inbox_peaks);
@@ -246,7 +244,7 @@ impl Counters {
             limited, by_step,
             "seed {seed}: every limit hit has one step"
         );
-        let by_day = (self.limits.daily_limit_by_day.iter())
+        let by_day = (self.limits.deferrals_by_day.iter())
             .fold([0, 0], |[r, d], day| [r + day[0], d + day[1]]);
         assert_eq!(
             by_day,
