@@ -128,6 +128,7 @@ fn the_section_is_printed_in_every_format() {
     assert!(table.contains("why limits bind\nMondays carry 1.0x the mean load per inbox"));
     let markdown = report.render(Format::Markdown);
     assert!(markdown.contains("## Why limits bind\n\nMondays carry"));
+    assert!(markdown.contains("| weekday | days | expected/inbox/day | simulated/inbox/day | limit:plat | limit:prov | daily:refused | daily:deferred | minute:deferred |"), "{markdown}");
     assert!(
         markdown.contains("| Fri | 2 | 5.0 | 3.0 | 4 | 0 | 0 | 0 | 0 |"),
         "{markdown}"

@@ -307,6 +307,7 @@ pub(crate) fn render(l: &Limits, markdown: bool, out: &mut String) {
         "limit:prov",
         "daily:refused",
         "daily:deferred",
+        "minute:deferred",
     ];
     let mut days = Grid::new(&header, 1);
     for r in &l.by_weekday {
