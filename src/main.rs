@@ -12,6 +12,7 @@ mod budget;
 mod cleanup;
 mod determinism;
 mod harness;
+mod init;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -32,6 +33,7 @@ Examples:
   seqsim validate scenarios/library/overlapping-team.toml
   seqsim harness --engine 'python3 examples/python_engine.py'   check another rule engine
   seqsim export-attempts --out attempts.jsonl   every attempt's facts and reference decision
+  seqsim init capacity --out plan.toml          a commented starter scenario
 
 Exit codes: 0 done; 2 bad input (a scenario or rule file, a flag, an output that cannot be
 written), with one message on stderr naming the file, the key and what is allowed.";
@@ -148,6 +150,10 @@ enum Command {
     /// decision, as JSON lines.
     #[command(after_help = harness::EXPORT_HELP)]
     ExportAttempts(harness::ExportArgs),
+    /// Write a commented starter scenario (capacity, qa or ci) in a planner's terms: reps,
+    /// contacts, weeks and steps.
+    #[command(after_help = init::INIT_HELP)]
+    Init(init::InitArgs),
 }
 
 // The argument structs have no doc comments: clap would read them as command descriptions.
@@ -386,6 +392,7 @@ fn execute(command: Command) -> Result<ExitCode> {
         Command::Check(args) => return check(args),
         Command::Harness(args) => return harness::harness(args),
         Command::ExportAttempts(args) => harness::export_attempts(args),
+        Command::Init(args) => init::init(args),
     }?;
     Ok(ExitCode::SUCCESS)
 }

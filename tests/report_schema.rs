@@ -60,7 +60,19 @@ fn the_schema_refuses_what_a_report_never_holds() {
     let mut bad = good.clone();
     bad["surprise"] = serde_json::json!(1);
     assert!(!validator.is_valid(&bad), "an unknown key");
-    let mut bad = good;
+    let mut bad = good.clone();
     bad["provenance"]["schema_version"] = serde_json::json!(2);
     assert!(!validator.is_valid(&bad), "another schema version");
+    let mut bad = good.clone();
+    bad["limits"]["by_weekday"][0]["weekday"] = serde_json::json!("Monday");
+    assert!(!validator.is_valid(&bad), "a weekday misspelt");
+    let mut bad = good.clone();
+    bad["limits"]["peak_sent_24h"]["p95"] = serde_json::json!(0.5);
+    assert!(!validator.is_valid(&bad), "a fractional usage");
+    let mut bad = good;
+    bad.as_object_mut().unwrap().remove("limits");
+    assert!(
+        !validator.is_valid(&bad),
+        "a report without its limits section"
+    );
 }

@@ -7,6 +7,7 @@
 
 pub mod check;
 mod diff;
+mod limits;
 mod seeds;
 pub mod stats;
 mod text;
@@ -21,6 +22,7 @@ use sim::{DayCounter, DayCounts, RunResult, Scenario, Source, PROVIDER_SLOTS};
 pub use diff::{
     AttemptSummary, Change, Diff, DiffSet, DiffTotal, Example, PortalDiff, Row, Side, Transition,
 };
+pub use limits::{Limits, Peak, PeakWeekday, Spread, StepHits, WeekdayLoad};
 pub use seeds::{diff::SeedsDiff, Group, SeedsReport, Series};
 pub use text::{counted, thousands};
 pub use trace::{render_trace, trace_json};
@@ -71,6 +73,9 @@ pub struct Report {
     /// (SEQUENCES_DAILY_LIMIT_REACHED) and enrollments it deferred to a later day; apart from
     /// the send-time SEND_LIMIT_REACHED.
     pub sequences_daily_limit: Counts,
+    /// Why limits bind: inboxes' peak usage against their caps, limit hits by weekday and
+    /// step, and the load per weekday, expected and simulated.
+    pub limits: Limits,
     /// What happened each day, per sender provider; left out of a summary.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub daily: Vec<Day>,
@@ -287,6 +292,7 @@ impl Report {
                 ),
                 ("deferred", counters.deferred_by_daily_limit),
             ]),
+            limits: Limits::new(scenario, result),
             daily,
         }
     }

@@ -102,6 +102,7 @@ pub(crate) fn render(r: &Report, markdown: bool) -> String {
         }
         grid.write(&mut out, markdown);
     }
+    crate::limits::render(&r.limits, markdown, &mut out);
     if r.daily.is_empty() {
         return out; // a summary (`--summary`)
     }
@@ -154,6 +155,10 @@ impl Grid {
 
     /// Appends the grid to `out`, after a blank line.
     pub fn write(&self, out: &mut String, markdown: bool) {
+        assert!(
+            (self.rows.iter()).all(|row| row.len() == self.header.len()),
+            "every row has a cell per column"
+        );
         out.push('\n');
         if markdown {
             let align: Vec<&str> = (0..self.header.len())

@@ -7,6 +7,7 @@
 
 pub mod compare;
 pub mod engine;
+pub mod estimate;
 pub mod plan;
 pub mod resources;
 pub mod rng;
@@ -17,9 +18,9 @@ pub mod world;
 pub use engine::{
     first_divergence, run, run_driven, run_seeds, run_with, run_with_progress, run_world,
     seeds_from, AttemptFacts, AttemptRecord, Audit, Counters, DayCounter, DayCounts, Decide,
-    DecidedAttempt, EnrollmentJourney, Journey, JourneyEntry, Journeys, Progress, Reaction,
-    Recordings, RunOptions, RunResult, SendRecord, TraceEntry, TracedContact, TracedEvent,
-    WorldShape, PROVIDER_SLOTS,
+    DecidedAttempt, EnrollmentJourney, InboxPeak, Journey, JourneyEntry, Journeys, LimitCounts,
+    Progress, Reaction, Recordings, RunOptions, RunResult, SendRecord, TraceEntry, TracedContact,
+    TracedEvent, WorldShape, PROVIDER_SLOTS,
 };
 pub use scenario::{
     Disconnections, Engagement, Guard, GuardKind, MailboxProvider, Outage, Plan, Population, Rates,

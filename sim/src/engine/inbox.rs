@@ -72,6 +72,23 @@ impl Inbox {
         }
     }
 
+    /// The inbox's binding daily cap (the smaller of the platform's sequence limit and the
+    /// provider's daily limit), or `None` without an inbox.
+    pub fn daily_cap(&self) -> Option<u32> {
+        (self.has_inbox).then(|| {
+            self.provider_cap
+                .map_or(self.platform_cap, |p| p.min(self.platform_cap))
+        })
+    }
+
+    /// The sends the window counts in the 24 hours up to `t` (the latest send's time or
+    /// later): the rolling-24-hour usage. Forgetting older sends changes no decision, since
+    /// [`Self::check`] forgets them first anyway.
+    pub fn sent_24h(&mut self, t: SimTime) -> u32 {
+        self.expire(t);
+        self.window.len() as u32
+    }
+
     /// Whether the inbox is connected at `t`. Calls must come in time order.
     pub fn connected(&mut self, t: SimTime) -> bool {
         while self.span < self.disconnected.len() && self.disconnected[self.span].1 <= t {
@@ -100,16 +117,18 @@ impl Inbox {
     /// So two sends never leave in the same second, and slots only grow. The bulk pace
     /// (`bulk_per_minute`) is the due times the engine gives bulk first steps; the per-minute
     /// limit binds them as it binds every send.
-    pub fn slot(&self, t: SimTime, sending: &Sending) -> SimTime {
+    ///
+    /// Also says whether the per-minute limit moved the send to the next clock minute.
+    pub fn slot(&self, t: SimTime, sending: &Sending) -> (SimTime, bool) {
         let at = match self.last_slot {
             Some(last) if last >= t => last + sending.stagger_seconds.max(1),
             _ => t,
         };
         match sending.per_minute_limit {
             Some(limit) if at / 60 == self.placed_minute && self.placed_in_minute >= limit => {
-                (at / 60 + 1) * 60
+                ((at / 60 + 1) * 60, true)
             }
-            _ => at,
+            _ => (at, false),
         }
     }
 
@@ -245,7 +264,7 @@ mod tests {
         let mut inbox = Inbox::new(&user(Some(InboxProvider::Other), None), s);
         due.iter()
             .map(|&t| {
-                let at = inbox.slot(t, s);
+                let (at, _) = inbox.slot(t, s);
                 inbox.reserve(at);
                 at
             })
@@ -288,6 +307,14 @@ mod tests {
         assert_eq!(slots(&sending(10, Some(3)), &[0, 0, 0, 0]), [0, 10, 20, 60]);
         // Limit 1, three due at 59: 59; 69 is in minute 1, still empty; 79 is not: 120.
         assert_eq!(slots(&sending(10, Some(1)), &[59, 59, 59]), [59, 69, 120]);
+        // Only the move to the next clock minute is a per-minute deferral, not a stagger.
+        let s = sending(10, Some(1));
+        let mut inbox = Inbox::new(&user(Some(InboxProvider::Other), None), &s);
+        assert_eq!(inbox.slot(59, &s), (59, false));
+        inbox.reserve(59);
+        assert_eq!(inbox.slot(59, &s), (69, false));
+        inbox.reserve(69);
+        assert_eq!(inbox.slot(59, &s), (120, true));
     }
 
     #[test]
@@ -309,11 +336,24 @@ mod tests {
             inbox.check(1_000 + SECONDS_PER_DAY - 1, &s),
             Err(Refusal::Limit(LimitSide::Platform))
         );
+        assert_eq!(inbox.sent_24h(1_009), 10, "the window held ten");
         assert_eq!(
             inbox.check(1_000 + SECONDS_PER_DAY, &s),
             Ok(()),
             "the first send expired"
         );
+        inbox.record(1_000 + SECONDS_PER_DAY);
+        assert_eq!(
+            inbox.sent_24h(1_000 + SECONDS_PER_DAY),
+            10,
+            "one expired, one added"
+        );
+        assert_eq!(
+            inbox.sent_24h(1_009 + SECONDS_PER_DAY),
+            1,
+            "the rest expired"
+        );
+        assert_eq!(inbox.daily_cap(), Some(10));
     }
 
     #[test]
@@ -338,6 +378,10 @@ mod tests {
             Err(Refusal::Limit(LimitSide::Provider))
         );
         assert_eq!(inbox.check(blocked_at + SECONDS_PER_DAY, &s), Ok(()));
+        // The provider's 300 binds before the platform's 90% of 1,000.
+        assert_eq!(inbox.daily_cap(), Some(300));
+        let none = Inbox::new(&user(None, None), &s);
+        assert_eq!(none.daily_cap(), None);
     }
 
     #[test]

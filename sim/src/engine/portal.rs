@@ -127,10 +127,17 @@ impl<'a> PortalRun<'a> {
             .iter()
             .map(|&e| if e { ENROLLED_ELSEWHERE } else { NOT_ENROLLED })
             .collect();
-        let inboxes = part
+        let inboxes: Vec<Inbox> = part
             .users
             .iter()
             .map(|&u| Inbox::new(&users[u as usize], &scenario.sending))
+            .collect();
+        let inbox_caps = (part.users.iter().zip(&inboxes))
+            .map(|(&u, inbox)| {
+                let user = &users[u as usize];
+                let sends = crate::estimate::sends_sequences(user.seat, user.inbox);
+                inbox.daily_cap().filter(|_| sends)
+            })
             .collect();
         let recorder = Recorder::new(RecorderConfig {
             contacts: ids.clone(),
@@ -140,6 +147,7 @@ impl<'a> PortalRun<'a> {
             attempts: options.attempts,
             horizon_days: scenario.calendar.horizon_days,
             event_hashes: options.event_hashes,
+            inbox_caps,
         });
         let guards = Guards::new(&scenario.guards, part.users.len(), part.contacts.len());
         Self {
@@ -626,7 +634,7 @@ impl<'a> PortalRun<'a> {
         }
         let sending = &view.scenario.sending;
         let inbox = self.inbox_of(view, e.user);
-        let slot = self.inboxes[inbox].slot(self.now, sending);
+        let (slot, minute_deferred) = self.inboxes[inbox].slot(self.now, sending);
         assert!(
             slot >= self.now,
             "seed {}: a send slot in the past",
@@ -645,6 +653,9 @@ impl<'a> PortalRun<'a> {
             return;
         }
         self.inboxes[inbox].reserve(slot);
+        if minute_deferred {
+            self.recorder.on_minute_deferral(self.now);
+        }
         if slot == self.now {
             self.send(view, id);
         } else {
@@ -685,6 +696,8 @@ impl<'a> PortalRun<'a> {
 
         // The email leaves.
         self.inboxes[inbox].record(self.now);
+        let sent_24h = self.inboxes[inbox].sent_24h(self.now);
+        self.recorder.on_inbox_usage(inbox, sent_24h);
         self.guards.on_send(inbox, self.now);
         let record = self.contacts[c];
         let person = &view.persons[record.person as usize];

@@ -4,7 +4,7 @@
 //! journey, the audit, every contact's journey). The engine's control flow never reads
 //! what is recorded.
 
-use model::{Conditions, Decision, LimitSide, Outcome, ReplyKind, StepFailure};
+use model::{Conditions, Decision, LimitSide, Outcome, RejectionCode, ReplyKind, StepFailure};
 
 use crate::time::{SimTime, SECONDS_PER_DAY};
 
@@ -12,8 +12,8 @@ use super::facts::{AttemptFacts, DecidedAttempt};
 use super::journey::{JourneyEntry, JourneyLog, Journeys};
 use super::mail::{FailedStep, Reaction};
 use super::result::{
-    AttemptRecord, Audit, Counters, DayCounter, DayCounts, Recordings, SendRecord, TraceEntry,
-    TracedEvent,
+    AttemptRecord, Audit, Counters, DayCounter, DayCounts, InboxPeak, Recordings, SendRecord,
+    TraceEntry, TracedEvent,
 };
 use super::AttemptRequest;
 
@@ -33,6 +33,8 @@ pub(crate) struct RecorderConfig {
     pub horizon_days: u32,
     /// Whether to hash every event per day.
     pub event_hashes: bool,
+    /// Per inbox of the portal (in its users' order): its daily cap if it is a sending inbox.
+    pub inbox_caps: Vec<Option<u32>>,
 }
 
 /// One portal's recorder.
@@ -46,6 +48,9 @@ pub(crate) struct Recorder {
     attempts: Option<Vec<DecidedAttempt>>,
     /// Per simulated day, a running hash of the day's events, when asked for.
     hashes: Option<Vec<u64>>,
+    inbox_caps: Vec<Option<u32>>,
+    /// Per inbox: the highest rolling-24-hour usage seen.
+    peak_sent_24h: Vec<u32>,
 }
 
 impl Recorder {
@@ -65,6 +70,8 @@ impl Recorder {
             journeys: config.journeys.then(JourneyLog::default),
             attempts: config.attempts.then(Vec::new),
             hashes: (config.event_hashes).then(|| vec![0; config.horizon_days as usize]),
+            peak_sent_24h: vec![0; config.inbox_caps.len()],
+            inbox_caps: config.inbox_caps,
         }
     }
 
@@ -157,6 +164,10 @@ impl Recorder {
         counters.attempts_by_source[request.source.index()] += 1;
         match decision {
             Decision::Enrolled => counters.enrolled += 1,
+            Decision::Rejected(code @ RejectionCode::SequencesDailyLimitReached) => {
+                counters.rejected[code.index()] += 1;
+                counters.limits.deferrals_by_day[(time / SECONDS_PER_DAY) as usize][0] += 1;
+            }
             Decision::Rejected(code) => counters.rejected[code.index()] += 1,
             Decision::Guarded(i) => counters.guarded[usize::from(i)] += 1,
         }
@@ -185,6 +196,7 @@ impl Recorder {
     /// limit.
     pub fn on_deferred(&mut self, time: SimTime, contact: u32, to: SimTime) {
         self.counters.deferred_by_daily_limit += 1;
+        self.counters.limits.deferrals_by_day[(time / SECONDS_PER_DAY) as usize][1] += 1;
         self.traced(time, contact, || TracedEvent::EnrollmentDeferred { to });
     }
 
@@ -215,6 +227,19 @@ impl Recorder {
         });
     }
 
+    /// A send falling due at `time` was placed in the next clock minute by the custom
+    /// per-minute limit.
+    pub fn on_minute_deferral(&mut self, time: SimTime) {
+        self.counters.limits.deferrals_by_day[(time / SECONDS_PER_DAY) as usize][2] += 1;
+    }
+
+    /// A platform send of `inbox` (the portal's) left, `sent_24h` the inbox's rolling-24-hour
+    /// usage with it.
+    pub fn on_inbox_usage(&mut self, inbox: usize, sent_24h: u32) {
+        let peak = &mut self.peak_sent_24h[inbox];
+        *peak = (*peak).max(sent_24h);
+    }
+
     /// A step of `contact` failed before its email left.
     pub fn on_step_failed(
         &mut self,
@@ -227,6 +252,7 @@ impl Recorder {
         let counter = match (failed.failure, failed.side) {
             (StepFailure::SendLimitReached, Some(side)) => {
                 self.counters.limit_outcomes_by_side[side.index()] += 1;
+                self.counters.limits.hit(step, side);
                 match side {
                     LimitSide::Platform => DayCounter::LimitHitsPlatform,
                     LimitSide::Provider => DayCounter::LimitHitsProvider,
@@ -299,6 +325,14 @@ impl Recorder {
         if let Some(audit) = &mut self.audit {
             assert!(audit.outcomes.len() <= enrollments);
             audit.outcomes.resize(enrollments, Outcome::StillActive);
+        }
+        for (&peak, cap) in self.peak_sent_24h.iter().zip(&self.inbox_caps) {
+            if let Some(cap) = *cap {
+                (self.counters.limits.inbox_peaks).push(InboxPeak {
+                    sent_24h: peak,
+                    cap,
+                });
+            }
         }
         let recordings = Recordings {
             traced: None,

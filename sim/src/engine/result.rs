@@ -94,6 +94,70 @@ pub struct Counters {
     pub events: u64,
     /// Enrollments the sequences daily limit deferred to a later day.
     pub deferred_by_daily_limit: u64,
+    /// Why limits bind: see [`LimitCounts`].
+    pub limits: LimitCounts,
+}
+
+/// What the report's "why limits bind" section is built from: where the limits were met, and
+/// how close each inbox came to its cap.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LimitCounts {
+    /// SEND_LIMIT_REACHED step failures by step index (0 is step 1), each indexed by
+    /// [`LimitSide::index`]; as long as the highest step that met a limit.
+    pub hits_by_step: Vec<[u64; LimitSide::ALL.len()]>,
+    /// Per day: attempts the sequences daily limit refused (SEQUENCES_DAILY_LIMIT_REACHED),
+    /// enrollments it deferred, and sends the custom per-minute limit moved to the next clock
+    /// minute (counted when placed, by the day they fell due), in that order.
+    pub deferrals_by_day: Vec<[u64; 3]>,
+    /// Every sending inbox (see [`crate::estimate::sends_sequences`]), portals in order and
+    /// the portal's users in order: its peak rolling-24-hour usage and its cap.
+    pub inbox_peaks: Vec<InboxPeak>,
+}
+
+/// One inbox's peak rolling-24-hour usage against its cap.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InboxPeak {
+    /// The most sends the inbox's rolling window counted in any 24 hours. Gmail's own step-1
+    /// sends count in it (the platform checks its limit before every other send, not those), so
+    /// it can pass the cap.
+    pub sent_24h: u32,
+    /// The inbox's binding daily cap: the smaller of the platform's sequence limit and the
+    /// provider's daily limit (less the user's other emails), when provider limits apply.
+    pub cap: u32,
+}
+
+impl LimitCounts {
+    fn new(horizon_days: u32) -> Self {
+        Self {
+            hits_by_step: Vec::new(),
+            deferrals_by_day: vec![[0; 3]; horizon_days as usize],
+            inbox_peaks: Vec::new(),
+        }
+    }
+
+    /// A SEND_LIMIT_REACHED of `side` at step index `step`.
+    pub(crate) fn hit(&mut self, step: u8, side: LimitSide) {
+        let step = usize::from(step);
+        if self.hits_by_step.len() <= step {
+            self.hits_by_step
+                .resize(step + 1, [0; LimitSide::ALL.len()]);
+        }
+        self.hits_by_step[step][side.index()] += 1;
+    }
+
+    fn add(&mut self, other: &LimitCounts) {
+        if self.hits_by_step.len() < other.hits_by_step.len() {
+            (self.hits_by_step).resize(other.hits_by_step.len(), [0; LimitSide::ALL.len()]);
+        }
+        for (a, b) in self.hits_by_step.iter_mut().zip(&other.hits_by_step) {
+            add_arrays(a, b);
+        }
+        assert_eq!(self.deferrals_by_day.len(), other.deferrals_by_day.len());
+        for (a, b) in (self.deferrals_by_day.iter_mut()).zip(&other.deferrals_by_day) {
+            add_arrays(a, b);
+        }
+        self.inbox_peaks.extend_from_slice(&other.inbox_peaks);
+    }
 }
 
 impl Counters {
@@ -110,6 +174,7 @@ impl Counters {
             daily: vec![Default::default(); horizon_days as usize],
             events: 0,
             deferred_by_daily_limit: 0,
+            limits: LimitCounts::new(horizon_days),
         }
     }
 
@@ -133,6 +198,7 @@ impl Counters {
         }
         self.events += other.events;
         self.deferred_by_daily_limit += other.deferred_by_daily_limit;
+        self.limits.add(&other.limits);
     }
 
     /// Rejections with `code`.
@@ -173,6 +239,21 @@ impl Counters {
             limited,
             self.outcome(Outcome::StepFailed(StepFailure::SendLimitReached)),
             "seed {seed}: every SEND_LIMIT_REACHED has one side"
+        );
+        let by_step: u64 = self.limits.hits_by_step.iter().flatten().sum();
+        assert_eq!(
+            limited, by_step,
+            "seed {seed}: every limit hit has one step"
+        );
+        let by_day = (self.limits.deferrals_by_day.iter())
+            .fold([0, 0], |[r, d], day| [r + day[0], d + day[1]]);
+        assert_eq!(
+            by_day,
+            [
+                self.rejected(RejectionCode::SequencesDailyLimitReached),
+                self.deferred_by_daily_limit
+            ],
+            "seed {seed}: every daily-limit refusal and deferral has one day"
         );
     }
 }
