@@ -25,11 +25,25 @@ use crate::raw::RawScenario;
 
 /// Validates scenario `text`: the scenario, or every problem of the file. `fallback_name` is
 /// the scenario's name when the file gives none.
+#[cfg(test)]
 pub(crate) fn validate(text: &str, fallback_name: &str) -> Result<sim::Scenario, Vec<Problem>> {
-    let table: toml::Table = toml::from_str(text).map_err(|e| {
+    validate_table(parse_table(text)?, fallback_name)
+}
+
+/// The TOML table of scenario `text`, or the one problem saying why it is not TOML.
+pub(crate) fn parse_table(text: &str) -> Result<toml::Table, Vec<Problem>> {
+    toml::from_str(text).map_err(|e| {
         let message = format!("not valid TOML: {}", one_line(&e.to_string()));
         vec![Problem::new("", message)]
-    })?;
+    })
+}
+
+/// Validates a scenario's TOML `table` (its file's, with any `--set` applied): the scenario,
+/// or every problem of it.
+pub(crate) fn validate_table(
+    table: toml::Table,
+    fallback_name: &str,
+) -> Result<sim::Scenario, Vec<Problem>> {
     let (raw, mut problems) = deserialize::deserialize(table);
     let mut warnings = Vec::new();
     let scenario = raw.and_then(|raw| {
@@ -149,6 +163,7 @@ impl Validator<'_> {
             reenrollment: reenrollment?,
             warnings: Vec::new(),
             source_sha256: None,
+            overrides: Vec::new(),
         })
     }
 
