@@ -17,7 +17,7 @@ use std::path::Path;
 pub use error::{Problem, ScenarioError};
 pub use expect::{
     load_expectations, parse_expectations, Bound, CountPath, Expectation, Expectations,
-    ScenarioExpectations, Section,
+    ScenarioExpectations, Section, TOTALS,
 };
 pub use library::{library_names, load_or_library, load_or_library_with, LibraryScenario, LIBRARY};
 pub use set::{parse_path, parse_value, value_text, Segment, Setting};

@@ -14,9 +14,9 @@ pub mod time;
 pub mod world;
 
 pub use engine::{
-    run, run_seeds, run_with, run_with_progress, run_world, seeds_from, AttemptRecord, Audit,
-    Counters, DayCounter, DayCounts, EnrollmentJourney, Journey, JourneyEntry, Journeys, Progress,
-    Reaction, Recordings, RunOptions, RunResult, SendRecord, TraceEntry, TracedContact,
+    run, run_many, run_seeds, run_with, run_with_progress, run_world, seeds_from, AttemptRecord,
+    Audit, Counters, DayCounter, DayCounts, EnrollmentJourney, Journey, JourneyEntry, Journeys,
+    Progress, Reaction, Recordings, RunOptions, RunResult, SendRecord, TraceEntry, TracedContact,
     TracedEvent, WorldShape, PROVIDER_SLOTS,
 };
 pub use scenario::{
