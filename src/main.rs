@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use anyhow::{bail, Context as _, Result};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+mod sweep;
+
 const EXAMPLES: &str = "\
 Examples:
   seqsim run                                    run the embedded default scenario
@@ -130,6 +132,17 @@ enum Command {
     /// exit 0 when every bound holds, 1 when any fails, 2 on bad input.
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
+    /// Run a scenario over a grid of values (--vary), in parallel: tidy CSV and JSON lines, and
+    /// an HTML report with a plot per metric.
+    #[command(after_help = sweep::SWEEP_HELP)]
+    Sweep(sweep::SweepArgs),
+    /// Find the smallest (or largest) value of a key meeting a target, by bisection, checking
+    /// monotonicity; prints every point tried.
+    #[command(after_help = sweep::GOAL_HELP)]
+    Goal(sweep::GoalArgs),
+    /// Combine the shard files of `seqsim sweep --shard` into the sweep's outputs.
+    #[command(after_help = sweep::MERGE_HELP)]
+    Merge(sweep::MergeArgs),
 }
 
 // The argument structs have no doc comments: clap would read them as command descriptions.
@@ -374,6 +387,9 @@ fn execute(command: Command) -> Result<ExitCode> {
         Command::List(args) => write_stdout(&reports::render_library(args.format.into())),
         Command::Validate(args) => validate(args),
         Command::Check(args) => return check(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Goal(args) => return sweep::goal(args),
+        Command::Merge(args) => sweep::merge(args),
     }?;
     Ok(ExitCode::SUCCESS)
 }
