@@ -30,6 +30,7 @@ macro_rules! entry {
 /// Every library scenario, sorted by name (a test checks it lists the folder exactly).
 pub const LIBRARY: &[LibraryScenario] = &[
     entry!("at-send-limits"),
+    entry!("capacity-planning"),
     entry!("clean-opt-in"),
     entry!("default"),
     entry!("gmail-extension-heavy"),
