@@ -132,14 +132,17 @@ pub struct MergeArgs {
     outputs: SweepOutputs,
 }
 
+/// A claimed output file and how to render the sweep into it.
+type Rendered = (Output, fn(&sweep::Sweep) -> String);
+
 impl SweepOutputs {
     /// The claimed output files (CSV, JSON lines, HTML), at least one.
-    fn prepare(&self) -> Result<Vec<(Output, fn(&sweep::Sweep) -> String)>> {
+    fn prepare(&self) -> Result<Vec<Rendered>> {
         let in_dir = |name: &str| self.out_dir.as_ref().map(|d| d.join(name));
         let csv = self.csv.clone().or_else(|| in_dir("sweep.csv"));
         let jsonl = self.jsonl.clone().or_else(|| in_dir("sweep.jsonl"));
         let html = self.html.clone().or_else(|| in_dir("sweep.html"));
-        let mut out: Vec<(Output, fn(&sweep::Sweep) -> String)> = Vec::new();
+        let mut out: Vec<Rendered> = Vec::new();
         if let Some(p) = csv {
             out.push((Output::prepare(&p, "--csv")?, sweep::Sweep::csv));
         }
@@ -157,7 +160,7 @@ impl SweepOutputs {
 }
 
 /// Writes every output of `done`.
-fn commit(outputs: Vec<(Output, fn(&sweep::Sweep) -> String)>, done: &sweep::Sweep) -> Result<()> {
+fn commit(outputs: Vec<Rendered>, done: &sweep::Sweep) -> Result<()> {
     for (output, render) in outputs {
         output.commit(&render(done))?;
     }
