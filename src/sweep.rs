@@ -138,6 +138,7 @@ type Rendered = (Output, fn(&sweep::Sweep) -> String);
 impl SweepOutputs {
     /// The claimed output files (CSV, JSON lines, HTML), at least one.
     fn prepare(&self) -> Result<Vec<Rendered>> {
+        create_dir(self.out_dir.as_deref())?;
         let in_dir = |name: &str| self.out_dir.as_ref().map(|d| d.join(name));
         let csv = self.csv.clone().or_else(|| in_dir("sweep.csv"));
         let jsonl = self.jsonl.clone().or_else(|| in_dir("sweep.jsonl"));
@@ -157,6 +158,15 @@ impl SweepOutputs {
         }
         Ok(out)
     }
+}
+
+/// Creates the `--out-dir`, if given, with its parents.
+fn create_dir(dir: Option<&Path>) -> Result<()> {
+    if let Some(dir) = dir {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create directory `{}` (--out-dir)", dir.display()))?;
+    }
+    Ok(())
 }
 
 /// Writes every output of `done`.
@@ -191,6 +201,7 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
     if o.csv.is_some() || o.jsonl.is_some() || o.html.is_some() {
         bail!("--shard writes a shard file (into --out-dir), not --csv, --jsonl or --html; allowed: --shard with --out-dir DIR, then `seqsim merge` the shard files");
     }
+    create_dir(o.out_dir.as_deref())?;
     let dir = o.out_dir.clone().unwrap_or_else(|| PathBuf::from("."));
     let path = dir.join(format!("shard-{index}-of-{of}.jsonl"));
     let output = Output::prepare(&path, "--out-dir")?;
