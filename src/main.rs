@@ -13,6 +13,7 @@ mod cleanup;
 mod determinism;
 mod harness;
 mod init;
+mod sweep;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -154,6 +155,17 @@ enum Command {
     /// contacts, weeks and steps.
     #[command(after_help = init::INIT_HELP)]
     Init(init::InitArgs),
+    /// Run a scenario over a grid of values (--vary), in parallel: tidy CSV and JSON lines, and
+    /// an HTML report with a plot per metric.
+    #[command(after_help = sweep::SWEEP_HELP)]
+    Sweep(sweep::SweepArgs),
+    /// Find the smallest (or largest) value of a key meeting a target, by bisection, checking
+    /// monotonicity; prints every point tried.
+    #[command(after_help = sweep::GOAL_HELP)]
+    Goal(sweep::GoalArgs),
+    /// Combine the shard files of `seqsim sweep --shard` into the sweep's outputs.
+    #[command(after_help = sweep::MERGE_HELP)]
+    Merge(sweep::MergeArgs),
 }
 
 // The argument structs have no doc comments: clap would read them as command descriptions.
@@ -169,6 +181,8 @@ struct RunArgs {
     scenarios: Vec<PathBuf>,
     #[command(flatten)]
     overrides: Overrides,
+    #[command(flatten)]
+    set: SetArgs,
     #[command(flatten)]
     output: OutputArgs,
     #[command(flatten)]
@@ -212,6 +226,8 @@ struct DiffArgs {
     /// both --before-rules and --after-rules: one or more scenarios, each under both rule files.
     #[arg(required = true, value_name = "SCENARIO")]
     scenarios: Vec<PathBuf>,
+    #[command(flatten)]
+    set: SetArgs,
     /// Seed for both runs (default: the first scenario's).
     #[arg(long)]
     seed: Option<u64>,
@@ -256,6 +272,8 @@ struct ValidateArgs {
     scenario: PathBuf,
     #[command(flatten)]
     budget: budget::BudgetArgs,
+    #[command(flatten)]
+    set: SetArgs,
 }
 
 // `seqsim check`.
@@ -298,6 +316,8 @@ struct ScenarioArgs {
     scenario: Option<PathBuf>,
     #[command(flatten)]
     overrides: Overrides,
+    #[command(flatten)]
+    set: SetArgs,
 }
 
 // What to replace in a loaded scenario: its seed and its rules.
@@ -309,6 +329,22 @@ struct Overrides {
     /// Rule file (rules/*.toml) to use instead of the scenario's own [rules].
     #[arg(long, value_name = "FILE")]
     rules: Option<PathBuf>,
+}
+
+// `--set PATH=VALUE`: keys of the scenario replaced before validation.
+#[derive(Args, Clone)]
+struct SetArgs {
+    /// Replace a key of the scenario before validation, as if the file held VALUE there
+    /// (repeatable): senders[0].count=48, population.contacts=60000,
+    /// sending.stagger_seconds=0. VALUE is read as TOML (a number, true/false, "text",
+    /// [8, 18]), else as a string; reports list the settings in their provenance.
+    #[arg(long = "set", value_name = "PATH=VALUE", value_parser = parse_setting)]
+    set: Vec<scenarios::Setting>,
+}
+
+/// `--set`'s value read, or clap's error (exit 2) saying what is allowed.
+fn parse_setting(arg: &str) -> Result<scenarios::Setting, String> {
+    scenarios::Setting::parse(arg)
 }
 
 // Where a report goes and in which format.
@@ -393,6 +429,9 @@ fn execute(command: Command) -> Result<ExitCode> {
         Command::Harness(args) => return harness::harness(args),
         Command::ExportAttempts(args) => harness::export_attempts(args),
         Command::Init(args) => init::init(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Goal(args) => return sweep::goal(args),
+        Command::Merge(args) => sweep::merge(args),
     }?;
     Ok(ExitCode::SUCCESS)
 }
@@ -402,10 +441,10 @@ fn run(args: RunArgs) -> Result<()> {
     let (paths, listed) = expand_scenarios(&args.scenarios)?;
     let mut scenarios = Vec::with_capacity(paths.len().max(1));
     if paths.is_empty() {
-        scenarios.push(scenarios::default_scenario());
+        scenarios.push(scenarios::default_scenario_with(&args.set.set)?);
     }
     for path in &paths {
-        scenarios.push(load_scenario(path)?);
+        scenarios.push(load_scenario(path, &args.set.set)?);
     }
     // Claim the output file before the runs, so a bad path fails at once rather than after a
     // long simulation; the reports replace it whole when done.
@@ -436,7 +475,7 @@ fn check_determinism(args: RunArgs) -> Result<ExitCode> {
         scenarios.push(scenarios::default_scenario());
     }
     for path in &paths {
-        scenarios.push(load_scenario(path)?);
+        scenarios.push(load_scenario(path, &args.set.set)?);
     }
     let output = args.output.prepare()?;
     let (mut text, mut code) = (String::new(), ExitCode::SUCCESS);
@@ -502,9 +541,14 @@ fn expand_scenarios(args: &[PathBuf]) -> Result<(Vec<PathBuf>, bool)> {
     Ok((paths, listed))
 }
 
-/// The scenario file at `path`, or, when no such file exists, the library scenario it names.
-fn load_scenario(path: &Path) -> Result<sim::Scenario> {
-    Ok(scenarios::load_or_library(path, &path.to_string_lossy())?)
+/// The scenario file at `path`, or, when no such file exists, the library scenario it names,
+/// with `settings` (`--set`) applied before validation.
+fn load_scenario(path: &Path, settings: &[scenarios::Setting]) -> Result<sim::Scenario> {
+    Ok(scenarios::load_or_library_with(
+        path,
+        &path.to_string_lossy(),
+        settings,
+    )?)
 }
 
 /// `seqsim trace`: one contact's journey.
@@ -606,8 +650,8 @@ fn diff_pairs(args: &DiffArgs) -> Result<Vec<(sim::Scenario, sim::Scenario)>> {
     };
     let mut pairs = Vec::with_capacity(files.len());
     for (before, after) in files {
-        let mut first = load_scenario(before)?;
-        let mut second = load_scenario(after)?;
+        let mut first = load_scenario(before, &args.set.set)?;
+        let mut second = load_scenario(after, &args.set.set)?;
         let seed = args.seed.unwrap_or(first.seed);
         (first.seed, second.seed) = (seed, seed);
         let both = args.rules.as_deref();
@@ -643,7 +687,7 @@ fn diff_seeds(
 /// `seqsim validate`: a scenario file checked, and summed up.
 fn validate(args: ValidateArgs) -> Result<()> {
     let path = &args.scenario;
-    let scenario = load_scenario(path)?;
+    let scenario = load_scenario(path, &args.set.set)?;
     let estimate = args.budget.check(&scenario, 1)?;
     let kind = if path.exists() {
         "scenario file"
@@ -805,8 +849,8 @@ impl ScenarioArgs {
     /// overrides applied.
     fn load(&self) -> Result<sim::Scenario> {
         let mut scenario = match &self.scenario {
-            Some(path) => load_scenario(path)?,
-            None => scenarios::default_scenario(),
+            Some(path) => load_scenario(path, &self.set.set)?,
+            None => scenarios::default_scenario_with(&self.set.set)?,
         };
         self.overrides.apply(&mut scenario)?;
         Ok(scenario)

@@ -134,7 +134,7 @@ fn a_glob_runs_every_file_in_order() {
         serde_json::from_str::<serde_json::Value>(&text).unwrap()
     };
     assert_eq!(reports[0], one("scenarios/library/at-send-limits.toml"));
-    assert_eq!(reports[2], one("scenarios/library/default.toml"));
+    assert_eq!(reports[3], one("scenarios/library/default.toml"));
     seqsim()
         .args(["run", "scenarios/library/no-such-*.toml"])
         .assert()

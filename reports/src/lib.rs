@@ -101,6 +101,10 @@ pub struct Provenance {
     /// SHA-256 of the rule set: its order, and each guard's code, description and what it
     /// measures; equal hashes, equal rules (whether from the scenario or a rule file).
     pub rules_sha256: String,
+    /// The `--set PATH=VALUE` overrides applied to the scenario file, in order; absent from
+    /// JSON when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
 }
 
 impl Provenance {
@@ -120,6 +124,7 @@ impl Provenance {
             scenario_sha256: scenario.source_sha256.clone(),
             rules: names,
             rules_sha256: scenarios::sha256_hex(canonical.as_bytes()),
+            overrides: scenario.overrides.clone(),
         }
     }
 }

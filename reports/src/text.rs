@@ -86,6 +86,12 @@ pub(crate) fn render(r: &Report, markdown: bool) -> String {
             headline(r)
         )
     };
+    if !r.provenance.overrides.is_empty() {
+        let shown: Vec<String> = (r.provenance.overrides.iter())
+            .map(|o| format!("`{o}`"))
+            .collect();
+        out.push_str(&format!("with --set {}\n", shown.join(", ")));
+    }
     warnings(&r.warnings, &mut out, markdown);
     for (title, counts) in sections(r) {
         let total = counts.total();

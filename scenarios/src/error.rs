@@ -81,6 +81,16 @@ pub enum ScenarioError {
         /// Every library name, comma-separated.
         names: String,
     },
+    /// A `--set` whose path the scenario cannot follow.
+    #[error("--set {setting} cannot apply to scenario `{path}`: {problem}")]
+    Set {
+        /// The setting as given.
+        setting: String,
+        /// The scenario file or library scenario.
+        path: String,
+        /// Where the path stopped and what is allowed there.
+        problem: Problem,
+    },
     /// The file was read but is not a valid scenario.
     #[error("{}", Invalid("scenario", path, problems))]
     Invalid {

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-pub use count::{CountPath, Section};
+pub use count::{CountPath, Section, TOTALS};
 
 use crate::error::{Problem, ScenarioError};
 use crate::key::{field, Key};

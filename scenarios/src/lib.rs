@@ -10,6 +10,7 @@ mod key;
 mod library;
 mod numbers;
 mod raw;
+mod set;
 mod validate;
 
 use std::path::Path;
@@ -17,9 +18,10 @@ use std::path::Path;
 pub use error::{Problem, ScenarioError};
 pub use expect::{
     load_expectations, parse_expectations, Bound, CountPath, Expectation, Expectations,
-    ScenarioExpectations, Section,
+    ScenarioExpectations, Section, TOTALS,
 };
-pub use library::{library_names, load_or_library, LibraryScenario, LIBRARY};
+pub use library::{library_names, load_or_library, load_or_library_with, LibraryScenario, LIBRARY};
+pub use set::{parse_path, parse_value, value_text, Segment, Setting};
 
 /// The default scenario's text, used when `seqsim run` gets no file.
 pub const DEFAULT_SCENARIO: &str = include_str!("../library/default.toml");
@@ -67,6 +69,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Loads and validates the scenario in the file at `path`.
 pub fn load(path: &Path) -> Result<sim::Scenario, ScenarioError> {
+    load_with(path, &[])
+}
+
+/// Loads the scenario in the file at `path`, applies `settings` (`--set`) to its TOML, and
+/// validates the result.
+pub fn load_with(path: &Path, settings: &[Setting]) -> Result<sim::Scenario, ScenarioError> {
     let shown = path.display().to_string();
     let text = read_text(path).map_err(|source| ScenarioError::Read {
         path: shown.clone(),
@@ -76,7 +84,7 @@ pub fn load(path: &Path) -> Result<sim::Scenario, ScenarioError> {
         || "scenario".to_owned(),
         |s| s.to_string_lossy().into_owned(),
     );
-    parse(&text, &shown, &stem)
+    parse_with(&text, &shown, &stem, settings)
 }
 
 /// A rule set read from a rule file: the order of the checks, the guards' reason codes (in
@@ -124,6 +132,11 @@ pub fn default_scenario() -> sim::Scenario {
     parse(DEFAULT_SCENARIO, DEFAULT_ORIGIN, "default").expect("the embedded default is valid")
 }
 
+/// The embedded default scenario with `settings` (`--set`) applied.
+pub fn default_scenario_with(settings: &[Setting]) -> Result<sim::Scenario, ScenarioError> {
+    parse_with(DEFAULT_SCENARIO, DEFAULT_ORIGIN, "default", settings)
+}
+
 /// Parses and validates scenario `text`. `origin` names it in messages; `fallback_name` is its
 /// name when the file gives none.
 pub fn parse(
@@ -131,11 +144,54 @@ pub fn parse(
     origin: &str,
     fallback_name: &str,
 ) -> Result<sim::Scenario, ScenarioError> {
-    let mut scenario =
-        validate::validate(text, fallback_name).map_err(|problems| ScenarioError::Invalid {
-            path: origin.to_owned(),
-            problems,
-        })?;
+    parse_with(text, origin, fallback_name, &[])
+}
+
+/// Parses scenario `text`, applies `settings` (`--set`, in order) to its TOML, and validates
+/// the result like a file: a problem a setting caused names it. The provenance keeps the
+/// file's SHA-256 and the settings as given.
+pub fn parse_with(
+    text: &str,
+    origin: &str,
+    fallback_name: &str,
+    settings: &[Setting],
+) -> Result<sim::Scenario, ScenarioError> {
+    let invalid = |problems| ScenarioError::Invalid {
+        path: origin.to_owned(),
+        problems,
+    };
+    let (mut table, oversized) = validate::parse_toml(text).map_err(invalid)?;
+    for setting in settings {
+        setting
+            .apply(&mut table)
+            .map_err(|problem| ScenarioError::Set {
+                setting: setting.to_string(),
+                path: origin.to_owned(),
+                problem,
+            })?;
+    }
+    let mut scenario = validate::validate_table(table, &oversized, fallback_name)
+        .map_err(|problems| invalid(name_settings(problems, settings)))?;
     scenario.source_sha256 = Some(sha256_hex(text.as_bytes()));
+    scenario.overrides = settings.iter().map(Setting::to_string).collect();
     Ok(scenario)
+}
+
+/// `problems` with each one about a key a setting wrote (or a table on its way) naming the
+/// setting.
+fn name_settings(problems: Vec<Problem>, settings: &[Setting]) -> Vec<Problem> {
+    let mut problems = problems;
+    for problem in &mut problems {
+        let key = problem.key.as_str();
+        let by = settings.iter().rev().find(|s| {
+            !key.is_empty()
+                && (s.path == key
+                    || s.path.starts_with(&format!("{key}."))
+                    || key.starts_with(&format!("{}.", s.path)))
+        });
+        if let Some(setting) = by {
+            problem.message = format!("{} (from --set {setting})", problem.message);
+        }
+    }
+    problems
 }

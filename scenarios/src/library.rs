@@ -30,6 +30,7 @@ macro_rules! entry {
 /// Every library scenario, sorted by name (a test checks it lists the folder exactly).
 pub const LIBRARY: &[LibraryScenario] = &[
     entry!("at-send-limits"),
+    entry!("capacity-planning"),
     entry!("clean-opt-in"),
     entry!("default"),
     entry!("gmail-extension-heavy"),
@@ -62,8 +63,17 @@ impl LibraryScenario {
 
     /// The scenario, validated: the same as loading its file from `scenarios/library/`.
     pub fn scenario(&self) -> sim::Scenario {
+        self.scenario_with(&[])
+            .expect("library scenarios are valid")
+    }
+
+    /// The scenario with `settings` (`--set`) applied, validated.
+    pub fn scenario_with(
+        &self,
+        settings: &[crate::Setting],
+    ) -> Result<sim::Scenario, ScenarioError> {
         let origin = format!("<library scenario {}>", self.name);
-        crate::parse(self.text, &origin, self.name).expect("library scenarios are valid")
+        crate::parse_with(self.text, &origin, self.name, settings)
     }
 }
 
@@ -76,11 +86,20 @@ pub fn library_names() -> String {
 /// The scenario file at `path` when it exists; otherwise the library scenario named `arg`
 /// (the argument as the user gave it); otherwise an error naming both and the library.
 pub fn load_or_library(path: &Path, arg: &str) -> Result<sim::Scenario, ScenarioError> {
+    load_or_library_with(path, arg, &[])
+}
+
+/// [`load_or_library`] with `settings` (`--set`) applied before validation.
+pub fn load_or_library_with(
+    path: &Path,
+    arg: &str,
+    settings: &[crate::Setting],
+) -> Result<sim::Scenario, ScenarioError> {
     if path.exists() {
-        return crate::load(path);
+        return crate::load_with(path, settings);
     }
     match LibraryScenario::find(arg) {
-        Some(found) => Ok(found.scenario()),
+        Some(found) => found.scenario_with(settings),
         None => Err(ScenarioError::NotFound {
             arg: arg.to_owned(),
             names: library_names(),

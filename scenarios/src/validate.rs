@@ -26,8 +26,19 @@ use crate::raw::RawScenario;
 
 /// Validates scenario `text`: the scenario, or every problem of the file. `fallback_name` is
 /// the scenario's name when the file gives none.
+#[cfg(test)]
 pub(crate) fn validate(text: &str, fallback_name: &str) -> Result<sim::Scenario, Vec<Problem>> {
     let (table, oversized) = parse_toml(text)?;
+    validate_table(table, &oversized, fallback_name)
+}
+
+/// Validates a scenario's TOML `table` (its file's, with any `--set` applied; `oversized`: its
+/// integers beyond 64 bits, set aside by `parse_toml`): the scenario, or every problem of it.
+pub(crate) fn validate_table(
+    table: toml::Table,
+    oversized: &[Oversized],
+    fallback_name: &str,
+) -> Result<sim::Scenario, Vec<Problem>> {
     let (raw, mut problems) = deserialize::deserialize(table);
     let mut warnings = Vec::new();
     let scenario = raw.and_then(|raw| {
@@ -37,9 +48,9 @@ pub(crate) fn validate(text: &str, fallback_name: &str) -> Result<sim::Scenario,
         };
         v.scenario(&raw, fallback_name)
     });
-    numbers::restore(&mut problems, &oversized);
+    numbers::restore(&mut problems, oversized);
     match scenario {
-        Some(mut scenario) if problems.is_empty() && !numbers::any_refused(&oversized) => {
+        Some(mut scenario) if problems.is_empty() && !numbers::any_refused(oversized) => {
             scenario.warnings = warnings.iter().map(Problem::to_string).collect();
             Ok(scenario)
         }
@@ -159,6 +170,7 @@ impl Validator<'_> {
             reenrollment: reenrollment?,
             warnings: Vec::new(),
             source_sha256: None,
+            overrides: Vec::new(),
         })
     }
 

@@ -79,6 +79,7 @@ pub fn world_differences(before: &Scenario, after: &Scenario) -> Vec<&'static st
         reenrollment: _,
         warnings: _,
         source_sha256: _,
+        overrides: _,
     } = before;
     let mut keys = Keys::default();
     keys.check("seed", seed, &after.seed);
@@ -389,6 +390,7 @@ pub(crate) mod tests {
             reenrollment: Reenrollment::article(),
             warnings: Vec::new(),
             source_sha256: None,
+            overrides: Vec::new(),
         }
     }
 

@@ -16,7 +16,7 @@ pub mod time;
 pub mod world;
 
 pub use engine::{
-    first_divergence, run, run_driven, run_seeds, run_with, run_with_progress, run_world,
+    first_divergence, run, run_driven, run_many, run_seeds, run_with, run_with_progress, run_world,
     seeds_from, AttemptFacts, AttemptRecord, Audit, Counters, DayCounter, DayCounts, Decide,
     DecidedAttempt, EnrollmentJourney, InboxPeak, Journey, JourneyEntry, Journeys, LimitCounts,
     Progress, Reaction, Recordings, RunOptions, RunResult, SendRecord, TraceEntry, TracedContact,

@@ -57,6 +57,9 @@ pub struct Scenario {
     /// The SHA-256 of the file this scenario was read from (lower-case hex), for a report's
     /// provenance; `None` for scenarios built in code. The engine never reads it.
     pub source_sha256: Option<String>,
+    /// The `--set PATH=VALUE` overrides applied to the file's text before validation, as given,
+    /// for a report's provenance; empty when none. The engine never reads it.
+    pub overrides: Vec<String>,
 }
 
 /// The contacts, their portals, and the odds of each initial state.

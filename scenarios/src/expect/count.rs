@@ -41,7 +41,7 @@ impl Section {
     }
 
     /// The names a report of `scenario` has in this section, in report order.
-    fn names(self, scenario: &Scenario) -> Vec<String> {
+    pub fn names(self, scenario: &Scenario) -> Vec<String> {
         let owned = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect();
         match self {
             Section::Enrollment => std::iter::once("ENROLLED".to_owned())
@@ -56,8 +56,8 @@ impl Section {
     }
 }
 
-/// The counts of a report outside the sections.
-const TOTALS: [&str; 2] = ["enrollment_attempts", "events"];
+/// The counts of a report outside the sections, as count paths name them.
+pub const TOTALS: [&str; 2] = ["enrollment_attempts", "events"];
 
 /// A count of a report.
 #[derive(Clone, Debug, PartialEq, Eq)]

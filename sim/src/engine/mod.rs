@@ -155,19 +155,36 @@ pub fn run_seeds<T: Send>(
     options: &RunOptions,
     each: impl Fn(&Scenario, RunResult) -> T + Sync,
 ) -> Vec<T> {
+    let scenarios: Vec<Scenario> = (seeds.iter())
+        .map(|&seed| Scenario {
+            seed,
+            ..scenario.clone()
+        })
+        .collect();
+    run_many(&scenarios, options, |_, scenario, result| {
+        each(scenario, result)
+    })
+}
+
+/// Runs every scenario of `scenarios` (a sweep's grid, seeds included) and hands each result to
+/// `each` with its index and scenario; the answers come back in the order of `scenarios`.
+///
+/// The pooling of [`run_seeds`]: one pool of `options.threads` workers, rayon over the runs,
+/// each run's own parallel parts sharing the pool; each run is the run `run_with` would make,
+/// so the answers do not depend on the thread count or the schedule.
+pub fn run_many<T: Send>(
+    scenarios: &[Scenario],
+    options: &RunOptions,
+    each: impl Fn(usize, &Scenario, RunResult) -> T + Sync,
+) -> Vec<T> {
     pool(options).install(|| {
-        seeds
-            .par_iter()
-            .map(|&seed| {
-                let scenario = Scenario {
-                    seed,
-                    ..scenario.clone()
-                };
+        (scenarios.par_iter().enumerate())
+            .map(|(i, scenario)| {
                 scenario.assert_valid();
-                let world = World::generate(&scenario);
-                let attempts = plan::build(&scenario, &world);
-                let result = simulate(&scenario, world, attempts, options, &|_| {}, None);
-                each(&scenario, result)
+                let world = World::generate(scenario);
+                let attempts = plan::build(scenario, &world);
+                let result = simulate(scenario, world, attempts, options, &|_| {}, None);
+                each(i, scenario, result)
             })
             .collect()
     })

@@ -74,6 +74,7 @@ pub fn scenario(seed: u64, contacts: u32, portals: u32, rate: f64) -> Scenario {
         reenrollment: Reenrollment::article(),
         warnings: Vec::new(),
         source_sha256: None,
+        overrides: Vec::new(),
     }
 }
 

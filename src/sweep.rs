@@ -1,0 +1,343 @@
+//! `seqsim sweep`, `seqsim goal` and `seqsim merge`: argument glue over the `sweep` crate
+//! (the grid, shards, metrics, outputs and bisection live there, tested by hand).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context as _, Result};
+use clap::Args;
+
+use super::{load_scenario, write_stdout, Output, SetArgs, ThreadArgs};
+
+pub const SWEEP_HELP: &str = "\
+Examples:
+  seqsim sweep capacity-planning --vary 'senders[0].count=40..56:2' --seeds 5 --out-dir out
+  seqsim sweep default --vary 'senders[0].count=8,12,16' --vary population.contacts=10000,20000 \\
+      --metric SEND_LIMIT_REACHED% --metric BOUNCED --csv s.csv --html s.html
+  seqsim sweep default --vary 'senders[0].count=8..16:2' --seeds 20 --shard auto/4 --out-dir shards
+  seqsim merge shards/*.jsonl --csv s.csv --jsonl s.jsonl --html s.html
+
+Runs are numbered in grid order (the first --vary slowest, then the seeds); every output lists
+them in that order, then the metrics, whatever the thread count. Metrics: seqsim check's count
+paths (outcomes.SEND_LIMIT_REACHED), a code alone when one section has it, with % for its share
+of its section; default: enrollment_attempts, every enrollment decision and outcome with its
+share, and the send-limit sides. --shard I/N runs runs I, I+N, I+2N... and writes
+DIR/shard-I-of-N.jsonl; auto/N takes I from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or
+SLURM_ARRAY_TASK_ID less SLURM_ARRAY_TASK_MIN (Slurm array); see docs/cluster.md.
+
+Exit codes: 0 the outputs were written; 2 bad input (a scenario, a --set, --vary, --metric or
+--shard, an output path).";
+
+pub const GOAL_HELP: &str = "\
+Examples:
+  seqsim goal capacity-planning --vary 'senders[0].count=30..80' --target 'SEND_LIMIT_REACHED < 1%'
+  seqsim goal capacity-planning --vary 'senders[0].daily_limit=100..2000' \\
+      --target 'SEND_LIMIT_REACHED < 1%' --seeds 5
+  seqsim goal default --vary population.contacts=1000..100000 --target 'BOUNCED <= 500' --maximize
+
+Both ends are run first: the target must fail at A and hold at B (with --maximize: hold at A,
+fail at B). Bisection then halves the bracket; after every run the points so far must show
+the metric moving one way only and the verdict changing once. Every point is printed with its
+metric (the mean over --seeds) and verdict.
+
+Exit codes: 0 the answer was found; 1 no answer: the ends do not bracket one, or the metric is
+non-monotone (the evidence says where); 2 bad input (a scenario, --set, --vary, --target).";
+
+pub const MERGE_HELP: &str = "\
+Examples:
+  seqsim merge shards/shard-*-of-7.jsonl --csv sweep.csv --jsonl sweep.jsonl --html sweep.html
+
+The outputs are byte for byte what the unsharded sweep writes. Every shard of one sweep must be
+given, each once.
+
+Exit codes: 0 the outputs were written; 2 a file is not a shard, shards of other sweeps, a
+shard missing or given twice, an output path.";
+
+// `seqsim sweep`.
+#[derive(Args)]
+pub struct SweepArgs {
+    /// Scenario file (TOML) or library name (seqsim list).
+    scenario: PathBuf,
+    /// A key and its values: PATH=V1,V2,... (TOML values) or PATH=A..B:STEP (numbers; STEP
+    /// defaults to 1 for whole numbers). Repeatable: the grid is every combination.
+    #[arg(long, value_name = "PATH=LIST|A..B:STEP", required = true, value_parser = sweep::Axis::parse)]
+    vary: Vec<sweep::Axis>,
+    /// Seeds per grid point: the point's seed, then each next integer.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    seeds: u32,
+    /// A metric to write and plot (repeatable): a count path (outcomes.BOUNCED), a code alone
+    /// (SEND_LIMIT_REACHED), with % for its share of its section.
+    #[arg(long, value_name = "NAME")]
+    metric: Vec<String>,
+    #[command(flatten)]
+    outputs: SweepOutputs,
+    /// Run only shard I of N (round-robin) and write DIR/shard-I-of-N.jsonl (--out-dir, default
+    /// .); `auto/N` takes I from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
+    #[command(flatten)]
+    set: SetArgs,
+    #[command(flatten)]
+    threads: ThreadArgs,
+}
+
+// Where a sweep's outputs go.
+#[derive(Args)]
+pub struct SweepOutputs {
+    /// Write sweep.csv, sweep.jsonl and sweep.html into this directory (with --shard: the
+    /// shard file).
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+    /// Write the tidy CSV here.
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
+    /// Write the JSON lines here.
+    #[arg(long, value_name = "FILE")]
+    jsonl: Option<PathBuf>,
+    /// Write the HTML report here.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+}
+
+// `seqsim goal`.
+#[derive(Args)]
+pub struct GoalArgs {
+    /// Scenario file (TOML) or library name (seqsim list).
+    scenario: PathBuf,
+    /// The key searched and its range of whole numbers: PATH=A..B.
+    #[arg(long, value_name = "PATH=A..B")]
+    vary: String,
+    /// What must hold: METRIC OP NUMBER[%], as in 'SEND_LIMIT_REACHED < 1%'.
+    #[arg(long)]
+    target: String,
+    /// Judge the target on the mean over N seeds at every value.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    seeds: u32,
+    /// Find the largest value meeting the target instead of the smallest.
+    #[arg(long)]
+    maximize: bool,
+    #[command(flatten)]
+    set: SetArgs,
+    #[command(flatten)]
+    threads: ThreadArgs,
+}
+
+// `seqsim merge`.
+#[derive(Args)]
+pub struct MergeArgs {
+    /// Every shard file of one sweep.
+    #[arg(required = true, value_name = "SHARD_FILE")]
+    shards: Vec<PathBuf>,
+    #[command(flatten)]
+    outputs: SweepOutputs,
+}
+
+/// A claimed output file and how to render the sweep into it.
+type Rendered = (Output, fn(&sweep::Sweep) -> String);
+
+impl SweepOutputs {
+    /// The claimed output files (CSV, JSON lines, HTML), at least one.
+    fn prepare(&self) -> Result<Vec<Rendered>> {
+        create_dir(self.out_dir.as_deref())?;
+        let in_dir = |name: &str| self.out_dir.as_ref().map(|d| d.join(name));
+        let csv = self.csv.clone().or_else(|| in_dir("sweep.csv"));
+        let jsonl = self.jsonl.clone().or_else(|| in_dir("sweep.jsonl"));
+        let html = self.html.clone().or_else(|| in_dir("sweep.html"));
+        let mut out: Vec<Rendered> = Vec::new();
+        if let Some(p) = csv {
+            out.push((Output::prepare(&p, "--csv")?, sweep::Sweep::csv));
+        }
+        if let Some(p) = jsonl {
+            out.push((Output::prepare(&p, "--jsonl")?, sweep::Sweep::jsonl));
+        }
+        if let Some(p) = html {
+            out.push((Output::prepare(&p, "--html")?, sweep::html::render));
+        }
+        if out.is_empty() {
+            bail!("no output; allowed: --out-dir DIR, or any of --csv FILE, --jsonl FILE, --html FILE");
+        }
+        Ok(out)
+    }
+}
+
+/// Creates the `--out-dir`, if given, with its parents.
+fn create_dir(dir: Option<&Path>) -> Result<()> {
+    if let Some(dir) = dir {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create directory `{}` (--out-dir)", dir.display()))?;
+    }
+    Ok(())
+}
+
+/// Writes every output of `done`.
+fn commit(outputs: Vec<Rendered>, done: &sweep::Sweep) -> Result<()> {
+    for (output, render) in outputs {
+        output.commit(&render(done))?;
+    }
+    Ok(())
+}
+
+/// `seqsim sweep`.
+pub fn sweep(args: SweepArgs) -> Result<()> {
+    let shard = (args.shard.as_deref())
+        .map(|s| sweep::grid::parse_shard(s, |k| std::env::var(k).ok()))
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let prepared = prepare(&args)?;
+    let total = prepared.grid.run_count();
+    let Some((index, of)) = shard else {
+        let outputs = args.outputs.prepare()?;
+        let all: Vec<usize> = (0..total).collect();
+        let runs = run_with_bar(&prepared, &all, &args.threads);
+        return commit(
+            outputs,
+            &sweep::Sweep {
+                grid: prepared.grid,
+                runs,
+            },
+        );
+    };
+    let o = &args.outputs;
+    if o.csv.is_some() || o.jsonl.is_some() || o.html.is_some() {
+        bail!("--shard writes a shard file (into --out-dir), not --csv, --jsonl or --html; allowed: --shard with --out-dir DIR, then `seqsim merge` the shard files");
+    }
+    create_dir(o.out_dir.as_deref())?;
+    let dir = o.out_dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let path = dir.join(format!("shard-{index}-of-{of}.jsonl"));
+    let output = Output::prepare(&path, "--out-dir")?;
+    let mine = sweep::grid::shard(total, index, of);
+    let runs = run_with_bar(&prepared, &mine, &args.threads);
+    output.commit(&sweep::shard::write(&prepared.grid, index, of, &runs))
+}
+
+/// The sweep's runs, every grid point's scenario validated first.
+fn prepare(args: &SweepArgs) -> Result<sweep::Prepared> {
+    let load = |settings: &[scenarios::Setting]| {
+        let all: Vec<scenarios::Setting> = args.set.set.iter().chain(settings).cloned().collect();
+        load_scenario(&args.scenario, &all).map_err(|e| format!("{e:#}"))
+    };
+    sweep::prepare(load, &args.vary, args.seeds, &args.metric, &args.metric)
+        .map_err(anyhow::Error::msg)
+}
+
+/// Runs `which` of `prepared` with a progress bar over runs on a terminal.
+fn run_with_bar(
+    prepared: &sweep::Prepared,
+    which: &[usize],
+    threads: &ThreadArgs,
+) -> Vec<sweep::RunRow> {
+    use std::io::IsTerminal as _;
+    let bar = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(which.len() as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "sweep [{bar:30}] run {pos}/{len}, {elapsed} elapsed, {eta} left",
+        )
+        .expect("a valid template")
+        .progress_chars("=> "),
+    );
+    let rows = sweep::run(prepared, which, threads.count(), &|| bar.inc(1));
+    bar.finish_and_clear();
+    rows
+}
+
+/// `seqsim merge`.
+pub fn merge(args: MergeArgs) -> Result<()> {
+    let mut files = Vec::with_capacity(args.shards.len());
+    for path in &args.shards {
+        let text = read_shard(path)?;
+        files.push((path.display().to_string(), text));
+    }
+    let merged = sweep::shard::merge(&files).map_err(anyhow::Error::msg)?;
+    let outputs = args.outputs.prepare()?;
+    commit(outputs, &merged)
+}
+
+/// A shard file's text.
+fn read_shard(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read shard file `{}`", path.display()))
+}
+
+/// `seqsim goal`: exit 0 with an answer, 1 without one.
+pub fn goal(args: GoalArgs) -> Result<ExitCode> {
+    let (path, segments, lo, hi) =
+        sweep::axis::goal_range(&args.vary).map_err(anyhow::Error::msg)?;
+    let at = |x: i64| -> Result<sim::Scenario> {
+        let setting = scenarios::Setting::new(&path, segments.clone(), toml::Value::Integer(x));
+        let all: Vec<scenarios::Setting> = args.set.set.iter().cloned().chain([setting]).collect();
+        load_scenario(&args.scenario, &all).with_context(|| format!("--vary {path}={x}"))
+    };
+    let first = at(lo)?;
+    at(hi)?;
+    let names = sweep::metric::count_names(&first);
+    let target = sweep::goal::Target::parse(&args.target, &names).map_err(anyhow::Error::msg)?;
+    let options = sim::RunOptions {
+        threads: args.threads.count(),
+        ..sim::RunOptions::default()
+    };
+    let eval = |x: i64| -> Result<sweep::goal::Point> {
+        let scenario = at(x)?;
+        let seeds = sim::seeds_from(scenario.seed, args.seeds);
+        let values = sim::run_seeds(&scenario, &seeds, &options, |s, r| {
+            let report = reports::Report::new(s, &r);
+            target
+                .metric
+                .value(&sweep::metric::counts(&report, &names))
+                .as_f64()
+        });
+        let value = values.iter().sum::<f64>() / values.len() as f64;
+        let holds = target.op.holds(value, target.bound);
+        eprintln!(
+            "  {path} = {x}: {} = {value:.4} ({})",
+            target.metric.name,
+            if holds { "holds" } else { "fails" }
+        );
+        Ok(sweep::goal::Point { x, value, holds })
+    };
+    let (verdict, tried) = sweep::goal::search(lo, hi, args.maximize, eval)?;
+    write_stdout(&render_goal(&path, &target, args.seeds, &verdict, &tried))?;
+    Ok(match verdict {
+        sweep::goal::Verdict::Found(_) => ExitCode::SUCCESS,
+        _ => ExitCode::from(1),
+    })
+}
+
+/// The goal search's evidence and answer as text.
+fn render_goal(
+    path: &str,
+    target: &sweep::goal::Target,
+    seeds: u32,
+    verdict: &sweep::goal::Verdict,
+    tried: &[sweep::goal::Point],
+) -> String {
+    let over = if seeds > 1 {
+        format!(" (mean over {seeds} seeds)")
+    } else {
+        String::new()
+    };
+    let mut out = format!("target: {}{over}\n", target.text());
+    let width = path.len().max(5);
+    out.push_str(&format!(
+        "{:>3}  {:>width$}  {:>14}  verdict\n",
+        "#", path, target.metric.name
+    ));
+    for (i, p) in tried.iter().enumerate() {
+        let verdict = if p.holds { "holds" } else { "fails" };
+        out.push_str(&format!(
+            "{:>3}  {:>width$}  {:>14.4}  {verdict}\n",
+            i + 1,
+            p.x,
+            p.value
+        ));
+    }
+    out.push_str(&match verdict {
+        sweep::goal::Verdict::Found(x) => format!("answer: {path} = {x}\n"),
+        sweep::goal::Verdict::NoBracket(why) => format!("no answer: {why}\n"),
+        sweep::goal::Verdict::NonMonotone(why) => format!("no answer: {why}\n"),
+    });
+    out
+}

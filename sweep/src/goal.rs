@@ -1,0 +1,337 @@
+//! `seqsim goal`: the smallest (or largest) whole value of a key meeting a target, by
+//! bisection, checking on the way that the metric moves one way only.
+//!
+//! The target is a metric and a bound: `SEND_LIMIT_REACHED < 1%` (a share in percent of its
+//! section), `outcomes.BOUNCED <= 200` (a count); its names are `seqsim check`'s count paths.
+//! Both ends are evaluated first: the target must fail at one end and hold at the other (for
+//! the smallest value: fail at A, hold at B; for the largest: hold at A, fail at B). Then
+//! bisection keeps one failing and one holding point until they are neighbours. After every
+//! evaluation the points so far, in value order, must have metric values that move one way
+//! only (the way from A's to B's; equal neighbours allowed) and verdicts that change once;
+//! otherwise the search stops and says "non-monotone", with the points that show it.
+
+use crate::metric::Metric;
+
+/// A comparison of a target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+impl Op {
+    const ALL: [(&'static str, Op); 4] =
+        [("<=", Op::Le), (">=", Op::Ge), ("<", Op::Lt), (">", Op::Gt)];
+
+    /// Whether `value op bound` holds.
+    pub fn holds(self, value: f64, bound: f64) -> bool {
+        match self {
+            Op::Lt => value < bound,
+            Op::Le => value <= bound,
+            Op::Gt => value > bound,
+            Op::Ge => value >= bound,
+        }
+    }
+
+    /// Its symbol.
+    pub fn symbol(self) -> &'static str {
+        Op::ALL
+            .iter()
+            .find(|(_, o)| *o == self)
+            .expect("every op")
+            .0
+    }
+}
+
+/// A target: a metric, a comparison and a bound.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    /// The metric judged (its mean over the seeds).
+    pub metric: Metric,
+    /// The comparison.
+    pub op: Op,
+    /// The bound (in percent for a share).
+    pub bound: f64,
+}
+
+/// What a target looks like, for messages.
+const FORM: &str = "METRIC OP NUMBER, OP one of < <= > >=, NUMBER ending in % for a share of the count's section (SEND_LIMIT_REACHED < 1%, outcomes.BOUNCED <= 200)";
+
+impl Target {
+    /// `--target`'s text read against the report's count paths `names`.
+    pub fn parse(text: &str, names: &[String]) -> Result<Self, String> {
+        let found = Op::ALL
+            .iter()
+            .find_map(|&(sym, op)| text.split_once(sym).map(|(m, b)| (m, op, b)));
+        let Some((metric, op, bound)) = found else {
+            return Err(format!(
+                "--target `{text}` has no comparison; allowed: {FORM}"
+            ));
+        };
+        let bound = bound.trim();
+        let (number, percent) = match bound.strip_suffix('%') {
+            Some(n) => (n.trim(), true),
+            None => (bound, false),
+        };
+        let Some(bound) = number.parse::<f64>().ok().filter(|b| b.is_finite()) else {
+            return Err(format!(
+                "--target `{text}`: `{number}` is not a number; allowed: {FORM}"
+            ));
+        };
+        let metric = metric.trim();
+        let metric = match (percent, metric.ends_with('%')) {
+            (true, false) => format!("{metric}%"),
+            _ => metric.to_owned(),
+        };
+        let metric = Metric::parse(&metric, names).map_err(|e| format!("--target {e}"))?;
+        if metric.share_of.is_none() && percent {
+            return Err(format!(
+                "--target `{text}`: a % bound needs a share; allowed: {FORM}"
+            ));
+        }
+        Ok(Self { metric, op, bound })
+    }
+
+    /// The target as it reads (`outcomes.SEND_LIMIT_REACHED% < 1`).
+    pub fn text(&self) -> String {
+        format!("{} {} {}", self.metric.name, self.op.symbol(), self.bound)
+    }
+}
+
+/// One evaluated value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    /// The key's value.
+    pub x: i64,
+    /// The metric there (mean over the seeds).
+    pub value: f64,
+    /// Whether the target holds there.
+    pub holds: bool,
+}
+
+/// How a search ended.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verdict {
+    /// The answer: the smallest (largest) value meeting the target.
+    Found(i64),
+    /// The ends do not bracket the answer: what they show.
+    NoBracket(String),
+    /// A point breaks monotonicity: the points that show it.
+    NonMonotone(String),
+}
+
+/// Searches [lo, hi] for the smallest value where the target holds (the largest with
+/// `maximize`), calling `eval` on each value tried; every point tried is returned, in the order
+/// tried. `eval`'s error ends the search.
+pub fn search<E>(
+    lo: i64,
+    hi: i64,
+    maximize: bool,
+    mut eval: impl FnMut(i64) -> Result<Point, E>,
+) -> Result<(Verdict, Vec<Point>), E> {
+    assert!(lo <= hi, "an empty range {lo}..{hi}");
+    let mut tried = vec![eval(lo)?];
+    if hi != lo {
+        tried.push(eval(hi)?);
+    }
+    let (a, b) = (tried[0], tried[tried.len() - 1]);
+    // The end where the target should fail, and where it should hold.
+    let (mut fail, mut hold) = if maximize { (b, a) } else { (a, b) };
+    if fail.holds || !hold.holds || lo == hi {
+        return Ok((Verdict::NoBracket(no_bracket(a, b, maximize)), tried));
+    }
+    while (hold.x - fail.x).abs() > 1 {
+        let mid = fail.x.min(hold.x) + (hold.x - fail.x).abs() / 2;
+        let p = eval(mid)?;
+        tried.push(p);
+        if let Some(evidence) = non_monotone(&tried, maximize) {
+            return Ok((Verdict::NonMonotone(evidence), tried));
+        }
+        if p.holds {
+            hold = p;
+        } else {
+            fail = p;
+        }
+    }
+    Ok((Verdict::Found(hold.x), tried))
+}
+
+/// Why ends `a` (at A) and `b` (at B) do not bracket an answer.
+fn no_bracket(a: Point, b: Point, maximize: bool) -> String {
+    let says = |p: Point| if p.holds { "holds" } else { "fails" };
+    let want = if maximize {
+        "hold at A and fail at B"
+    } else {
+        "fail at A and hold at B"
+    };
+    format!(
+        "the target {} at {} and {} at {}; a search for the {} value needs it to {want}",
+        says(a),
+        a.x,
+        says(b),
+        b.x,
+        if maximize { "largest" } else { "smallest" }
+    )
+}
+
+/// The evidence that `tried` is not monotone, if it is not: in value order, metric values that
+/// turn back against the direction from the lowest to the highest value tried, or verdicts that
+/// change more than once.
+pub fn non_monotone(tried: &[Point], maximize: bool) -> Option<String> {
+    let mut sorted = tried.to_vec();
+    sorted.sort_by_key(|p| p.x);
+    let (first, last) = (sorted[0], sorted[sorted.len() - 1]);
+    let direction = (last.value - first.value).signum();
+    let show = |p: &Point| {
+        format!(
+            "{} -> {} ({})",
+            p.x,
+            p.value,
+            if p.holds { "holds" } else { "fails" }
+        )
+    };
+    for w in sorted.windows(2) {
+        let moved = (w[1].value - w[0].value) * direction;
+        let turned = if maximize {
+            !w[0].holds && w[1].holds
+        } else {
+            w[0].holds && !w[1].holds
+        };
+        if moved < 0.0 || turned {
+            return Some(format!(
+                "non-monotone: between {} and {}, {} and {} go against the ends {} and {}",
+                w[0].x,
+                w[1].x,
+                show(&w[0]),
+                show(&w[1]),
+                show(&first),
+                show(&last)
+            ));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names() -> Vec<String> {
+        [
+            "enrollment_attempts",
+            "outcomes.SEND_LIMIT_REACHED",
+            "outcomes.FINISHED",
+        ]
+        .map(str::to_owned)
+        .to_vec()
+    }
+
+    /// A point of a metric that is `f(x)` against a bound of `< 1`.
+    fn point(x: i64, f: impl Fn(i64) -> f64) -> Result<Point, ()> {
+        let value = f(x);
+        Ok(Point {
+            x,
+            value,
+            holds: value < 1.0,
+        })
+    }
+
+    #[test]
+    fn targets_read_metric_comparison_and_bound() {
+        let t = Target::parse("SEND_LIMIT_REACHED < 1%", &names()).unwrap();
+        assert_eq!(
+            (t.metric.name.as_str(), t.op, t.bound),
+            ("outcomes.SEND_LIMIT_REACHED%", Op::Lt, 1.0)
+        );
+        let t = Target::parse("outcomes.FINISHED>=200", &names()).unwrap();
+        assert_eq!(
+            (t.metric.name.as_str(), t.op, t.bound),
+            ("outcomes.FINISHED", Op::Ge, 200.0)
+        );
+        assert!(t.op.holds(200.0, 200.0) && !Op::Gt.holds(200.0, 200.0));
+        for (bad, says) in [
+            ("SEND_LIMIT_REACHED 1%", "no comparison"),
+            ("SEND_LIMIT_REACHED < x", "not a number"),
+            ("NOPE < 1", "not a count"),
+            ("enrollment_attempts < 1%", "no share"),
+        ] {
+            let err = Target::parse(bad, &names()).unwrap_err();
+            assert!(
+                err.contains(says) && err.contains("allowed"),
+                "{bad}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn bisection_finds_the_smallest_value_by_hand() {
+        // 10 - x/5 falls below 1 from x = 46 (at 45 it is exactly 1, not < 1).
+        let f = |x: i64| 10.0 - x as f64 / 5.0;
+        let (verdict, tried) = search(30, 80, false, |x| point(x, f)).unwrap();
+        assert_eq!(verdict, Verdict::Found(46));
+        let xs: Vec<i64> = tried.iter().map(|p| p.x).collect();
+        assert_eq!(xs, [30, 80, 55, 42, 48, 45, 46]);
+    }
+
+    #[test]
+    fn bisection_finds_the_largest_value_by_hand() {
+        // x/10 stays below 1 up to 9.
+        let (verdict, tried) = search(0, 20, true, |x| point(x, |x| x as f64 / 10.0)).unwrap();
+        assert_eq!(verdict, Verdict::Found(9));
+        assert_eq!(
+            tried.iter().map(|p| p.x).collect::<Vec<_>>(),
+            [0, 20, 10, 5, 7, 8, 9]
+        );
+    }
+
+    #[test]
+    fn ends_that_do_not_bracket_say_so() {
+        let (verdict, tried) = search(0, 10, false, |x| point(x, |_| 0.5)).unwrap();
+        assert_eq!(tried.len(), 2);
+        let Verdict::NoBracket(why) = verdict else {
+            panic!("{verdict:?}")
+        };
+        assert!(why.contains("holds at 0 and holds at 10"), "{why}");
+    }
+
+    #[test]
+    fn a_bump_in_the_middle_is_non_monotone() {
+        // Falls from 5 to 0, but at 5 it is 9: the first midpoint shows it.
+        let f = |x: i64| if x == 5 { 9.0 } else { 5.0 - x as f64 / 2.0 };
+        let (verdict, tried) = search(0, 10, false, |x| point(x, f)).unwrap();
+        assert_eq!(tried.iter().map(|p| p.x).collect::<Vec<_>>(), [0, 10, 5]);
+        let Verdict::NonMonotone(why) = verdict else {
+            panic!("{verdict:?}")
+        };
+        assert!(why.contains("between 0 and 5"), "{why}");
+        // Values that move one way but verdicts that change twice cannot happen under one
+        // bound; a hand-made set of points shows the verdict check on its own.
+        let pts = [
+            Point {
+                x: 0,
+                value: 3.0,
+                holds: false,
+            },
+            Point {
+                x: 1,
+                value: 2.0,
+                holds: true,
+            },
+            Point {
+                x: 2,
+                value: 1.0,
+                holds: false,
+            },
+        ];
+        assert!(non_monotone(&pts, false)
+            .unwrap()
+            .contains("between 1 and 2"));
+        assert_eq!(non_monotone(&pts[..2], false), None);
+    }
+}

@@ -1,0 +1,164 @@
+//! The sweep's HTML report in a real browser: headless Chromium (Debian's `chromium`, which
+//! `.ci/run` installs when missing) renders it; its DOM must hold every plot's SVG with drawn
+//! lines, and a screenshot must show coloured data in every plot.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// The metrics plotted: two plots.
+const PLOTS: [&str; 2] = ["SEND_LIMIT_REACHED%", "outcomes.FINISHED"];
+
+/// Writes the HTML report of a small sweep (three seeds: bands) into `dir`.
+fn report(dir: &Path) -> PathBuf {
+    let html = dir.join("sweep.html");
+    let mut cmd = Command::cargo_bin("seqsim").unwrap();
+    cmd.args([
+        "sweep",
+        "capacity-planning",
+        "--set",
+        "population.contacts=3000",
+    ]);
+    cmd.args([
+        "--vary",
+        "senders[0].count=1..4",
+        "--vary",
+        "plan.business_days=5,10",
+        "--seeds",
+        "3",
+    ]);
+    for m in PLOTS {
+        cmd.args(["--metric", m]);
+    }
+    cmd.arg("--html").arg(&html).assert().success();
+    html
+}
+
+/// Chromium, headless and quiet, on `html` with `what` (`--dump-dom`, `--screenshot=...`).
+fn chromium(html: &Path, profile: &Path, what: &str) -> std::process::Output {
+    assert!(
+        Path::new(CHROMIUM).exists(),
+        "{CHROMIUM} is missing: install Debian's `chromium` (apt-get install -y chromium; .ci/run does it)"
+    );
+    let output = Process::new(CHROMIUM)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+        ])
+        .args([
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(["--window-size=800,1300", "--hide-scrollbars", what])
+        .arg(format!("file://{}", html.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(
+        output.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// The `points` of every `<polyline>` in `svg`, as (x, y) pairs.
+fn polylines(svg: &str) -> Vec<Vec<(f64, f64)>> {
+    (svg.split("<polyline").skip(1))
+        .filter_map(|p| p.split("points=\"").nth(1)?.split('"').next())
+        .map(|pts| {
+            (pts.split_whitespace())
+                .filter_map(|xy| {
+                    let (x, y) = xy.split_once(',')?;
+                    Some((x.parse().ok()?, y.parse().ok()?))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn every_plot_is_drawn_in_a_real_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = report(dir.path());
+    let profile = tempfile::tempdir().unwrap();
+    let dom = chromium(&html, profile.path(), "--dump-dom");
+    let dom = String::from_utf8(dom.stdout).unwrap();
+    let figures: Vec<&str> = dom.split("<figure class=\"plot\">").skip(1).collect();
+    assert_eq!(figures.len(), PLOTS.len(), "{dom}");
+    for figure in &figures {
+        let svg = figure.split("</figure>").next().unwrap();
+        assert!(svg.contains("<svg"), "no SVG: {svg}");
+        // A line per business_days value, each through the four rep counts.
+        let lines: Vec<Vec<(f64, f64)>> = polylines(svg)
+            .into_iter()
+            .filter(|l| l.len() == 4)
+            .collect();
+        assert!(lines.len() >= 2, "not two data lines: {svg}");
+        // Bands of the seed spread: one filled polygon per line.
+        assert!(svg.matches("<polygon").count() >= 1, "no band: {svg}");
+        assert!(svg.matches("<circle").count() >= 8, "no points: {svg}");
+    }
+    let png_path = dir.path().join("shot.png");
+    let profile = tempfile::tempdir().unwrap();
+    chromium(
+        &html,
+        profile.path(),
+        &format!("--screenshot={}", png_path.display()),
+    );
+    let rows = coloured_rows(&png_path);
+    // Coloured (data) pixels gather in one block of rows per plot; the captions, axes and
+    // labels between plots are grey.
+    let blocks = blocks(&rows, 40);
+    assert!(blocks.len() >= PLOTS.len(), "coloured blocks {blocks:?}");
+    for (start, end, pixels) in blocks.iter().take(PLOTS.len()) {
+        assert!(
+            *pixels > 500,
+            "plot at rows {start}..{end} is nearly blank: {pixels} coloured pixels"
+        );
+    }
+}
+
+/// Per row of the screenshot, how many of its pixels are coloured (not white, grey or black):
+/// the data lines, points and bands; text and the mesh are grey.
+fn coloured_rows(png_path: &Path) -> Vec<usize> {
+    let decoder = png::Decoder::new(std::fs::File::open(png_path).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    assert!(channels >= 3, "{:?}", info.color_type);
+    (buf[..info.buffer_size()].chunks(info.line_size))
+        .map(|row| {
+            (row.chunks(channels))
+                .filter(|p| {
+                    let (lo, hi) = (p[..3].iter().min().unwrap(), p[..3].iter().max().unwrap());
+                    hi - lo > 40
+                })
+                .count()
+        })
+        .collect()
+}
+
+/// Blocks of rows holding coloured pixels, split by at least `gap` rows without: (first row,
+/// last row, coloured pixels).
+fn blocks(rows: &[usize], gap: usize) -> Vec<(usize, usize, usize)> {
+    let mut out: Vec<(usize, usize, usize)> = Vec::new();
+    for (y, &n) in rows.iter().enumerate().filter(|(_, n)| **n > 0) {
+        match out.last_mut() {
+            Some(b) if y - b.1 <= gap => {
+                b.1 = y;
+                b.2 += n;
+            }
+            _ => out.push((y, y, n)),
+        }
+    }
+    out
+}

@@ -1,0 +1,382 @@
+//! `--set`, `seqsim sweep`, `seqsim merge` and `seqsim goal` end to end.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::str::contains;
+
+fn seqsim() -> Command {
+    Command::cargo_bin("seqsim").unwrap()
+}
+
+fn json_of(output: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(output).expect("the report is JSON")
+}
+
+/// The capacity-planning scenario made small: 3,000 contacts.
+const SMALL: [&str; 2] = ["--set", "population.contacts=3000"];
+
+#[test]
+fn a_setting_gives_the_report_of_the_edited_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/library/default.toml");
+    let text = std::fs::read_to_string(&library).unwrap();
+    // The oracle: the file edited by hand (the first sender group's count is 12).
+    let edited = text.replacen("count = 12\n", "count = 48\n", 1);
+    assert_ne!(edited, text);
+    let path = dir.path().join("edited.toml");
+    std::fs::write(&path, edited).unwrap();
+    let by_file = seqsim()
+        .args(["run", "--summary", "--format", "json"])
+        .arg(&path)
+        .assert()
+        .success();
+    let by_set = (seqsim().args(["run", "default", "--summary", "--format", "json"]))
+        .args(["--set", "senders[0].count=48"])
+        .assert()
+        .success();
+    let (mut a, mut b) = (
+        json_of(&by_file.get_output().stdout),
+        json_of(&by_set.get_output().stdout),
+    );
+    assert_eq!(
+        b["provenance"]["overrides"],
+        serde_json::json!(["senders[0].count=48"])
+    );
+    assert!(a["provenance"].get("overrides").is_none());
+    for report in [&mut a, &mut b] {
+        report.as_object_mut().unwrap().remove("provenance");
+    }
+    assert_eq!(a, b);
+}
+
+#[test]
+fn bad_settings_exit_2_naming_the_path_and_what_is_allowed() {
+    let cases: [(&[&str], &[&str]); 5] = [
+        (
+            &["run", "--set", "senders[9].count=4"],
+            &["senders[9]", "allowed: 0 to 5"],
+        ),
+        (
+            &["validate", "default", "--set", "population.contactz=4"],
+            &["population.contactz", "unknown key", "contacts, portals"],
+        ),
+        (
+            &["trace", "--contact", "1", "--set", "population.contacts=-1"],
+            &["population.contacts", "from --set population.contacts=-1"],
+        ),
+        (&["run", "--set", "seed"], &["no `=`", "allowed"]),
+        (
+            &["diff", "default", "default", "--set", "plan.coverage=2"],
+            &["plan.coverage", "from --set"],
+        ),
+    ];
+    for (args, says) in cases {
+        let assert = seqsim().args(args).assert().code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        for s in says {
+            assert!(stderr.contains(s), "{args:?}: {stderr}");
+        }
+    }
+}
+
+/// Runs a sweep of the small capacity scenario into `dir` with `extra` arguments.
+fn sweep_into(dir: &Path, extra: &[&str]) -> Command {
+    let mut cmd = seqsim();
+    cmd.args(["sweep", "capacity-planning"]).args(SMALL);
+    cmd.args([
+        "--vary",
+        "senders[0].count=1..3",
+        "--vary",
+        "plan.business_days=5,10",
+        "--seeds",
+        "2",
+    ]);
+    cmd.args([
+        "--metric",
+        "SEND_LIMIT_REACHED%",
+        "--metric",
+        "outcomes.FINISHED",
+    ]);
+    cmd.arg("--out-dir").arg(dir).args(extra);
+    cmd
+}
+
+fn read(path: PathBuf) -> Vec<u8> {
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn a_sweep_writes_a_row_per_run_and_metric_the_same_on_any_thread_count() {
+    let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    sweep_into(one.path(), &["--threads", "1"])
+        .assert()
+        .success();
+    sweep_into(two.path(), &["--threads", "2"])
+        .assert()
+        .success();
+    for name in ["sweep.csv", "sweep.jsonl", "sweep.html"] {
+        assert_eq!(
+            read(one.path().join(name)),
+            read(two.path().join(name)),
+            "{name}"
+        );
+    }
+    let csv = String::from_utf8(read(one.path().join("sweep.csv"))).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    // 3 x 2 points, 2 seeds, 2 metrics.
+    assert_eq!(lines.len(), 1 + 3 * 2 * 2 * 2);
+    assert_eq!(
+        lines[0],
+        "senders[0].count,plan.business_days,seed,metric,value"
+    );
+    assert!(
+        lines[1].starts_with("1,5,1414,outcomes.SEND_LIMIT_REACHED%,"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[4].starts_with("1,5,1415,outcomes.FINISHED,"),
+        "{}",
+        lines[4]
+    );
+    assert!(lines[5].starts_with("1,10,1414,"), "{}", lines[5]);
+    // The oracle: the same point run alone.
+    let alone = (seqsim().args(["run", "capacity-planning", "--format", "json", "--summary"]))
+        .args(SMALL)
+        .args([
+            "--set",
+            "senders[0].count=2",
+            "--set",
+            "plan.business_days=10",
+            "--seed",
+            "1415",
+        ])
+        .assert()
+        .success();
+    let report = json_of(&alone.get_output().stdout);
+    let finished = report["outcomes"]["FINISHED"].as_u64().unwrap();
+    let outcomes: u64 = report["outcomes"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    let limit = report["outcomes"]["SEND_LIMIT_REACHED"].as_u64().unwrap();
+    let share = format!("{:.4}", 100.0 * limit as f64 / outcomes as f64);
+    let share = share.trim_end_matches('0').trim_end_matches('.');
+    assert!(
+        lines.contains(&format!("2,10,1415,outcomes.FINISHED,{finished}").as_str()),
+        "{csv}"
+    );
+    assert!(
+        lines.contains(&format!("2,10,1415,outcomes.SEND_LIMIT_REACHED%,{share}").as_str()),
+        "{csv}"
+    );
+}
+
+#[test]
+fn merged_shards_are_the_unsharded_sweep_byte_for_byte() {
+    let whole = tempfile::tempdir().unwrap();
+    sweep_into(whole.path(), &[]).assert().success();
+    for n in [1, 3, 7] {
+        let shards = tempfile::tempdir().unwrap();
+        for i in 0..n {
+            // Shard 0 by its index, the others as a Kubernetes Indexed Job would run them.
+            let mut cmd = sweep_into(shards.path(), &["--shard", &format!("auto/{n}")]);
+            cmd.env("JOB_COMPLETION_INDEX", i.to_string());
+            cmd.assert().success();
+        }
+        let files: Vec<PathBuf> = (0..n)
+            .map(|i| shards.path().join(format!("shard-{i}-of-{n}.jsonl")))
+            .collect();
+        let merged = tempfile::tempdir().unwrap();
+        seqsim()
+            .arg("merge")
+            .args(&files)
+            .arg("--out-dir")
+            .arg(merged.path())
+            .assert()
+            .success();
+        for name in ["sweep.csv", "sweep.jsonl", "sweep.html"] {
+            assert_eq!(
+                read(whole.path().join(name)),
+                read(merged.path().join(name)),
+                "{n} shards: {name}"
+            );
+        }
+        if n == 1 {
+            continue;
+        }
+        let out = merged.path().join("again");
+        std::fs::create_dir(&out).unwrap();
+        seqsim()
+            .arg("merge")
+            .args(&files[1..])
+            .arg("--out-dir")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(contains("missing"));
+        seqsim()
+            .arg("merge")
+            .args(&files)
+            .arg(&files[0])
+            .arg("--out-dir")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(contains("given twice"));
+        assert!(
+            std::fs::read_dir(&out).unwrap().next().is_none(),
+            "nothing written"
+        );
+    }
+    let other = tempfile::tempdir().unwrap();
+    sweep_into(other.path(), &["--shard", "1/3", "--metric", "events"])
+        .assert()
+        .success();
+    let shards = tempfile::tempdir().unwrap();
+    sweep_into(shards.path(), &["--shard", "0/3"])
+        .assert()
+        .success();
+    (seqsim().arg("merge"))
+        .arg(shards.path().join("shard-0-of-3.jsonl"))
+        .arg(other.path().join("shard-1-of-3.jsonl"))
+        .args(["--csv", "/dev/null/x"])
+        .assert()
+        .code(2)
+        .stderr(contains("another sweep"));
+}
+
+#[test]
+fn bad_sweeps_exit_2_naming_the_argument() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["--vary", "senders[0].count=5..1", "--out-dir", d],
+            "5..1 is empty",
+        ),
+        (
+            &["--vary", "senders[0].count=1..5:0", "--out-dir", d],
+            "STEP 0 is not positive",
+        ),
+        (
+            &["--vary", "senders[4].count=1,2", "--out-dir", d],
+            "allowed: 0 to 0",
+        ),
+        (
+            &["--vary", "senders[0].count=0,1", "--out-dir", d],
+            "senders[0].count=0",
+        ),
+        (
+            &[
+                "--vary",
+                "senders[0].count=1,2",
+                "--metric",
+                "NOPE",
+                "--out-dir",
+                d,
+            ],
+            "--metric `NOPE`",
+        ),
+        (
+            &[
+                "--vary",
+                "senders[0].count=1,2",
+                "--shard",
+                "auto/3",
+                "--out-dir",
+                d,
+            ],
+            "JOB_COMPLETION_INDEX",
+        ),
+    ];
+    for (args, says) in cases {
+        let mut cmd = seqsim();
+        cmd.args(["sweep", "capacity-planning"]).args(args);
+        cmd.env_remove("JOB_COMPLETION_INDEX")
+            .env_remove("SLURM_ARRAY_TASK_ID");
+        let assert = cmd.assert().code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains(says) && stderr.contains("allowed"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "nothing written"
+    );
+}
+
+#[test]
+fn goal_finds_the_reps_and_says_when_the_ends_do_not_bracket() {
+    // 3,000 contacts over ten days: one rep's 900-a-day limit binds, more reps spread the load.
+    let found = (seqsim().args(["goal", "capacity-planning"]).args(SMALL))
+        .args([
+            "--vary",
+            "senders[0].count=1..8",
+            "--target",
+            "SEND_LIMIT_REACHED < 1%",
+        ])
+        .assert()
+        .success();
+    let out = String::from_utf8_lossy(&found.get_output().stdout).into_owned();
+    let answer: i64 = out
+        .lines()
+        .last()
+        .unwrap()
+        .strip_prefix("answer: senders[0].count = ")
+        .unwrap()
+        .parse()
+        .unwrap();
+    // The oracle: the answer meets the target when run alone, and one rep fewer does not.
+    let share = |reps: i64| {
+        let run = (seqsim().args(["run", "capacity-planning", "--format", "json", "--summary"]))
+            .args(SMALL)
+            .args(["--set", &format!("senders[0].count={reps}")])
+            .assert()
+            .success();
+        let r = json_of(&run.get_output().stdout);
+        let total: u64 = r["outcomes"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_u64().unwrap())
+            .sum();
+        100.0 * r["outcomes"]["SEND_LIMIT_REACHED"].as_u64().unwrap() as f64 / total as f64
+    };
+    assert!(share(answer) < 1.0 && share(answer - 1) >= 1.0, "{out}");
+    (seqsim().args(["goal", "capacity-planning"]).args(SMALL))
+        .args([
+            "--vary",
+            "senders[0].count=1..8",
+            "--target",
+            "SEND_LIMIT_REACHED < 101%",
+        ])
+        .assert()
+        .code(1)
+        .stdout(contains("no answer: the target holds at 1 and holds at 8"));
+    (seqsim().args(["goal", "capacity-planning"]))
+        .args([
+            "--vary",
+            "senders[0].count=8..1",
+            "--target",
+            "SEND_LIMIT_REACHED < 1%",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("8..1 is empty"));
+    (seqsim().args(["goal", "capacity-planning"]))
+        .args([
+            "--vary",
+            "senders[0].count=1..8",
+            "--target",
+            "SEND_LIMIT_REACHED 1%",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("no comparison"));
+}
