@@ -19,8 +19,13 @@ fn registry() -> MutexGuard<'static, Vec<PathBuf>> {
     TEMPORARY.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Remembers `path` for removal on a signal (and starts the signal thread the first time).
-pub fn register(path: &Path) {
+/// Makes a temporary file with `make` and remembers its path (`path_of`) for removal on a
+/// signal. The signal thread is started first and the registry is held while the file is
+/// made, so a signal that comes meanwhile waits and then finds the file registered.
+pub fn make_registered<T, E>(
+    make: impl FnOnce() -> Result<T, E>,
+    path_of: impl FnOnce(&T) -> &Path,
+) -> Result<T, E> {
     static START: Once = Once::new();
     START.call_once(start_signal_thread);
     let mut temps = registry();
@@ -28,7 +33,9 @@ pub fn register(path: &Path) {
         temps.len() < MAX_TEMPORARY,
         "at most {MAX_TEMPORARY} output files"
     );
-    temps.push(path.to_owned());
+    let made = make()?;
+    temps.push(path_of(&made).to_owned());
+    Ok(made)
 }
 
 /// Forgets `path` (it was renamed into place or removed), holding the registry locked while

@@ -1021,14 +1021,14 @@ impl Output {
         // 0600: reports are artifacts other users (a CI uploader) read.
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        let temp = builder.tempfile_in(dir).map_err(|e| {
+        let temp = cleanup::make_registered(|| builder.tempfile_in(dir), |t| t.path());
+        let temp = temp.map_err(|e| {
             anyhow::anyhow!(
                 "cannot write the report to `{shown}` ({flag}): directory `{}` is not writable ({})",
                 dir.display(),
                 e.kind()
             )
         })?;
-        cleanup::register(temp.path());
         Ok(Self {
             path: path.to_owned(),
             temp,

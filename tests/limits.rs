@@ -1,7 +1,7 @@
 //! "Why limits bind" (every report's `limits` section) against independent oracles: a scenario
 //! small enough to work out by hand, properties that tie the section to the report's own
 //! totals over drawn scenarios, the spreads recomputed by a second, simpler implementation, and
-//! the library's `monday-pile-up` showing the cause the section exists to show.
+//! the library's `capacity-planning` showing the cause the section exists to show.
 
 use proptest::prelude::*;
 use reports::{Format, Report, Spread};
@@ -138,12 +138,12 @@ fn the_section_is_printed_in_every_format() {
     assert_eq!(json["limits"]["by_weekday"][4]["send_limit_platform"], 4);
 }
 
-/// The library's `monday-pile-up` shows why its limits bind: Mondays carry the weekend's
+/// The library's `capacity-planning` shows why its limits bind: Mondays carry the weekend's
 /// follow-ups, so they carry the most sends per inbox and nearly every limit hit.
 #[test]
 fn mondays_carry_the_pile_up() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios/library/monday-pile-up.toml");
+        .join("scenarios/library/capacity-planning.toml");
     let scenario = scenarios::load(&path).unwrap_or_else(|e| panic!("{e}"));
     let report = Report::new(&scenario, &sim::run(&scenario));
     let l = &report.limits;

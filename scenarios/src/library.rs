@@ -34,7 +34,6 @@ pub const LIBRARY: &[LibraryScenario] = &[
     entry!("clean-opt-in"),
     entry!("default"),
     entry!("gmail-extension-heavy"),
-    entry!("monday-pile-up"),
     entry!("overlapping-team"),
     entry!("per-minute-limit"),
     entry!("purchased-list"),
