@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 mod budget;
 mod cleanup;
 mod determinism;
+mod swarm;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -136,6 +137,10 @@ enum Command {
     /// exit 0 when every bound holds, 1 when any fails, 2 on bad input.
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
+    /// Draw random valid scenarios covering every feature and run each with every invariant
+    /// checker; on a failure, write the scenario that reproduces it and exit 1.
+    #[command(after_help = swarm::HELP)]
+    Swarm(swarm::SwarmArgs),
 }
 
 // The argument structs have no doc comments: clap would read them as command descriptions.
@@ -372,6 +377,7 @@ fn execute(command: Command) -> Result<ExitCode> {
         Command::List(args) => write_stdout(&reports::render_library(args.format.into())),
         Command::Validate(args) => validate(args),
         Command::Check(args) => return check(args),
+        Command::Swarm(args) => return swarm::command(args),
     }?;
     Ok(ExitCode::SUCCESS)
 }

@@ -5,10 +5,11 @@
 //! [`Scenario`] as plain data and returns integer counts. Same scenario, same seed: same world,
 //! same counts, on any machine and any number of threads.
 
+pub mod check;
 pub mod compare;
 pub mod engine;
-pub mod resources;
 pub mod plan;
+pub mod resources;
 pub mod rng;
 pub mod scenario;
 pub mod time;
