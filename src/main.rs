@@ -46,7 +46,7 @@ Examples:
   seqsim run scenarios/library/purchased-list.toml --seeds 20   mean and 95% interval over 20 seeds
   seqsim run scenarios/library/scale-1m.toml --contacts 10000000 --threads 2
   seqsim run --summary                          the distributions without the daily series
-  seqsim run scale-1m --check-determinism       1 and N threads hash every event the same?
+  seqsim run scale-1m --check-determinism       twice on 1 thread, once on N: the same events?
 
 Exit codes: 0 the report was written (--check-determinism: the runs were identical); 1
 --check-determinism found a divergence; 2 bad input (a scenario or rule file, a flag, an output
@@ -170,9 +170,9 @@ struct RunArgs {
     summary: bool,
     #[command(flatten)]
     budget: budget::BudgetArgs,
-    /// Instead of a report: run each scenario with 1 thread and with --threads (or one per
-    /// core), hashing every event per portal per day, and report the first divergence (exit 1)
-    /// or that the runs are identical (exit 0).
+    /// Instead of a report: run each scenario twice with 1 thread and once with --threads (or
+    /// one per core), hashing every event per portal per day, and report the first divergence
+    /// with its day, portal and simulated time (exit 1) or that the runs are identical (exit 0).
     #[arg(long)]
     check_determinism: bool,
 }

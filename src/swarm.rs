@@ -13,7 +13,6 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 use clap::Args;
-use rayon::prelude::*;
 
 pub use generate::{generate, Feature};
 
@@ -105,26 +104,17 @@ pub fn command(args: SwarmArgs) -> Result<ExitCode> {
 /// Draws and checks scenarios `0..count` of swarm `seed` on `threads` threads (0: one per
 /// core); the summary, or the failure of the lowest index.
 pub fn swarm(seed: u64, count: u64, threads: usize, checker: &Checker) -> Result<Summary, Failure> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .expect("a thread pool");
-    let outcomes: Vec<(u64, Option<Failure>)> = pool.install(|| {
-        (0..count)
-            .into_par_iter()
-            .map(|index| {
-                let generated = generate(seed, index);
-                let failure = check_one(&generated.toml, &origin(seed, index), checker)
-                    .err()
-                    .map(|message| Failure {
-                        index,
-                        seed: generated.seed,
-                        message,
-                        toml: generated.toml,
-                    });
-                (generated.features, failure)
-            })
-            .collect()
+    let outcomes = in_parallel(count, threads, |index| {
+        let generated = generate(seed, index);
+        let failure = check_one(&generated.toml, &origin(seed, index), checker)
+            .err()
+            .map(|message| Failure {
+                index,
+                seed: generated.seed,
+                message,
+                toml: generated.toml,
+            });
+        (generated.features, failure)
     });
     let mut covered = [0; Feature::ALL.len()];
     for (features, failure) in outcomes {
@@ -139,6 +129,37 @@ pub fn swarm(seed: u64, count: u64, threads: usize, checker: &Checker) -> Result
         scenarios: count,
         covered,
     })
+}
+
+/// `each(i)` for `i` in `0..count` on `threads` threads (0: one per core), by index.
+///
+/// Plain scoped threads taking the next index from a counter, rather than rayon: every run
+/// installs itself in a one-thread pool of its own (`sim::run_with`), and a rayon worker waiting
+/// on another pool runs its own pool's jobs meanwhile, so scenarios nested on one stack until
+/// it overflowed (seen at 10,000 scenarios).
+fn in_parallel<T: Send>(count: u64, threads: usize, each: impl Fn(u64) -> T + Sync) -> Vec<T> {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Mutex;
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let threads = if threads == 0 { cores } else { threads };
+    let next = AtomicU64::new(0);
+    let done = Mutex::new(Vec::with_capacity(count as usize));
+    std::thread::scope(|scope| {
+        for _ in 0..threads.min(count as usize) {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                if index >= count {
+                    break;
+                }
+                let value = each(index);
+                done.lock().expect("no worker panics").push((index, value));
+            });
+        }
+    });
+    let mut done = done.into_inner().expect("no worker panics");
+    done.sort_by_key(|&(index, _)| index);
+    assert_eq!(done.len() as u64, count, "every index ran once");
+    done.into_iter().map(|(_, value)| value).collect()
 }
 
 /// The file name of scenario `index` of swarm `seed`.
@@ -266,7 +287,9 @@ mod tests {
         let checker: &Checker = &sim::check::all;
         let one = swarm(1, 12, 1, checker).expect("no failure");
         assert_eq!(one.scenarios, 12);
-        let by_hand = (0..12).filter(|&i| generate(1, i).has(Feature::ManyPortals)).count();
+        let by_hand = (0..12)
+            .filter(|&i| generate(1, i).has(Feature::ManyPortals))
+            .count();
         assert_eq!(one.covered[Feature::ManyPortals.index()], by_hand as u64);
         assert_eq!(swarm(1, 12, 2, checker).expect("no failure"), one);
     }
@@ -286,7 +309,10 @@ mod tests {
         let mut more = result.clone();
         more.counters.attempts += 1;
         let message = sim::check::all(&scenario, &more).unwrap_err();
-        assert!(message.contains(&format!("seed {}", scenario.seed)), "{message}");
+        assert!(
+            message.contains(&format!("seed {}", scenario.seed)),
+            "{message}"
+        );
         let mut outcome = result.clone();
         outcome.counters.outcomes[0] += 1;
         assert!(sim::check::journeys_agree(&scenario, &outcome).is_err());
@@ -303,7 +329,9 @@ mod tests {
             }
             sim::check::all(scenario, &result)
         };
-        let first = (0..).find(|&i| generate(4, i).has(Feature::ManyPortals)).unwrap();
+        let first = (0..)
+            .find(|&i| generate(4, i).has(Feature::ManyPortals))
+            .unwrap();
         let failure = swarm(4, first + 5, 2, planted).unwrap_err();
         assert_eq!(failure.index, first);
         assert_eq!(failure.toml, generate(4, first).toml);
@@ -326,7 +354,10 @@ mod tests {
         let text = generate(5, 0).toml;
         let panicking: &Checker = &|s, _| panic!("planted panic (seed {})", s.seed);
         let message = check_one(&text, "drawn", panicking).unwrap_err();
-        assert!(message.starts_with("panicked: planted panic (seed "), "{message}");
+        assert!(
+            message.starts_with("panicked: planted panic (seed "),
+            "{message}"
+        );
         let broken = text.replace("[plan]", "[plan]\nbusiness_days_typo = 1");
         let message = check_one(&broken, "drawn", &sim::check::all).unwrap_err();
         assert!(message.starts_with("generator bug: "), "{message}");

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use model::{ContactFlags, Decision, Outcome, RejectionCode};
+use model::{Check, ContactFlags, Decision, Outcome, RejectionCode};
 
 use crate::{Audit, RunResult, Scenario, World};
 
@@ -159,8 +159,10 @@ pub fn inbox_limits(scenario: &Scenario, result: &RunResult) -> Result<(), Viola
             ));
         };
         let platform = provider.sequence_daily_limit(u.daily_limit);
-        let provider_cap = provider
-            .provider_daily_limit()
+        // `sending.provider_limits = false` switches the provider's caps off.
+        let providers = scenario.sending.provider_limits;
+        let provider_cap = (provider.provider_daily_limit())
+            .filter(|_| providers)
             .map(|cap| cap.saturating_sub(u.other_emails_per_day));
         let cap = platform.min(provider_cap.unwrap_or(u32::MAX)) as usize;
         // Rolling 24 hours: the sends in (t - 24h, t] for every send time t.
@@ -175,7 +177,7 @@ pub fn inbox_limits(scenario: &Scenario, result: &RunResult) -> Result<(), Viola
         }
         let minute_cap = [
             scenario.sending.per_minute_limit,
-            provider.provider_minute_limit(),
+            provider.provider_minute_limit().filter(|_| providers),
         ];
         if let Some(minute_cap) = minute_cap.into_iter().flatten().min() {
             let mut per_minute: BTreeMap<u32, u32> = BTreeMap::new();
@@ -192,7 +194,7 @@ pub fn inbox_limits(scenario: &Scenario, result: &RunResult) -> Result<(), Viola
 }
 
 /// Nothing is sent to a record whose own state forbids it, nor after a rejection in the
-/// sequence, and follow-ups keep to the allowed days and window.
+/// sequence (when the rule set checks OTHER_SEND_REJECTED), and follow-ups keep to the allowed days and window.
 pub fn sends_are_allowed(scenario: &Scenario, result: &RunResult) -> Result<(), Violation> {
     // The record's own facts that forbid mail (portal- and platform-level facts are checked
     // at enrollment only, as in the product).
@@ -203,18 +205,26 @@ pub fn sends_are_allowed(scenario: &Scenario, result: &RunResult) -> Result<(), 
         ContactFlags::UNSUBSCRIBED,
         ContactFlags::UNSUBSCRIBED_PERSONAL,
     ];
+    let checks_rejection =
+        (scenario.rules.order()).contains(&Check::Code(RejectionCode::OtherSendRejected));
     for s in &audit_of(scenario, result)?.sends {
         for flag in forbidding {
             ensure(!s.contact_flags.contains(flag), scenario, || {
                 format!("sent to contact {} marked {flag:?}", s.contact)
             })?;
         }
-        ensure(!s.rejected_in_sequence, scenario, || {
-            format!(
-                "sent to contact {} after a rejection in the sequence",
-                s.contact
-            )
-        })?;
+        // A rule set may leave OTHER_SEND_REJECTED out (README, "Rule files"): then the
+        // rejection does not stop a new enrollment in the sequence, as the rule set asks.
+        ensure(
+            !(s.rejected_in_sequence && checks_rejection),
+            scenario,
+            || {
+                format!(
+                    "sent to contact {} after a rejection in the sequence",
+                    s.contact
+                )
+            },
+        )?;
         if s.step > 0 {
             let seq = &scenario.sequences[usize::from(s.sequence)];
             let allowed = (scenario.calendar).allows(s.time, seq.weekdays_only, seq.send_window);

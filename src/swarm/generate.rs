@@ -186,6 +186,7 @@ pub struct Generated {
 
 impl Generated {
     /// Whether the scenario uses `feature`.
+    #[cfg(test)]
     pub fn has(&self, feature: Feature) -> bool {
         self.features & (1 << feature.index()) != 0
     }
@@ -481,7 +482,7 @@ impl Gen {
         let business_days = self.int(1, fitting.min(15));
         let from = self.int(0, 12);
         let to = self.int(from + 1, 24);
-        let coverage = 0.2 + self.rate(0.8);
+        let coverage = f64::from(self.int(200, 1_000)) / 1_000.0;
         self.line(format!(
             "\n[plan]\nbusiness_days = {business_days}\nworking_hours = [{from}, {to}]\ncoverage = {coverage}"
         ));
