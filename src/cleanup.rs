@@ -19,8 +19,15 @@ fn registry() -> MutexGuard<'static, Vec<PathBuf>> {
     TEMPORARY.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Remembers `path` for removal on a signal (and starts the signal thread the first time).
-pub fn register(path: &Path) {
+/// Creates a temporary file with `make` and remembers its path (`path_of`) for removal on a
+/// signal, starting the signal thread the first time. The handler is installed before the file
+/// exists, and the registry stays locked from its creation to its registration, so a signal
+/// in between waits and then removes it: SIGTERM right after the file appeared, on a loaded
+/// machine, used to leave it behind.
+pub fn create<T>(
+    make: impl FnOnce() -> std::io::Result<T>,
+    path_of: impl FnOnce(&T) -> PathBuf,
+) -> std::io::Result<T> {
     static START: Once = Once::new();
     START.call_once(start_signal_thread);
     let mut temps = registry();
@@ -28,7 +35,9 @@ pub fn register(path: &Path) {
         temps.len() < MAX_TEMPORARY,
         "at most {MAX_TEMPORARY} output files"
     );
-    temps.push(path.to_owned());
+    let made = make()?;
+    temps.push(path_of(&made));
+    Ok(made)
 }
 
 /// Forgets `path` (it was renamed into place or removed), holding the registry locked while

@@ -962,14 +962,14 @@ impl Output {
         // 0600: reports are artifacts other users (a CI uploader) read.
         #[cfg(unix)]
         builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-        let temp = builder.tempfile_in(dir).map_err(|e| {
+        let made = cleanup::create(|| builder.tempfile_in(dir), |t| t.path().to_owned());
+        let temp = made.map_err(|e| {
             anyhow::anyhow!(
                 "cannot write the report to `{shown}` ({flag}): directory `{}` is not writable ({})",
                 dir.display(),
                 e.kind()
             )
         })?;
-        cleanup::register(temp.path());
         Ok(Self {
             path: path.to_owned(),
             temp,
