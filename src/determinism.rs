@@ -1,13 +1,13 @@
-//! `seqsim run --check-determinism`: the scenario run with one thread and with N, every event
-//! hashed per portal per simulated day in the recorder, and the two sequences of hashes
-//! compared; the first divergence is reported with its simulated day and portal, as madsim
+//! `seqsim run --check-determinism`: the scenario run twice with one thread (A, B) and once
+//! with N (C), every event hashed per portal per simulated day in the recorder, and A's hashes
+//! compared with B's, then with C's; the first divergence is reported with its simulated day and portal, as madsim
 //! reports the first divergent random draw.
 
 use anyhow::Result;
 use std::process::ExitCode;
 
-/// The verdict over `scenario`: exit 0 when the 1-thread and `threads`-thread runs hash the
-/// same, 1 with the first divergence otherwise.
+/// The verdict over `scenario`: exit 0 when two 1-thread runs and a `threads`-thread run hash
+/// the same, 1 with the first divergence (A-B before A-C) otherwise.
 pub fn check(scenario: &sim::Scenario, threads: usize) -> Result<(String, ExitCode)> {
     let cores = std::thread::available_parallelism().map_or(2, usize::from);
     let many = match threads {
@@ -24,33 +24,70 @@ pub fn check(scenario: &sim::Scenario, threads: usize) -> Result<(String, ExitCo
         let hashes = result.recordings.event_hashes.expect("asked for");
         (hashes, result.counters.events)
     };
-    let (one, events) = run(1);
-    let (other, _) = run(many);
+    // A: one thread; B: one thread again (the same schedule: catches state that leaks between
+    // runs or reads an address, a clock or a HashMap's order); C: `many` threads.
+    let (a, events) = run(1);
+    let (b, _) = run(1);
+    let (c, _) = run(many);
     let days = scenario.calendar.horizon_days;
-    Ok(match sim::first_divergence(&one, &other) {
+    let name = &scenario.name;
+    let seed = scenario.seed;
+    Ok(match compare(&a, &b, &c) {
         None => (
             format!(
-                "deterministic: scenario {:?}, seed {}: 1 and {many} threads hash the same {events} events ({} portals x {days} days)\n",
-                scenario.name,
-                scenario.seed,
-                one.len(),
+                "deterministic: scenario {name:?}, seed {seed}: two 1-thread runs and a {many}-thread run hash the same {events} events ({} portals x {days} days)\n",
+                a.len(),
             ),
             ExitCode::SUCCESS,
         ),
-        Some((day, portal)) => (
+        Some((which, (day, portal))) => (
             format!(
-                "NOT deterministic: scenario {:?}, seed {}: 1 and {many} threads first diverge on simulated day {day} (from {} s) in portal {portal}; rerun with `seqsim trace` or `seqsim diff` on that portal's contacts\n",
-                scenario.name,
-                scenario.seed,
+                "NOT deterministic: scenario {name:?}, seed {seed}: a 1-thread run and {what} first diverge on simulated day {day} (simulated time {} s to {} s) in portal {portal}; rerun with `seqsim trace` or `seqsim diff` on that portal's contacts\n",
                 u64::from(day) * 86_400,
+                u64::from(day + 1) * 86_400,
+                what = match which {
+                    Rerun::Again => "a second 1-thread run".to_owned(),
+                    Rerun::ManyThreads => format!("the {many}-thread run"),
+                },
             ),
             ExitCode::from(1),
         ),
     })
 }
 
+/// Which run diverged from the first 1-thread run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Rerun {
+    /// The second 1-thread run (B).
+    Again,
+    /// The N-thread run (C).
+    ManyThreads,
+}
+
+/// The first divergence of B, else of C, from A: which run, and its (day, portal).
+fn compare(a: &[Vec<u64>], b: &[Vec<u64>], c: &[Vec<u64>]) -> Option<(Rerun, (u32, u32))> {
+    let again = sim::first_divergence(a, b).map(|at| (Rerun::Again, at));
+    again.or_else(|| sim::first_divergence(a, c).map(|at| (Rerun::ManyThreads, at)))
+}
+
 #[cfg(test)]
 mod tests {
+    use super::{compare, Rerun};
+
+    /// A against B first, then against C: hand-made hash sequences.
+    #[test]
+    fn a_is_compared_with_the_rerun_then_the_many_threads() {
+        let a = vec![vec![1, 2, 3], vec![4, 5, 6]];
+        assert_eq!(compare(&a, &a, &a), None);
+        let late = vec![vec![1, 2, 3], vec![4, 5, 7]];
+        let early = vec![vec![9, 2, 3], vec![4, 5, 6]];
+        assert_eq!(compare(&a, &a, &late), Some((Rerun::ManyThreads, (2, 1))));
+        assert_eq!(compare(&a, &late, &a), Some((Rerun::Again, (2, 1))));
+        // B's divergence is reported even when C diverges earlier.
+        assert_eq!(compare(&a, &late, &early), Some((Rerun::Again, (2, 1))));
+        assert_eq!(compare(&a, &a, &early), Some((Rerun::ManyThreads, (0, 0))));
+    }
+
     /// Hand-made hash sequences: the first divergence is the earliest day, then the lowest
     /// portal; a missing portal or day is a divergence.
     #[test]

@@ -13,6 +13,7 @@ mod cleanup;
 mod determinism;
 mod harness;
 mod init;
+mod swarm;
 mod sweep;
 
 const EXAMPLES: &str = "\
@@ -51,7 +52,7 @@ Examples:
   seqsim run scenarios/library/purchased-list.toml --seeds 20   mean and 95% interval over 20 seeds
   seqsim run scenarios/library/scale-1m.toml --contacts 10000000 --threads 2
   seqsim run --summary                          the distributions without the daily series
-  seqsim run scale-1m --check-determinism       1 and N threads hash every event the same?
+  seqsim run scale-1m --check-determinism       twice on 1 thread, once on N: the same events?
 
 Exit codes: 0 the report was written (--check-determinism: the runs were identical); 1
 --check-determinism found a divergence; 2 bad input (a scenario or rule file, a flag, an output
@@ -166,6 +167,10 @@ enum Command {
     /// Combine the shard files of `seqsim sweep --shard` into the sweep's outputs.
     #[command(after_help = sweep::MERGE_HELP)]
     Merge(sweep::MergeArgs),
+    /// Draw random valid scenarios covering every feature and run each with every invariant
+    /// checker; on a failure, write the scenario that reproduces it and exit 1.
+    #[command(after_help = swarm::HELP)]
+    Swarm(swarm::SwarmArgs),
 }
 
 // The argument structs have no doc comments: clap would read them as command descriptions.
@@ -197,9 +202,9 @@ struct RunArgs {
     summary: bool,
     #[command(flatten)]
     budget: budget::BudgetArgs,
-    /// Instead of a report: run each scenario with 1 thread and with --threads (or one per
-    /// core), hashing every event per portal per day, and report the first divergence (exit 1)
-    /// or that the runs are identical (exit 0).
+    /// Instead of a report: run each scenario twice with 1 thread and once with --threads (or
+    /// one per core), hashing every event per portal per day, and report the first divergence
+    /// with its day, portal and simulated time (exit 1) or that the runs are identical (exit 0).
     #[arg(long)]
     check_determinism: bool,
 }
@@ -432,6 +437,7 @@ fn execute(command: Command) -> Result<ExitCode> {
         Command::Sweep(args) => sweep::sweep(args),
         Command::Goal(args) => return sweep::goal(args),
         Command::Merge(args) => sweep::merge(args),
+        Command::Swarm(args) => return swarm::command(args),
     }?;
     Ok(ExitCode::SUCCESS)
 }

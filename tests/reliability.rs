@@ -208,8 +208,8 @@ fn a_scenario_over_the_memory_budget_is_refused_before_it_runs() {
         .stderr(contains("unknown unit"));
 }
 
-/// `--check-determinism`: the library's multi-portal default and a rule set with guards hash
-/// the same on 1 and 3 threads (exit 0); a bad file is still exit 2.
+/// `--check-determinism`: the library's multi-portal default hashes the same twice on 1 thread
+/// and on 3 threads (exit 0); a bad file is still exit 2.
 #[test]
 fn check_determinism_finds_the_runs_identical() {
     seqsim()
@@ -218,12 +218,55 @@ fn check_determinism_finds_the_runs_identical() {
         .code(0)
         .stdout(contains("deterministic: scenario \"default\""))
         .stdout(contains(
-            "1 and 3 threads hash the same 95824 events (4 portals x 30 days)",
+            "two 1-thread runs and a 3-thread run hash the same 95824 events (4 portals x 30 days)",
         ));
     let (_dir, path) = scenario_file("seed = 1\n");
     seqsim()
         .args(["run", "--check-determinism"])
         .arg(&path)
+        .assert()
+        .code(2);
+}
+
+/// `seqsim swarm`: a short swarm passes with its one-line summary; a failure's file replays
+/// (here a passing one, drawn by the swarm's own generator through the CLI's --replay).
+#[test]
+fn a_short_swarm_passes_and_a_file_replays() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = seqsim()
+        .args([
+            "swarm",
+            "--seed",
+            "1",
+            "--count",
+            "20",
+            "--threads",
+            "2",
+            "--out-dir",
+        ])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(contains(
+            "swarm ok: seed 1, 20 scenarios, every invariant held",
+        ))
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(String::from_utf8(out).unwrap().lines().count(), 1);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "no file on success"
+    );
+    let library = "scenarios/library/tuesday-outage.toml";
+    seqsim()
+        .args(["swarm", "--replay", library])
+        .assert()
+        .code(0)
+        .stdout(contains("every invariant holds"));
+    seqsim()
+        .args(["swarm", "--out-dir", "/nonexistent/dir"])
         .assert()
         .code(2);
 }

@@ -5,6 +5,7 @@
 //! [`Scenario`] as plain data and returns integer counts. Same scenario, same seed: same world,
 //! same counts, on any machine and any number of threads.
 
+pub mod check;
 pub mod compare;
 pub mod engine;
 pub mod estimate;

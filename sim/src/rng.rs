@@ -32,6 +32,8 @@ pub enum StreamKind {
     Inbox = 6,
     /// What happens to one send of one enrollment (see `engine`).
     Send = 7,
+    /// One scenario `seqsim swarm` draws (never used inside a run).
+    Swarm = 8,
 }
 
 /// One entity's random stream.

@@ -3,9 +3,7 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
-use model::{ContactFlags, Decision, Outcome, RejectionCode, RuleSet};
+use model::{Outcome, RejectionCode, RuleSet};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use sim::{run, run_with, RunOptions, RunResult, Scenario, World};
@@ -85,181 +83,22 @@ fn audited(scenario: &Scenario) -> RunResult {
         &RunOptions {
             threads: 1,
             audit: true,
+            journeys: true,
             ..RunOptions::default()
         },
     )
 }
 
-/// Every attempt gets exactly one code, and the audit agrees with the counts.
-fn check_one_code_per_attempt(result: &RunResult) -> Result<(), TestCaseError> {
-    let audit = result.recordings.audit.as_ref().unwrap();
-    prop_assert_eq!(audit.attempts.len() as u64, result.counters.attempts);
-    let mut tally: BTreeMap<Decision, u64> = BTreeMap::new();
-    for a in &audit.attempts {
-        *tally.entry(a.decision).or_default() += 1;
-    }
-    prop_assert_eq!(
-        tally.get(&Decision::Enrolled).copied().unwrap_or(0),
-        result.counters.enrolled
-    );
-    for code in RejectionCode::ALL {
-        let seen = tally.get(&Decision::Rejected(code)).copied().unwrap_or(0);
-        prop_assert_eq!(seen, result.rejected(code));
-    }
-    Ok(())
-}
-
-/// Every enrollment ends in exactly one outcome.
-fn check_one_outcome_per_enrollment(result: &RunResult) -> Result<(), TestCaseError> {
-    let audit = result.recordings.audit.as_ref().unwrap();
-    prop_assert_eq!(audit.outcomes.len() as u64, result.counters.enrolled);
-    for outcome in Outcome::ALL {
-        let seen = audit.outcomes.iter().filter(|&&o| o == outcome).count() as u64;
-        prop_assert_eq!(seen, result.outcome(outcome), "{}", outcome.name());
-    }
-    Ok(())
-}
-
-/// No contact is ever enrolled while it has an active enrollment.
-fn check_no_double_enrollment(
-    scenario: &Scenario,
-    result: &RunResult,
-) -> Result<(), TestCaseError> {
-    for a in &result.recordings.audit.as_ref().unwrap().attempts {
-        prop_assert!(
-            !(a.was_active && a.decision == Decision::Enrolled),
-            "contact {} enrolled while active (seed {})",
-            a.contact,
-            scenario.seed
-        );
-        if a.was_active {
-            prop_assert!(a.decision != Decision::Enrolled);
-        }
-    }
-    Ok(())
-}
-
-/// Event times never go backwards and stop before the horizon.
-fn check_time_is_monotone(scenario: &Scenario, result: &RunResult) -> Result<(), TestCaseError> {
-    for times in &result.recordings.audit.as_ref().unwrap().event_times {
-        prop_assert!(times.windows(2).all(|w| w[0] <= w[1]));
-        prop_assert!(times
-            .last()
-            .is_none_or(|&t| t < scenario.calendar.horizon()));
-    }
-    Ok(())
-}
-
-/// No inbox sends more than its caps in a rolling 24 hours or a clock minute.
-fn check_inbox_limits(scenario: &Scenario, result: &RunResult) -> Result<(), TestCaseError> {
-    let world = World::generate(scenario);
-    let mut by_user: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-    for s in result
-        .recordings
-        .audit
-        .as_ref()
-        .unwrap()
-        .sends
-        .iter()
-        .filter(|s| !s.by_gmail)
-    {
-        by_user.entry(s.user).or_default().push(s.time);
-    }
-    for (user, times) in by_user {
-        let u = &world.users()[user as usize];
-        let provider = u.inbox.expect("only connected inboxes send");
-        let platform = provider.sequence_daily_limit(u.daily_limit);
-        let provider_cap = provider
-            .provider_daily_limit()
-            .map(|cap| cap.saturating_sub(u.other_emails_per_day));
-        let cap = platform.min(provider_cap.unwrap_or(u32::MAX)) as usize;
-        // Rolling 24 hours: the sends in (t - 24h, t] for every send time t.
-        let mut start = 0;
-        for end in 0..times.len() {
-            while times[start] + 86_400 <= times[end] {
-                start += 1;
-            }
-            prop_assert!(
-                end - start < cap,
-                "user {user}: {} sends in 24 h, cap {cap}",
-                end - start + 1
-            );
-        }
-        // Clock minutes.
-        let mut per_minute: BTreeMap<u32, u32> = BTreeMap::new();
-        for t in &times {
-            *per_minute.entry(t / 60).or_default() += 1;
-        }
-        let minute_cap = [
-            scenario.sending.per_minute_limit,
-            provider.provider_minute_limit(),
-        ]
-        .into_iter()
-        .flatten()
-        .min();
-        if let Some(minute_cap) = minute_cap {
-            prop_assert!(per_minute.values().all(|&n| n <= minute_cap));
-        }
-    }
-    Ok(())
-}
-
-/// Nothing is sent to a record whose own state forbids it, nor after a rejection in the
-/// sequence, and follow-ups keep to the allowed days and window.
-fn check_sends_are_allowed(scenario: &Scenario, result: &RunResult) -> Result<(), TestCaseError> {
-    // The record's own facts that forbid mail (portal- and platform-level facts are checked
-    // at enrollment only, as in the product).
-    let forbidding = [
-        ContactFlags::MISSING_EMAIL,
-        ContactFlags::BOUNCED,
-        ContactFlags::MARKED_AS_SPAM,
-        ContactFlags::UNSUBSCRIBED,
-        ContactFlags::UNSUBSCRIBED_PERSONAL,
-    ];
-    for s in &result.recordings.audit.as_ref().unwrap().sends {
-        for flag in forbidding {
-            prop_assert!(
-                !s.contact_flags.contains(flag),
-                "sent to contact {} marked {flag:?} (seed {})",
-                s.contact,
-                scenario.seed
-            );
-        }
-        prop_assert!(
-            !s.rejected_in_sequence,
-            "sent to contact {} after a rejection in the sequence (seed {})",
-            s.contact,
-            scenario.seed
-        );
-        if s.step > 0 {
-            let seq = &scenario.sequences[usize::from(s.sequence)];
-            prop_assert!(
-                scenario
-                    .calendar
-                    .allows(s.time, seq.weekdays_only, seq.send_window),
-                "step {} sent at {} outside the allowed days and window",
-                s.step + 1,
-                s.time
-            );
-        }
-    }
-    Ok(())
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
 
-    /// The six audited invariants, checked together on one run per drawn scenario, so the same
+    /// The audited invariants (sim::check: six over the audit, one over the journeys), checked together on one run per drawn scenario, so the same
     /// CPU covers more seeds.
     #[test]
     fn an_audited_run_keeps_every_invariant(scenario in any_scenario()) {
+        // The checkers live in `sim::check`, shared with `seqsim swarm`.
         let result = audited(&scenario);
-        check_one_code_per_attempt(&result)?;
-        check_one_outcome_per_enrollment(&result)?;
-        check_no_double_enrollment(&scenario, &result)?;
-        check_time_is_monotone(&scenario, &result)?;
-        check_inbox_limits(&scenario, &result)?;
-        check_sends_are_allowed(&scenario, &result)?;
+        sim::check::all(&scenario, &result).map_err(TestCaseError::fail)?;
     }
 }
 
