@@ -197,11 +197,12 @@ pub fn check_one(toml: &str, origin: &str, checker: &Checker) -> Result<(), Stri
 
 /// `--replay FILE`: the checks of one scenario file.
 fn replay(path: &Path) -> Result<ExitCode> {
+    // A file that does not validate is bad input here, not a generator bug; loading it first
+    // also refuses what is not a regular file of at most 4 MiB before it is read.
+    crate::load_scenario(path, &[])?;
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read `{}` (--replay)", path.display()))?;
-    // A file that does not validate is bad input here, not a generator bug.
     let shown = path.display().to_string();
-    crate::load_scenario(path)?;
     let checker: &Checker = &sim::check::all;
     match check_one(&text, &shown, checker) {
         Ok(()) => {
