@@ -57,6 +57,15 @@ enum Stage {
     Ended,
 }
 
+/// One contact's state in the run.
+#[derive(Clone, Copy, Debug)]
+struct RunState {
+    /// The active enrollment's id, [`NOT_ENROLLED`] or [`ENROLLED_ELSEWHERE`].
+    active: u32,
+    /// Enrollments made so far.
+    ordinal: u32,
+}
+
 struct Enrollment {
     contact: u32,
     user: u32,
@@ -82,10 +91,8 @@ pub(crate) struct PortalRun<'a> {
     portal: u32,
     first_contact: u32,
     contacts: &'a mut [Contact],
-    /// Per contact: the active enrollment's id, [`NOT_ENROLLED`] or [`ENROLLED_ELSEWHERE`].
-    active: Vec<u32>,
-    /// Per contact: enrollments made so far.
-    ordinals: Vec<u32>,
+    /// Per contact: its run state (one array, so an attempt's reads share a cache line).
+    states: Vec<RunState>,
     inboxes: Vec<Inbox>,
     plan: Vec<Attempt>,
     next_attempt: usize,
@@ -122,10 +129,13 @@ impl<'a> PortalRun<'a> {
     ) -> Self {
         let ids = part.contact_ids.clone();
         assert!(plan.iter().all(|a| ids.contains(&a.contact)));
-        let active = part
+        let states = part
             .enrolled_elsewhere
             .iter()
-            .map(|&e| if e { ENROLLED_ELSEWHERE } else { NOT_ENROLLED })
+            .map(|&e| RunState {
+                active: if e { ENROLLED_ELSEWHERE } else { NOT_ENROLLED },
+                ordinal: 0,
+            })
             .collect();
         let inboxes: Vec<Inbox> = part
             .users
@@ -154,9 +164,8 @@ impl<'a> PortalRun<'a> {
             seed: scenario.seed,
             portal: part.portal,
             first_contact: ids.start,
-            ordinals: vec![0; part.contacts.len()],
             contacts: part.contacts,
-            active,
+            states,
             inboxes,
             plan,
             next_attempt: 0,
@@ -357,7 +366,7 @@ impl<'a> PortalRun<'a> {
         let user = &view.users[request.user as usize];
         let inbox = self.inbox_of(view, request.user);
         let connected = self.inboxes[inbox].connected(self.now);
-        let was_active = self.active[c] != NOT_ENROLLED;
+        let was_active = self.states[c].active != NOT_ENROLLED;
         let fit = self.daily_fit(view, &request, inbox);
         let full = fit.as_ref().is_some_and(|f| f.full);
         let guards = if self.guards.any() {
@@ -529,7 +538,7 @@ impl<'a> PortalRun<'a> {
         self.enrollments.push(Enrollment {
             contact: request.contact,
             user: request.user,
-            ordinal: self.ordinals[c],
+            ordinal: self.states[c].ordinal,
             sequence: request.sequence,
             step: request.step,
             retry: 0,
@@ -541,8 +550,10 @@ impl<'a> PortalRun<'a> {
             first_step: request.step,
             start: if request.step == 0 { start } else { due },
         });
-        self.ordinals[c] += 1;
-        self.active[c] = id;
+        self.states[c] = RunState {
+            active: id,
+            ordinal: self.states[c].ordinal + 1,
+        };
         self.queue.push(due, id, Action::StepDue);
     }
 
@@ -828,7 +839,7 @@ impl<'a> PortalRun<'a> {
             }
             Reaction::Reply | Reaction::MeetingBooked | Reaction::OutOfOffice => {}
         }
-        let active = self.active[c];
+        let active = self.states[c].active;
         if let Some(outcome) = reaction.outcome() {
             if active != NOT_ENROLLED && active != ENROLLED_ELSEWHERE {
                 self.end(view, active, outcome);
@@ -850,8 +861,8 @@ impl<'a> PortalRun<'a> {
         let contact = e.contact;
         let steps = view.scenario.sequences[usize::from(e.sequence)].steps.len();
         let c = self.local(contact);
-        if self.active[c] == id {
-            self.active[c] = NOT_ENROLLED;
+        if self.states[c].active == id {
+            self.states[c].active = NOT_ENROLLED;
         }
         self.recorder.on_end(self.now, id, contact, outcome);
         self.guards.on_end(c, self.now);
