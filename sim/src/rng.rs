@@ -54,11 +54,19 @@ impl Stream {
     /// The stream of the entity identified by the words of `id` (say contact, enrollment
     /// count, step and retry): each word is mixed in turn, so no word's range limits another.
     pub fn keyed(master_seed: u64, kind: StreamKind, id: &[u64]) -> Self {
-        let key = id
-            .iter()
-            .fold(mix64(master_seed ^ mix64(kind as u64)), |key, &word| {
-                mix64(key ^ word)
-            });
+        Self::keyed_from(Self::prefix(master_seed, kind), id)
+    }
+
+    /// What [`Stream::keyed`] mixes before the id's words: fixed for a run and a kind, so a
+    /// caller drawing many streams of one kind computes it once.
+    pub fn prefix(master_seed: u64, kind: StreamKind) -> u64 {
+        mix64(master_seed ^ mix64(kind as u64))
+    }
+
+    /// `Stream::keyed(master_seed, kind, id)` given `prefix = Stream::prefix(master_seed, kind)`.
+    #[inline]
+    pub fn keyed_from(prefix: u64, id: &[u64]) -> Self {
+        let key = id.iter().fold(prefix, |key, &word| mix64(key ^ word));
         Self::seeded(key)
     }
 
@@ -189,6 +197,11 @@ mod tests {
         assert_ne!(draw(&[1 << 40, 0]), draw(&[0, 1 << 40]));
         assert_ne!(draw(&[5, u64::MAX]), draw(&[5, u64::MAX - 1]));
         assert_eq!(draw(&[7]), Stream::new(3, StreamKind::Send, 7).next_u64());
+        let prefix = Stream::prefix(3, StreamKind::Send);
+        assert_eq!(
+            draw(&[5, 6]),
+            Stream::keyed_from(prefix, &[5, 6]).next_u64()
+        );
     }
 
     #[test]

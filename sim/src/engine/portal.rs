@@ -111,6 +111,8 @@ struct Start {
 
 pub(crate) struct PortalRun {
     seed: u64,
+    /// `Stream::prefix(seed, StreamKind::Send)`, computed once.
+    send_prefix: u64,
     portal: u32,
     /// The portal's contact records and their run state, in slot order (see `slots`).
     slots: Vec<Slot>,
@@ -186,6 +188,7 @@ impl PortalRun {
         let guards = Guards::new(&scenario.guards, part.users.len(), part.contacts.len());
         Self {
             seed: scenario.seed,
+            send_prefix: Stream::prefix(scenario.seed, StreamKind::Send),
             portal: part.portal,
             slots,
             inboxes,
@@ -632,7 +635,7 @@ impl PortalRun {
         );
         let ordinal = record.ordinal - 1;
         let key = [record.id.into(), ordinal.into(), e.step.into(), slot];
-        Stream::keyed(self.seed, StreamKind::Send, &key)
+        Stream::keyed_from(self.send_prefix, &key)
     }
 
     fn step_kind(&self, view: &DayView, id: u32) -> StepKind {
