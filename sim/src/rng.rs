@@ -56,12 +56,37 @@ impl Stream {
     /// The stream of the entity identified by the words of `id` (say contact, enrollment
     /// count, step and retry): each word is mixed in turn, so no word's range limits another.
     pub fn keyed(master_seed: u64, kind: StreamKind, id: &[u64]) -> Self {
-        let key = id
-            .iter()
-            .fold(mix64(master_seed ^ mix64(kind as u64)), |key, &word| {
-                mix64(key ^ word)
-            });
-        Self(Xoshiro256PlusPlus::seed_from_u64(key))
+        Self::keyed_from(Self::prefix(master_seed, kind), id)
+    }
+
+    /// What [`Stream::keyed`] mixes before the id's words: fixed for a run and a kind, so a
+    /// caller drawing many streams of one kind computes it once.
+    pub fn prefix(master_seed: u64, kind: StreamKind) -> u64 {
+        mix64(master_seed ^ mix64(kind as u64))
+    }
+
+    /// `Stream::keyed(master_seed, kind, id)` given `prefix = Stream::prefix(master_seed, kind)`.
+    #[inline]
+    pub fn keyed_from(prefix: u64, id: &[u64]) -> Self {
+        let key = id.iter().fold(prefix, |key, &word| mix64(key ^ word));
+        Self::seeded(key)
+    }
+
+    /// `Xoshiro256PlusPlus::seed_from_u64(key)`, written out: the four state words are the
+    /// first four outputs of SplitMix64 seeded with `key`, as `rand_xoshiro` 0.7 fills them
+    /// (through `fill_bytes` and a byte buffer, which a stream per send made show in profiles).
+    /// Same state, so the same values; `seeding_matches_rand_xoshiro` checks it. The all-zero
+    /// seed `from_seed` guards against cannot occur: SplitMix64's outputs of four consecutive
+    /// states are distinct.
+    #[inline]
+    fn seeded(key: u64) -> Self {
+        const GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut bytes = [0u8; 32];
+        for (i, chunk) in bytes.chunks_exact_mut(8).enumerate() {
+            let state = key.wrapping_add(GAMMA.wrapping_mul(i as u64 + 1));
+            chunk.copy_from_slice(&mix64(state).to_le_bytes());
+        }
+        Self(Xoshiro256PlusPlus::from_seed(bytes))
     }
 
     /// The next raw 64-bit output.
@@ -135,6 +160,28 @@ mod tests {
     ];
 
     #[test]
+    fn seeding_matches_rand_xoshiro() {
+        // The oracle: the crate's own seeding, over keys from every corner of the range.
+        let keys = [
+            0,
+            1,
+            2,
+            0x9e37_79b9_7f4a_7c15,
+            u64::MAX,
+            u64::MAX - 1,
+            1 << 63,
+        ];
+        let more = (0..1000u64).map(|i| mix64(i).wrapping_mul(i | 1));
+        for key in keys.into_iter().chain(more) {
+            let mut ours = Stream::seeded(key);
+            let mut theirs = Xoshiro256PlusPlus::seed_from_u64(key);
+            for _ in 0..8 {
+                assert_eq!(ours.next_u64(), theirs.next_u64(), "key {key}");
+            }
+        }
+    }
+
+    #[test]
     fn kinds_ids_and_seeds_give_distinct_streams() {
         let a = Stream::new(1, StreamKind::Contact, 0).next_u64();
         let b = Stream::new(1, StreamKind::Person, 0).next_u64();
@@ -152,6 +199,11 @@ mod tests {
         assert_ne!(draw(&[1 << 40, 0]), draw(&[0, 1 << 40]));
         assert_ne!(draw(&[5, u64::MAX]), draw(&[5, u64::MAX - 1]));
         assert_eq!(draw(&[7]), Stream::new(3, StreamKind::Send, 7).next_u64());
+        let prefix = Stream::prefix(3, StreamKind::Send);
+        assert_eq!(
+            draw(&[5, 6]),
+            Stream::keyed_from(prefix, &[5, 6]).next_u64()
+        );
     }
 
     #[test]

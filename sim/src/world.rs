@@ -153,16 +153,16 @@ pub(crate) struct PortalPart<'w> {
     pub portal: u32,
     /// The portal's contacts' ids.
     pub contact_ids: std::ops::Range<u32>,
-    /// Its contact records, which its run alone changes.
-    pub contacts: &'w mut [Contact],
+    /// Its contact records, which its run copies into its own layout.
+    pub contacts: &'w [Contact],
     /// Whether each of them starts enrolled outside the scenario.
     pub enrolled_elsewhere: &'w [bool],
     /// Its users' ids.
     pub users: &'w [u32],
 }
 
-/// A world split for a run: the persons, which change only at the daily merge; what no one
-/// changes; and each portal's part.
+/// A world split for a run: the persons, which change only at the daily merge, and what no one
+/// changes. The portals' parts ([`World::portal_part`]) are taken before.
 pub(crate) struct RunSplit<'w> {
     /// The persons (the platform-wide facts about each address).
     pub persons: &'w mut [Person],
@@ -170,8 +170,6 @@ pub(crate) struct RunSplit<'w> {
     pub users: &'w [User],
     /// Each user's position in its portal's user list.
     pub user_local: &'w [u32],
-    /// The portals' parts, in portal order.
-    pub portals: Vec<PortalPart<'w>>,
 }
 
 impl World {
@@ -300,38 +298,35 @@ impl World {
         self.enrolled_elsewhere[c as usize]
     }
 
-    /// Takes the world apart for a run: each portal's run owns its contact records, the
-    /// persons stay with the day loop for the daily merge, and the rest is read-only.
-    pub(crate) fn split_for_run(&mut self) -> RunSplit<'_> {
-        let mut portals = Vec::with_capacity(self.portals() as usize);
-        let mut contacts: &mut [Contact] = &mut self.contacts;
-        let mut elsewhere: &[bool] = &self.enrolled_elsewhere;
-        for p in 0..self.portal_starts.len() - 1 {
-            let ids = self.portal_starts[p]..self.portal_starts[p + 1];
-            let len = (ids.end - ids.start) as usize;
-            let (mine, rest) = std::mem::take(&mut contacts).split_at_mut(len);
-            contacts = rest;
-            let (mine_elsewhere, rest_elsewhere) = elsewhere.split_at(len);
-            elsewhere = rest_elsewhere;
-            let users =
-                self.portal_user_starts[p] as usize..self.portal_user_starts[p + 1] as usize;
-            portals.push(PortalPart {
-                portal: p as u32,
-                contact_ids: ids,
-                contacts: mine,
-                enrolled_elsewhere: mine_elsewhere,
-                users: &self.portal_users[users],
-            });
+    /// Portal `p`'s part of the world, for its run to copy.
+    pub(crate) fn portal_part(&self, p: u32) -> PortalPart<'_> {
+        let ids = self.contacts_of(p);
+        let range = ids.start as usize..ids.end as usize;
+        let users = self.portal_user_starts[p as usize] as usize
+            ..self.portal_user_starts[p as usize + 1] as usize;
+        PortalPart {
+            portal: p,
+            contact_ids: ids,
+            contacts: &self.contacts[range.clone()],
+            enrolled_elsewhere: &self.enrolled_elsewhere[range],
+            users: &self.portal_users[users],
         }
-        assert!(
-            contacts.is_empty() && elsewhere.is_empty(),
-            "every contact in one portal"
-        );
+    }
+
+    /// Frees the contact records once every portal's run has copied its part (a run keeps its
+    /// own, laid out for it): the world no longer holds them.
+    pub(crate) fn release_records(&mut self) {
+        self.contacts = Vec::new();
+        self.enrolled_elsewhere = Vec::new();
+    }
+
+    /// Takes the world apart for a run: the persons stay with the day loop for the daily
+    /// merge, and the rest is read-only.
+    pub(crate) fn split_for_run(&mut self) -> RunSplit<'_> {
         RunSplit {
             persons: &mut self.persons,
             users: &self.users,
             user_local: &self.user_local,
-            portals,
         }
     }
 }

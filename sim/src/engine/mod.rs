@@ -23,6 +23,7 @@ pub mod queue;
 mod record;
 mod result;
 mod schedule;
+mod slots;
 mod watch;
 
 use model::ContactFlags;
@@ -226,14 +227,16 @@ fn simulate(
         .map(|c| traced_contact(scenario, &world, c));
     let traced_person = traced.as_ref().map(|t| t.person);
     let plans = plans_by_portal(scenario.seed, &world, attempts);
+    let mut runs: Vec<PortalRun> = (0..world.portals())
+        .into_par_iter()
+        .zip(plans)
+        .map(|(p, plan)| PortalRun::new(scenario, &world, world.portal_part(p), plan, options))
+        .collect();
+    // Each run holds its own copy of its records now.
+    world.release_records();
     let split = world.split_for_run();
     let (users, user_local, persons) = (split.users, split.user_local, split.persons);
-    let mut runs: Vec<PortalRun> = split
-        .portals
-        .into_iter()
-        .zip(plans)
-        .map(|(part, plan)| PortalRun::new(scenario, users, part, plan, options))
-        .collect();
+    let mut listed = vec![0u64; persons.len().div_ceil(64)];
     let days = scenario.calendar.horizon_days;
     for day in 0..days {
         let end = (day + 1) * SECONDS_PER_DAY;
@@ -242,11 +245,12 @@ fn simulate(
             users,
             user_local,
             persons,
+            listed: &listed,
             decider,
         };
         runs.par_iter_mut()
             .for_each(|run| run.run_until(end, &view));
-        merge_global_bounces(&mut runs, persons, traced_person, end);
+        merge_global_bounces(&mut runs, persons, &mut listed, traced_person, end);
         progress(Progress::Day {
             done: day + 1,
             of: days,
@@ -288,6 +292,7 @@ fn plans_by_portal(seed: u64, world: &World, attempts: Vec<Attempt>) -> Vec<Vec<
 fn merge_global_bounces(
     runs: &mut [PortalRun],
     persons: &mut [Person],
+    listed: &mut [u64],
     traced_person: Option<u32>,
     end: SimTime,
 ) {
@@ -296,6 +301,7 @@ fn merge_global_bounces(
         for person in run.take_global_bounces() {
             let entry = &mut persons[person as usize].bounce_list;
             *entry = entry.with(portal as u32);
+            listed[person as usize / 64] |= 1 << (person % 64);
             if traced_person == Some(person) {
                 traced_bounces.push(portal as u32);
             }

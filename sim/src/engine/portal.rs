@@ -2,7 +2,7 @@
 //! flow lives here; what one email does is decided by the pure functions of `mail`, and what is
 //! counted or recorded by the `Recorder`.
 
-use model::{ContactFlags, Decision, Outcome, ReplyKind, SenderState, StepFailure};
+use model::{AddressFlags, ContactFlags, Decision, Outcome, ReplyKind, SenderState, StepFailure};
 
 use super::facts::{AttemptFacts, Decide};
 use super::guards::{Guards, Subject};
@@ -12,13 +12,14 @@ use super::queue::{Action, Event, EventQueue};
 use super::record::{Recorder, RecorderConfig};
 use super::result::{Counters, Recordings, SendRecord, TracedEvent, PROVIDER_SLOTS};
 use super::schedule::{self, DailySchedule};
+use super::slots::{self, Slot};
 use super::watch::{InstantWatch, NoProgress};
 use super::{AttemptRequest, RunOptions};
 use crate::plan::Attempt;
 use crate::rng::{Stream, StreamKind};
 use crate::scenario::{Reenrollment, Scenario, Source, StepKind, WhenFull};
 use crate::time::{SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
-use crate::world::{Contact, Person, PortalPart, User};
+use crate::world::{Person, PortalPart, User, World};
 
 /// Read-only state every portal reads during a simulated day.
 pub(crate) struct DayView<'a> {
@@ -27,8 +28,29 @@ pub(crate) struct DayView<'a> {
     pub user_local: &'a [u32],
     /// Persons as of the last daily merge.
     pub persons: &'a [Person],
+    /// Bit `p` set: person `p` is on the global bounce list (any portal's), as of the last
+    /// daily merge. Few are: an attempt reads the person itself only then.
+    pub listed: &'a [u64],
     /// Decides attempts in the rule set's place, when a run is driven.
     pub decider: Option<&'a dyn Decide>,
+}
+
+impl DayView<'_> {
+    /// The platform-wide facts about slot `record`'s address as an attempt in `portal` reads
+    /// them ([`Person::address_seen_from`]): the person is read only if it is on the global
+    /// bounce list, the slot's copy of the fixed facts serves otherwise.
+    fn address_seen_from(&self, record: &Slot, portal: u32) -> AddressFlags {
+        let p = record.person as usize;
+        if self.listed[p / 64] & (1 << (p % 64)) == 0 {
+            debug_assert_eq!(
+                self.persons[p].address_seen_from(portal),
+                record.address,
+                "an unlisted person's facts are the slot's"
+            );
+            return record.address;
+        }
+        self.persons[p].address_seen_from(portal)
+    }
 }
 
 /// The daily-series slot of `user`'s inbox provider.
@@ -57,11 +79,14 @@ enum Stage {
     Ended,
 }
 
+/// One enrollment: 20 bytes (a million of them per million contacts). Its ordinal (the
+/// contact's enrollment count before it, a stream key) is the slot's count less one whenever
+/// it draws (see `stream`); where it started is kept beside, and only under a sequences daily
+/// limit (`starts`).
 struct Enrollment {
-    contact: u32,
+    /// The contact's slot (see `slots`).
+    slot: u32,
     user: u32,
-    /// The contact's enrollment count before this one: with the contact, the stream key.
-    ordinal: u32,
     sequence: u16,
     step: u8,
     retry: u8,
@@ -70,26 +95,33 @@ struct Enrollment {
     via_gmail: bool,
     /// The scheduled time of the current step (before pacing); the next delay counts from it.
     base: SimTime,
-    /// The step the enrollment started at; with its first `base`, what its emails' days under
-    /// a sequences daily limit are computed from.
-    first_step: u8,
-    /// The first step's scheduled time.
-    start: SimTime,
 }
 
-pub(crate) struct PortalRun<'a> {
+const _: () = assert!(std::mem::size_of::<Enrollment>() == 20);
+
+/// Where an enrollment started, under a sequences daily limit: what its emails' days are
+/// computed from.
+#[derive(Clone, Copy)]
+struct Start {
+    /// The first step's scheduled time.
+    time: SimTime,
+    /// The step the enrollment started at.
+    step: u8,
+}
+
+pub(crate) struct PortalRun {
     seed: u64,
+    /// `Stream::prefix(seed, StreamKind::Send)`, computed once.
+    send_prefix: u64,
     portal: u32,
-    first_contact: u32,
-    contacts: &'a mut [Contact],
-    /// Per contact: the active enrollment's id, [`NOT_ENROLLED`] or [`ENROLLED_ELSEWHERE`].
-    active: Vec<u32>,
-    /// Per contact: enrollments made so far.
-    ordinals: Vec<u32>,
+    /// The portal's contact records and their run state, in slot order (see `slots`).
+    slots: Vec<Slot>,
     inboxes: Vec<Inbox>,
     plan: Vec<Attempt>,
     next_attempt: usize,
     enrollments: Vec<Enrollment>,
+    /// Per enrollment, where it started: only under a sequences daily limit, empty otherwise.
+    starts: Vec<Start>,
     queue: EventQueue,
     now: SimTime,
     recorder: Recorder,
@@ -112,21 +144,25 @@ struct DailyFit {
     days: Vec<u32>,
 }
 
-impl<'a> PortalRun<'a> {
+impl PortalRun {
     pub fn new(
         scenario: &Scenario,
-        users: &[User],
-        part: PortalPart<'a>,
-        plan: Vec<Attempt>,
+        world: &World,
+        part: PortalPart<'_>,
+        mut plan: Vec<Attempt>,
         options: &RunOptions,
     ) -> Self {
         let ids = part.contact_ids.clone();
         assert!(plan.iter().all(|a| ids.contains(&a.contact)));
-        let active = part
-            .enrolled_elsewhere
-            .iter()
-            .map(|&e| if e { ENROLLED_ELSEWHERE } else { NOT_ENROLLED })
-            .collect();
+        let elsewhere = part.enrolled_elsewhere;
+        let marker = |local: usize| match elsewhere[local] {
+            true => ENROLLED_ELSEWHERE,
+            false => NOT_ENROLLED,
+        };
+        // From here on the plan's `contact` is the contact's slot.
+        let persons = world.persons();
+        let users = world.users();
+        let slots = slots::lay_out(ids.start, part.contacts, persons, marker, &mut plan);
         let inboxes: Vec<Inbox> = part
             .users
             .iter()
@@ -152,15 +188,14 @@ impl<'a> PortalRun<'a> {
         let guards = Guards::new(&scenario.guards, part.users.len(), part.contacts.len());
         Self {
             seed: scenario.seed,
+            send_prefix: Stream::prefix(scenario.seed, StreamKind::Send),
             portal: part.portal,
-            first_contact: ids.start,
-            ordinals: vec![0; part.contacts.len()],
-            contacts: part.contacts,
-            active,
+            slots,
             inboxes,
             plan,
             next_attempt: 0,
             enrollments: Vec::new(),
+            starts: Vec::new(),
             queue: EventQueue::new(scenario.calendar.horizon()),
             now: 0,
             recorder,
@@ -212,6 +247,19 @@ impl<'a> PortalRun<'a> {
                 self.handle(view, event.enrollment, event.action);
             }
         }
+        self.compact_plan();
+    }
+
+    /// Frees the planned attempts already made once they are at least half of the plan held,
+    /// so that the plan's memory shrinks as the enrollments' grows (the peak of a long plan
+    /// would otherwise hold both whole). Halving keeps the copying linear: each attempt moves
+    /// at most once per halving of what is left.
+    fn compact_plan(&mut self) {
+        if self.next_attempt > 0 && 2 * self.next_attempt >= self.plan.len() {
+            self.plan.drain(..self.next_attempt);
+            self.plan.shrink_to_fit();
+            self.next_attempt = 0;
+        }
     }
 
     /// Stops a run looping at one instant: a broken engine invariant, reported with the seed,
@@ -229,7 +277,7 @@ impl<'a> PortalRun<'a> {
             stop.bound,
             event.action,
             event.enrollment,
-            e.contact,
+            self.slots[e.slot as usize].id,
             e.sequence,
             e.step,
             e.retry,
@@ -252,11 +300,13 @@ impl<'a> PortalRun<'a> {
         let a = self.plan[self.next_attempt];
         self.next_attempt += 1;
         let pace_seconds = 60 / view.scenario.sending.bulk_per_minute.max(1);
+        let c = a.contact as usize;
         self.attempt(
             view,
+            c,
             AttemptRequest {
                 user: a.user,
-                contact: a.contact,
+                contact: self.slots[c].id,
                 source: a.source,
                 via_gmail: a.source == Source::GmailExtension,
                 sequence: view.users[a.user as usize].sequence,
@@ -288,17 +338,13 @@ impl<'a> PortalRun<'a> {
             .enrollments
             .iter()
             .filter(|e| e.stage != Stage::Ended)
-            .map(|e| e.contact);
+            .map(|e| self.slots[e.slot as usize].id);
         self.recorder.finish(self.enrollments.len(), running)
     }
 
-    fn local(&self, contact: u32) -> usize {
-        let c = (contact - self.first_contact) as usize;
-        debug_assert!(
-            c < self.contacts.len(),
-            "contact {contact} is in this portal"
-        );
-        c
+    /// The contact id of slot `c`.
+    fn id(&self, c: usize) -> u32 {
+        self.slots[c].id
     }
 
     fn enrollment(&self, id: u32) -> &Enrollment {
@@ -309,8 +355,8 @@ impl<'a> PortalRun<'a> {
     /// `subscription_type`: the record's own, and its address's facts in this portal, kept on
     /// its canonical record (UNSUBSCRIBED_PERSONAL if the address opted out of that type).
     fn contact_flags(&self, c: usize, subscription_type: u16) -> ContactFlags {
-        let own = self.contacts[c].flags;
-        let canonical = &self.contacts[self.canonical(c)];
+        let own = self.slots[c].flags;
+        let canonical = &self.slots[self.canonical(c)];
         let mut flags = own | (canonical.flags & ContactFlags::ADDRESS_FACTS);
         if canonical.opted_out & (1 << subscription_type) != 0 {
             flags.insert(ContactFlags::UNSUBSCRIBED_PERSONAL);
@@ -318,10 +364,10 @@ impl<'a> PortalRun<'a> {
         flags
     }
 
-    /// The local index of the canonical record of contact `c`'s address.
+    /// The slot of the canonical record of slot `c`'s address.
     fn canonical(&self, c: usize) -> usize {
-        let canonical = self.local(self.contacts[c].canonical);
-        debug_assert!(canonical <= c);
+        let canonical = self.slots[c].canonical as usize;
+        debug_assert_eq!(self.slots[canonical].canonical as usize, canonical);
         canonical
     }
 
@@ -334,13 +380,13 @@ impl<'a> PortalRun<'a> {
             "see opt_out"
         );
         let canonical = self.canonical(c);
-        self.contacts[canonical].flags.insert(fact);
+        self.slots[canonical].flags.insert(fact);
     }
 
     /// Contact `c`'s address opts out of `subscription_type`.
     fn opt_out(&mut self, c: usize, subscription_type: u16) {
         let canonical = self.canonical(c);
-        self.contacts[canonical].opted_out |= 1 << subscription_type;
+        self.slots[canonical].opted_out |= 1 << subscription_type;
     }
 
     /// The subscription type of `sequence`.
@@ -350,21 +396,20 @@ impl<'a> PortalRun<'a> {
 
     /// An enrollment attempt, now: the rules decide, and an enrolled contact's first step (the
     /// request's) falls due.
-    fn attempt(&mut self, view: &DayView, request: AttemptRequest) {
-        let c = self.local(request.contact);
-        let record = self.contacts[c];
-        let person = &view.persons[record.person as usize];
+    fn attempt(&mut self, view: &DayView, c: usize, request: AttemptRequest) {
+        let record = self.slots[c];
+        debug_assert_eq!(record.id, request.contact);
         let user = &view.users[request.user as usize];
         let inbox = self.inbox_of(view, request.user);
         let connected = self.inboxes[inbox].connected(self.now);
-        let was_active = self.active[c] != NOT_ENROLLED;
+        let was_active = record.active != NOT_ENROLLED;
         let fit = self.daily_fit(view, &request, inbox);
         let full = fit.as_ref().is_some_and(|f| f.full);
         let guards = if self.guards.any() {
             let subject = Subject {
                 inbox,
                 contact: c,
-                domain: person.domain,
+                domain: view.persons[record.person as usize].domain,
             };
             self.guards.holding(&subject, self.now)
         } else {
@@ -378,7 +423,7 @@ impl<'a> PortalRun<'a> {
             source: request.source,
             sequence: request.sequence,
             step: request.step,
-            address: person.address_seen_from(self.portal),
+            address: view.address_seen_from(&record, self.portal),
             contact_flags: self.contact_flags(c, Self::subscription_type(view, request.sequence)),
             sender: SenderState::new(user.seat, connected).with_daily_limit_full(full),
             rejected_in_sequence: record.rejected_sequences & (1 << request.sequence) != 0,
@@ -400,7 +445,7 @@ impl<'a> PortalRun<'a> {
                 "seed {}: contact {} enrolled while already enrolled",
                 self.seed, request.contact
             );
-            self.enroll(view, &request, inbox, fit);
+            self.enroll(view, c, &request, inbox, fit);
         }
     }
 
@@ -499,11 +544,11 @@ impl<'a> PortalRun<'a> {
     fn enroll(
         &mut self,
         view: &DayView,
+        c: usize,
         request: &AttemptRequest,
         inbox: usize,
         fit: Option<DailyFit>,
     ) {
-        let c = self.local(request.contact);
         let id = self.enrollments.len() as u32;
         self.guards.on_enroll(inbox, self.now);
         let shift_seconds = fit.as_ref().map_or(0, |f| f.shift_days * SECONDS_PER_DAY);
@@ -527,9 +572,8 @@ impl<'a> PortalRun<'a> {
             cal.next_allowed(start, seq.weekdays_only, seq.send_window)
         };
         self.enrollments.push(Enrollment {
-            contact: request.contact,
+            slot: c as u32,
             user: request.user,
-            ordinal: self.ordinals[c],
             sequence: request.sequence,
             step: request.step,
             retry: 0,
@@ -538,11 +582,16 @@ impl<'a> PortalRun<'a> {
             // Later steps keep the time of day of the enrollment itself, not of the bulk-paced
             // first send.
             base: if request.step == 0 { start } else { due },
-            first_step: request.step,
-            start: if request.step == 0 { start } else { due },
         });
-        self.ordinals[c] += 1;
-        self.active[c] = id;
+        if self.schedule.is_some() {
+            self.starts.push(Start {
+                time: if request.step == 0 { start } else { due },
+                step: request.step,
+            });
+            debug_assert_eq!(self.starts.len(), self.enrollments.len());
+        }
+        self.slots[c].active = id;
+        self.slots[c].ordinal += 1;
         self.queue.push(due, id, Action::StepDue);
     }
 
@@ -552,16 +601,17 @@ impl<'a> PortalRun<'a> {
             Action::ReEnroll { step, via_gmail } => {
                 let e = self.enrollment(id);
                 debug_assert_eq!(e.stage, Stage::Ended, "only an ended enrollment resumes");
+                let c = e.slot as usize;
                 let request = AttemptRequest {
                     user: e.user,
-                    contact: e.contact,
+                    contact: self.id(c),
                     source: Source::ReEnrollment,
                     via_gmail,
                     sequence: e.sequence,
                     step,
                     first_step_delay_seconds: 0,
                 };
-                self.attempt(view, request);
+                self.attempt(view, c, request);
             }
             Action::React(reaction) => self.react(view, id, reaction),
             _ if self.enrollment(id).stage == Stage::Ended => {}
@@ -574,8 +624,18 @@ impl<'a> PortalRun<'a> {
     /// A draw stream for the current step and retry of enrollment `id`, in `slot`.
     fn stream(&self, id: u32, slot: u64) -> Stream {
         let e = self.enrollment(id);
-        let key = [e.contact.into(), e.ordinal.into(), e.step.into(), slot];
-        Stream::keyed(self.seed, StreamKind::Send, &key)
+        let record = &self.slots[e.slot as usize];
+        // Only the contact's latest enrollment draws: a running one is its contact's active
+        // enrollment (never two at once), and an ended one draws only as it ends, before any
+        // newer enrollment. So its ordinal is the contact's count less one.
+        assert!(
+            record.active == id || e.stage == Stage::Ended,
+            "seed {}: enrollment {id} draws, not its contact's latest",
+            self.seed
+        );
+        let ordinal = record.ordinal - 1;
+        let key = [record.id.into(), ordinal.into(), e.step.into(), slot];
+        Stream::keyed_from(self.send_prefix, &key)
     }
 
     fn step_kind(&self, view: &DayView, id: u32) -> StepKind {
@@ -596,7 +656,7 @@ impl<'a> PortalRun<'a> {
                 let delay_seconds =
                     lo * SECONDS_PER_HOUR + self.stream(id, TASK_SLOT).below(span_seconds + 1);
                 let done = self.user_moment(view, e.user, self.now + delay_seconds, false);
-                let (step, contact) = (e.step, e.contact);
+                let (step, contact) = (e.step, self.id(e.slot as usize));
                 self.recorder
                     .traced(self.now, contact, || TracedEvent::TaskCreated {
                         step,
@@ -668,12 +728,13 @@ impl<'a> PortalRun<'a> {
         let scenario = view.scenario;
         let e = self.enrollment(id);
         debug_assert_ne!(e.stage, Stage::Ended);
-        let (contact, step, retry) = (e.contact, e.step, e.retry);
+        let (c, step, retry) = (e.slot as usize, e.step, e.retry);
         let user = &view.users[e.user as usize];
         let by_gmail = e.via_gmail && step == 0;
         let inbox = self.inbox_of(view, e.user);
-        let c = self.local(contact);
         let flags = self.contact_flags(c, Self::subscription_type(view, e.sequence));
+        let record = self.slots[c];
+        let contact = record.id;
         if let Some((fact, outcome)) = mail::address_stop(flags) {
             self.recorder
                 .traced(self.now, contact, || TracedEvent::SendStopped {
@@ -699,10 +760,8 @@ impl<'a> PortalRun<'a> {
         let sent_24h = self.inboxes[inbox].sent_24h(self.now);
         self.recorder.on_inbox_usage(inbox, sent_24h);
         self.guards.on_send(inbox, self.now);
-        let record = self.contacts[c];
-        let person = &view.persons[record.person as usize];
-        let provider = &scenario.population.mailbox_providers[usize::from(person.mailbox_provider)];
-        let reply = mail::recipient_answer(person.invalid, provider, draws.answer);
+        let provider = &scenario.population.mailbox_providers[usize::from(record.mailbox_provider)];
+        let reply = mail::recipient_answer(record.invalid, provider, draws.answer);
         let e = self.enrollment(id);
         let send = SendRecord {
             time: self.now,
@@ -721,7 +780,7 @@ impl<'a> PortalRun<'a> {
             ReplyKind::SoftBounce => self.soft_bounce(view, id),
             ReplyKind::PolicyRejection => {
                 let sequence = self.enrollment(id).sequence;
-                self.contacts[c].rejected_sequences |= 1 << sequence;
+                self.slots[c].rejected_sequences |= 1 << sequence;
                 self.end(view, id, Outcome::OtherSendRejected);
             }
             ReplyKind::Delivered => {
@@ -740,7 +799,7 @@ impl<'a> PortalRun<'a> {
     fn fail_step(&mut self, view: &DayView, id: u32, failed: FailedStep) {
         let e = self.enrollment(id);
         let slot = provider_slot(&view.users[e.user as usize]);
-        let (contact, step) = (e.contact, e.step);
+        let (contact, step) = (self.id(e.slot as usize), e.step);
         self.recorder
             .on_step_failed(self.now, slot, contact, step, failed);
         self.end(view, id, Outcome::StepFailed(failed.failure));
@@ -750,10 +809,10 @@ impl<'a> PortalRun<'a> {
     /// portal, and the person joins the global bounce list at the next daily merge.
     fn hard_bounce(&mut self, view: &DayView, id: u32) {
         let e = self.enrollment(id);
-        let c = self.local(e.contact);
+        let c = e.slot as usize;
         let inbox = self.inbox_of(view, e.user);
         self.learn(c, ContactFlags::BOUNCED | ContactFlags::BOUNCED_ON_PORTAL);
-        let person = self.contacts[c].person;
+        let person = self.slots[c].person;
         let domain = view.persons[person as usize].domain;
         self.guards.on_hard_bounce(inbox, domain, self.now);
         self.global_bounces.push(person);
@@ -771,8 +830,7 @@ impl<'a> PortalRun<'a> {
             self.queue
                 .push(self.now + backoff_seconds, id, Action::StepDue);
         } else {
-            let contact = e.contact;
-            let c = self.local(contact);
+            let c = e.slot as usize;
             self.learn(c, ContactFlags::BOUNCED);
             self.end(view, id, Outcome::Bounced);
         }
@@ -809,12 +867,12 @@ impl<'a> PortalRun<'a> {
     /// contact's active enrollment, whichever it is.
     fn react(&mut self, view: &DayView, id: u32, reaction: Reaction) {
         let e = self.enrollment(id);
-        let (contact, sequence) = (e.contact, e.sequence);
+        let (c, sequence) = (e.slot as usize, e.sequence);
+        let contact = self.id(c);
         let slot = provider_slot(&view.users[e.user as usize]);
         let inbox = self.inbox_of(view, e.user);
         self.recorder
             .on_reaction(self.now, slot, contact, reaction, sequence);
-        let c = self.local(contact);
         match reaction {
             Reaction::SpamComplaint => self.guards.on_complaint(inbox, self.now),
             Reaction::Reply | Reaction::MeetingBooked => self.guards.on_engagement(c, self.now),
@@ -828,7 +886,7 @@ impl<'a> PortalRun<'a> {
             }
             Reaction::Reply | Reaction::MeetingBooked | Reaction::OutOfOffice => {}
         }
-        let active = self.active[c];
+        let active = self.slots[c].active;
         if let Some(outcome) = reaction.outcome() {
             if active != NOT_ENROLLED && active != ENROLLED_ELSEWHERE {
                 self.end(view, active, outcome);
@@ -847,11 +905,11 @@ impl<'a> PortalRun<'a> {
             self.seed
         );
         e.stage = Stage::Ended;
-        let contact = e.contact;
+        let c = e.slot as usize;
         let steps = view.scenario.sequences[usize::from(e.sequence)].steps.len();
-        let c = self.local(contact);
-        if self.active[c] == id {
-            self.active[c] = NOT_ENROLLED;
+        let contact = self.id(c);
+        if self.slots[c].active == id {
+            self.slots[c].active = NOT_ENROLLED;
         }
         self.recorder.on_end(self.now, id, contact, outcome);
         self.guards.on_end(c, self.now);
@@ -870,7 +928,8 @@ impl<'a> PortalRun<'a> {
         }
         let e = self.enrollment(id);
         let seq = &view.scenario.sequences[usize::from(e.sequence)];
-        let days = schedule::email_days(&view.scenario.calendar, seq, e.start, e.first_step);
+        let start = self.starts[id as usize];
+        let days = schedule::email_days(&view.scenario.calendar, seq, start.time, start.step);
         let inbox = self.inbox_of(view, e.user);
         let today = self.now / SECONDS_PER_DAY;
         if let Some(schedule) = &mut self.schedule {
@@ -886,7 +945,7 @@ impl<'a> PortalRun<'a> {
         };
         let remedy = remedies[failure.index()];
         let e = self.enrollment(id);
-        let (contact, user, step) = (e.contact, e.user, e.step);
+        let (contact, user, step) = (self.id(e.slot as usize), e.user, e.step);
         let Some(resume) = mail::resume_step(remedy.resume_at, step, steps) else {
             return;
         };
