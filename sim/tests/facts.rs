@@ -449,3 +449,30 @@ fn a_transient_answer_is_retried_and_a_permanent_one_is_not() {
         Decision::Rejected(RejectionCode::OtherSendRejected)
     );
 }
+
+#[test]
+fn a_policy_rejection_blocks_only_the_sequence_it_hit() {
+    // Every email answers 550 5.7.1. Users 0-2 send sequence "a" (0), users 5 and 6 sequence
+    // "b" (1). Contact 0 is rejected in "b" on day 0: on day 1 user 0 may still enroll it in
+    // "a" (whose email is rejected in turn), and on day 2 user 5 may not enroll it in "b".
+    let mut s = common::quiet(11, 50);
+    s.senders[3].sequence = 1;
+    s.senders[3].other_emails_per_day = 0;
+    for p in &mut s.population.mailbox_providers {
+        p.policy_rejection = 1.0;
+    }
+    let t = at(0, 10, 0);
+    let plan = vec![
+        attempt(t, 5, 0),
+        attempt(t + DAY, 0, 0),
+        attempt(t + 2 * DAY, 5, 0),
+        attempt(t + 2 * DAY + HOUR, 1, 0),
+    ];
+    let result = audited(&s, plan, None);
+    let rejected = Decision::Rejected(RejectionCode::OtherSendRejected);
+    assert_eq!(
+        common::decisions(&result),
+        [Decision::Enrolled, Decision::Enrolled, rejected, rejected]
+    );
+    assert_eq!(sends_to(&result, 0), [(t, 0), (t + DAY, 0)]);
+}
