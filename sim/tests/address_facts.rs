@@ -195,3 +195,40 @@ fn globally_means_another_account_saw_the_bounce() {
         ]
     );
 }
+
+#[test]
+fn an_exhausted_soft_bounce_stays_off_the_global_list() {
+    // As above, but every mailbox is alive and answers 452 4.2.2, with no retries: the record
+    // in portal 0 ends BOUNCED and is BOUNCED in its portal, but the mailbox is not known to be
+    // dead, so the person never joins the global list (domain §4.3): portal 1's record of the
+    // same person is enrolled the next day, by a user who may enroll.
+    let mut scenario = common::quiet(6, 400);
+    scenario.population.portals = 2;
+    scenario.population.shared_persons = 0.5;
+    scenario.disconnections.per_inbox_day = 0.0;
+    scenario.sending.soft_bounce_retries = 0;
+    for p in &mut scenario.population.mailbox_providers {
+        p.soft_bounce = 1.0;
+    }
+    let world = World::generate(&scenario);
+    let (mine, theirs) = world
+        .contacts_of(0)
+        .map(|c| (c, world.contacts()[c as usize].person))
+        .find(|&(_, p)| world.portal_of(p) == 1 && world.contacts()[p as usize].person == p)
+        .expect("a person shared across the portals");
+    // Users 0 (portal 0) and 1 (portal 1) are Workspace, Professional.
+    let plan = vec![
+        common::attempt(10 * HOUR, 0, mine),
+        common::attempt(11 * HOUR, 0, mine),
+        common::attempt(DAY + 12 * HOUR, 1, theirs),
+    ];
+    let result = common::audited(&scenario, world, plan);
+    assert_eq!(
+        decisions(&result),
+        [
+            (mine, Decision::Enrolled),
+            (mine, Decision::Rejected(RejectionCode::Bounced)),
+            (theirs, Decision::Enrolled),
+        ]
+    );
+}

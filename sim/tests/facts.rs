@@ -476,3 +476,25 @@ fn a_policy_rejection_blocks_only_the_sequence_it_hit() {
     );
     assert_eq!(sends_to(&result, 0), [(t, 0), (t + DAY, 0)]);
 }
+
+#[test]
+fn the_next_delay_counts_from_the_scheduled_time_not_the_send() {
+    // A bulk of three at Wednesday 10:00 leaves at the bulk pace, 0, 20 and 40 s after it;
+    // step 2, a day later, counts from the enrollment's 10:00 for all three (domain §2, the
+    // next delay counts from the previous step's scheduled time), so the three collide on
+    // Thursday at 10:00 and leave 30 s apart (the stagger), not 20 s apart.
+    let t = at(0, 10, 0);
+    let s = emails(&[0, 1], false, None);
+    let plan = (0..3)
+        .map(|c| Attempt {
+            source: Source::CrmBulk,
+            bulk_position: c as u8,
+            ..attempt(t, 0, c)
+        })
+        .collect();
+    let result = audited(&s, plan, None);
+    for c in 0..3 {
+        let step_two = at(1, 10, 0) + 30 * c;
+        assert_eq!(sends_to(&result, c), [(t + 20 * c, 0), (step_two, 1)]);
+    }
+}
