@@ -498,3 +498,16 @@ fn the_next_delay_counts_from_the_scheduled_time_not_the_send() {
         assert_eq!(sends_to(&result, c), [(t + 20 * c, 0), (step_two, 1)]);
     }
 }
+
+#[test]
+fn a_contact_enrolled_outside_the_scenario_is_already_enrolled() {
+    // rates.already_enrolled = 1: every contact starts enrolled in a sequence the scenario does
+    // not run, and stays so; nothing else blocks (a Workspace user, nothing drawn).
+    let mut s = emails(&[0], false, None);
+    s.population.rates.already_enrolled = 1.0;
+    let plan = vec![attempt(at(0, 10, 0), 0, 0), attempt(at(5, 10, 0), 0, 0)];
+    let result = audited(&s, plan, None);
+    let already = Decision::Rejected(RejectionCode::AlreadyEnrolled);
+    assert_eq!(common::decisions(&result), [already, already]);
+    assert_eq!(sends_to(&result, 0), []);
+}
