@@ -511,3 +511,34 @@ fn a_contact_enrolled_outside_the_scenario_is_already_enrolled() {
     assert_eq!(common::decisions(&result), [already, already]);
     assert_eq!(sends_to(&result, 0), []);
 }
+
+#[test]
+fn gmail_s_own_step_one_counts_in_the_inbox_s_rolling_day() {
+    // A custom limit of 2 on user 0's Workspace inbox. Gmail sends the step 1 of a Gmail
+    // extension enrollment itself, past the platform's checks, but the email left the inbox:
+    // it counts in the rolling 24 hours, so of two CRM enrollments after it only the first
+    // sends, and the second meets SEND_LIMIT_REACHED on the platform's side.
+    let mut s = emails(&[0], false, None);
+    s.senders[0].daily_limit = Some(2);
+    let t = at(0, 10, 0);
+    let plan = vec![
+        Attempt {
+            source: Source::GmailExtension,
+            ..attempt(t, 0, 0)
+        },
+        attempt(t + HOUR, 0, 1),
+        attempt(t + 2 * HOUR, 0, 2),
+    ];
+    let result = audited(&s, plan, None);
+    assert_eq!(sends_to(&result, 0), [(t, 0)]);
+    assert_eq!(sends_to(&result, 1), [(t + HOUR, 0)]);
+    assert_eq!(sends_to(&result, 2), []);
+    assert_eq!(
+        outcomes(&result),
+        [
+            Outcome::Finished,
+            Outcome::Finished,
+            Outcome::StepFailed(model::StepFailure::SendLimitReached)
+        ]
+    );
+}
