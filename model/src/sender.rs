@@ -270,6 +270,19 @@ mod tests {
             full.condition_bits(),
             RejectionCode::SequencesDailyLimitReached.bit()
         );
+        // Every block at once: each on its own bit.
+        let blocked = SenderState::new(SeatTier::Starter, false).with_daily_limit_full(true);
+        assert_eq!(
+            blocked.condition_bits(),
+            RejectionCode::NoConnectedInbox.bit()
+                + RejectionCode::SeatNotEligible.bit()
+                + RejectionCode::SequencesDailyLimitReached.bit()
+        );
+        let disconnected = SenderState::new(SeatTier::Professional, false);
+        assert_eq!(
+            disconnected.condition_bits(),
+            RejectionCode::NoConnectedInbox.bit()
+        );
     }
 
     #[test]
