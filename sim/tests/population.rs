@@ -80,8 +80,11 @@ fn configured_scenario() -> Scenario {
     scenario
 }
 
+/// Where a scenario holds one rate.
+type Place = fn(&mut Scenario) -> &mut f64;
+
 /// Every rate the test checks, by name, as a place in a scenario (to read it, or to scale it).
-const RATES: [(&str, fn(&mut Scenario) -> &mut f64); 20] = [
+const RATES: [(&str, Place); 20] = [
     ("missing_email", |s| &mut s.population.rates.missing_email),
     ("cannot_communicate", |s| {
         &mut s.population.rates.cannot_communicate
