@@ -321,6 +321,24 @@ fn plan_counts(scenario: &Scenario, world: &World) -> Vec<Count> {
         );
     }
     assert!(per_contact.iter().all(|&k| k <= 2));
+    // Attempts fall all over the working day: each of its 8 hours holds about an eighth of the
+    // attempts (at least a tenth; bulks share a moment, so the spread is wider than binomial,
+    // but with thousands of moments an hour a tenth is still far below the expected eighth).
+    let mut by_hour = [0usize; 24];
+    for a in &attempts {
+        by_hour[(a.time % 86_400 / 3_600) as usize] += 1;
+    }
+    for hour in 9..17 {
+        assert!(
+            by_hour[hour] * 10 >= attempts.len(),
+            "{} of {} attempts at {hour}:00",
+            by_hour[hour],
+            attempts.len()
+        );
+    }
+    // Bulks take 1 to bulk_size_max contacts: among thousands of bulks, some take all 50.
+    let largest = attempts.iter().map(|a| a.bulk_position).max();
+    assert_eq!(largest, Some(49), "the largest bulk holds bulk_size_max = 50");
     let covered = per_contact.iter().filter(|&&k| k > 0).count();
     let twice = per_contact.iter().filter(|&&k| k == 2).count();
     vec![
