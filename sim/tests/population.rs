@@ -338,7 +338,11 @@ fn plan_counts(scenario: &Scenario, world: &World) -> Vec<Count> {
     }
     // Bulks take 1 to bulk_size_max contacts: among thousands of bulks, some take all 50.
     let largest = attempts.iter().map(|a| a.bulk_position).max();
-    assert_eq!(largest, Some(49), "the largest bulk holds bulk_size_max = 50");
+    assert_eq!(
+        largest,
+        Some(49),
+        "the largest bulk holds bulk_size_max = 50"
+    );
     let covered = per_contact.iter().filter(|&&k| k > 0).count();
     let twice = per_contact.iter().filter(|&&k| k == 2).count();
     vec![
