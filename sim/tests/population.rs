@@ -328,11 +328,10 @@ fn plan_counts(scenario: &Scenario, world: &World) -> Vec<Count> {
     for a in &attempts {
         by_hour[(a.time % 86_400 / 3_600) as usize] += 1;
     }
-    for hour in 9..17 {
+    for (hour, &count) in by_hour.iter().enumerate().take(17).skip(9) {
         assert!(
-            by_hour[hour] * 10 >= attempts.len(),
-            "{} of {} attempts at {hour}:00",
-            by_hour[hour],
+            count * 10 >= attempts.len(),
+            "{count} of {} attempts at {hour}:00",
             attempts.len()
         );
     }
