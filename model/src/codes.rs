@@ -179,7 +179,16 @@ mod tests {
         }
         for (i, outcome) in Outcome::ALL.into_iter().enumerate() {
             assert_eq!(outcome.index(), i);
+            assert_eq!(<Outcome as Catalogue>::name(outcome), outcome.name());
+            assert_eq!(
+                <Outcome as Catalogue>::from_name(outcome.name()),
+                Some(outcome)
+            );
         }
+        assert_eq!(
+            <Outcome as Catalogue>::name(Outcome::StepFailed(StepFailure::GmailSendError)),
+            "GMAIL_SEND_ERROR"
+        );
         let mut names: Vec<_> = Outcome::ALL.iter().map(|o| o.name()).collect();
         names.sort_unstable();
         names.dedup();

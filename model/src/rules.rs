@@ -247,6 +247,69 @@ mod tests {
         assert_eq!(rules.evaluate(c), Decision::Enrolled);
     }
 
+    fn guard(name: &str) -> GuardCode {
+        GuardCode {
+            name: name.to_owned(),
+            description: String::new(),
+        }
+    }
+
+    #[test]
+    fn guards_take_the_high_bits_and_their_declared_names() {
+        // Guard i sits on bit 16 + i, a code on its catalogue position.
+        assert_eq!(Check::Guard(0).bit(), 0x1_0000);
+        assert_eq!(Check::Guard(3).bit(), 0x8_0000);
+        assert_eq!(Check::Code(C::CannotCommunicate).bit(), 0b100);
+        let order = [
+            Check::Code(C::MissingEmailAddress),
+            Check::Guard(1),
+            Check::Code(C::Bounced),
+            Check::Guard(0),
+            Check::Code(C::AlreadyEnrolled),
+        ];
+        let rules = RuleSet::with_guards(&order, vec![guard("G_ZERO"), guard("G_ONE")]).unwrap();
+        assert_eq!(rules.guards(), [guard("G_ZERO"), guard("G_ONE")]);
+        assert_eq!(rules.check_name(Check::Guard(1)), "G_ONE");
+        assert_eq!(rules.check_name(Check::Code(C::Bounced)), "BOUNCED");
+        assert_eq!(rules.decision_name(Decision::Guarded(0)), "G_ZERO");
+        assert_eq!(rules.decision_name(Decision::Enrolled), "ENROLLED");
+        assert_eq!(
+            rules.decision_name(Decision::Rejected(C::Bounced)),
+            "BOUNCED"
+        );
+        // Both guards and BOUNCED hold: guard 1 comes first in the order.
+        let both = Conditions::from_codes([C::Bounced]).with_guards(0b11);
+        assert_eq!(rules.evaluate(both), Decision::Guarded(1));
+        assert_eq!(
+            rules.failing(both).collect::<Vec<_>>(),
+            [Check::Code(C::Bounced), Check::Guard(0), Check::Guard(1)]
+        );
+        let second = Conditions::from_codes([]).with_guards(0b10);
+        assert_eq!(rules.failing(second).collect::<Vec<_>>(), [Check::Guard(1)]);
+        assert_eq!(rules.evaluate(second), Decision::Guarded(1));
+        assert_eq!(rules.failing(Conditions::default()).count(), 0);
+    }
+
+    #[test]
+    fn guards_must_be_declared_and_at_most_sixteen() {
+        let required = [
+            Check::Code(C::MissingEmailAddress),
+            Check::Code(C::AlreadyEnrolled),
+        ];
+        let declared = |n: usize| (0..n).map(|i| guard(&format!("G{i}"))).collect::<Vec<_>>();
+        assert!(RuleSet::with_guards(&required, declared(MAX_GUARDS)).is_ok());
+        assert_eq!(
+            RuleSet::with_guards(&required, declared(MAX_GUARDS + 1)),
+            Err(RuleSetError::TooManyGuards(17))
+        );
+        let with = |i: u8| [required[0], Check::Guard(i), required[1]];
+        assert!(RuleSet::with_guards(&with(1), declared(2)).is_ok());
+        assert_eq!(
+            RuleSet::with_guards(&with(2), declared(2)),
+            Err(RuleSetError::UnknownGuard(2))
+        );
+    }
+
     proptest! {
         #[test]
         fn the_first_holding_check_in_rule_order_decides(

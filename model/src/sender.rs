@@ -169,6 +169,61 @@ impl SenderState {
 mod tests {
     use super::*;
 
+    /// domain.md §5 written out independently of the code above: per provider, the
+    /// platform's default limit, its sequences limit (90%), the provider's daily and per-minute
+    /// limits, and whether the Gmail extension can send from it.
+    #[allow(clippy::type_complexity)]
+    const DOMAIN_LIMITS: [(InboxProvider, u32, u32, Option<u32>, Option<u32>, bool); 6] = [
+        (InboxProvider::Gmail, 350, 315, Some(500), None, true),
+        (
+            InboxProvider::GoogleWorkspace,
+            1_000,
+            900,
+            Some(2_000),
+            None,
+            true,
+        ),
+        (
+            InboxProvider::Microsoft365,
+            1_000,
+            900,
+            Some(10_000),
+            Some(30),
+            false,
+        ),
+        (
+            InboxProvider::OutlookCom,
+            1_000,
+            900,
+            Some(300),
+            None,
+            false,
+        ),
+        (InboxProvider::Exchange, 1_000, 900, None, None, false),
+        (InboxProvider::Other, 1_000, 900, None, None, false),
+    ];
+
+    #[test]
+    fn every_provider_s_limits_are_domain_sections_five() {
+        let listed: Vec<InboxProvider> = DOMAIN_LIMITS.iter().map(|row| row.0).collect();
+        assert_eq!(
+            listed,
+            InboxProvider::ALL,
+            "the table lists every provider once"
+        );
+        for (provider, platform, sequences, day, minute, google) in DOMAIN_LIMITS {
+            assert_eq!(provider.platform_daily_limit(), platform, "{provider:?}");
+            assert_eq!(
+                provider.sequence_daily_limit(None),
+                sequences,
+                "{provider:?}"
+            );
+            assert_eq!(provider.provider_daily_limit(), day, "{provider:?}");
+            assert_eq!(provider.provider_minute_limit(), minute, "{provider:?}");
+            assert_eq!(provider.is_google(), google, "{provider:?}");
+        }
+    }
+
     #[test]
     fn the_default_sequence_limit_is_ninety_percent() {
         assert_eq!(InboxProvider::Gmail.sequence_daily_limit(None), 315);
@@ -214,6 +269,19 @@ mod tests {
         assert_eq!(
             full.condition_bits(),
             RejectionCode::SequencesDailyLimitReached.bit()
+        );
+        // Every block at once: each on its own bit.
+        let blocked = SenderState::new(SeatTier::Starter, false).with_daily_limit_full(true);
+        assert_eq!(
+            blocked.condition_bits(),
+            RejectionCode::NoConnectedInbox.bit()
+                + RejectionCode::SeatNotEligible.bit()
+                + RejectionCode::SequencesDailyLimitReached.bit()
+        );
+        let disconnected = SenderState::new(SeatTier::Professional, false);
+        assert_eq!(
+            disconnected.condition_bits(),
+            RejectionCode::NoConnectedInbox.bit()
         );
     }
 

@@ -238,6 +238,11 @@ mod tests {
                 SmtpReply::LowReputation
             ]
         );
+        let soft_too: Vec<_> = SmtpReply::ALL
+            .into_iter()
+            .filter(|r| r.is_soft_bounce())
+            .collect();
+        assert_eq!(soft_too, soft);
         let invalid: Vec<_> = SmtpReply::ALL
             .into_iter()
             .filter(|r| r.is_invalid_address_answer())

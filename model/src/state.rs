@@ -214,6 +214,22 @@ mod tests {
     }
 
     #[test]
+    fn guards_sit_above_the_codes() {
+        let c = Conditions::from_codes([RejectionCode::Bounced]);
+        assert_eq!(c.guards(), 0);
+        let guarded = c.with_guards(0b101);
+        assert_eq!(guarded.guards(), 0b101);
+        assert_eq!(
+            guarded.bits(),
+            RejectionCode::Bounced.bit() as u32 | 0b101 << 16
+        );
+        assert!(guarded.contains(RejectionCode::Bounced));
+        // Guards add up: holding them again changes nothing.
+        assert_eq!(guarded.with_guards(0b001).guards(), 0b101);
+        assert_eq!(guarded.with_guards(0x8000).guards(), 0x8005);
+    }
+
+    #[test]
     fn flags_set_and_clear() {
         let mut f = ContactFlags::EMPTY;
         f.set(ContactFlags::BOUNCED, true);
@@ -221,6 +237,21 @@ mod tests {
         f.set(ContactFlags::BOUNCED, false);
         assert!(f.is_empty());
         assert_eq!(ContactFlags::ALL.len(), 7);
+        // The address's facts are the five of domain §4.3, not the record's own two.
+        let facts = [
+            ContactFlags::BOUNCED,
+            ContactFlags::BOUNCED_ON_PORTAL,
+            ContactFlags::MARKED_AS_SPAM,
+            ContactFlags::UNSUBSCRIBED,
+            ContactFlags::UNSUBSCRIBED_PERSONAL,
+        ];
+        for (flag, _) in ContactFlags::ALL {
+            assert_eq!(
+                ContactFlags::ADDRESS_FACTS.contains(*flag),
+                facts.contains(flag),
+                "{flag:?}"
+            );
+        }
         assert_eq!(AddressFlags::ALL.len(), 3);
     }
 }

@@ -158,11 +158,16 @@ pub fn inbox_limits(scenario: &Scenario, result: &RunResult) -> Result<(), Viola
                 scenario.seed
             ));
         };
-        let platform = provider.sequence_daily_limit(u.daily_limit);
+        let (platform, provider_day, provider_minute) = caps_from_domain_md(provider.name());
+        // A custom limit is the sequence limit itself; free Gmail stays at 350 (domain §5.1).
+        let platform = match (u.daily_limit, provider.name()) {
+            (Some(custom), "gmail") => custom.min(350),
+            (Some(custom), _) => custom,
+            (None, _) => platform,
+        };
         // `sending.provider_limits = false` switches the provider's caps off.
         let providers = scenario.sending.provider_limits;
-        let provider_cap = (provider.provider_daily_limit())
-            .filter(|_| providers)
+        let provider_cap = (provider_day.filter(|_| providers))
             .map(|cap| cap.saturating_sub(u.other_emails_per_day));
         let cap = platform.min(provider_cap.unwrap_or(u32::MAX)) as usize;
         // Rolling 24 hours: the sends in (t - 24h, t] for every send time t.
@@ -177,7 +182,7 @@ pub fn inbox_limits(scenario: &Scenario, result: &RunResult) -> Result<(), Viola
         }
         let minute_cap = [
             scenario.sending.per_minute_limit,
-            provider.provider_minute_limit().filter(|_| providers),
+            provider_minute.filter(|_| providers),
         ];
         if let Some(minute_cap) = minute_cap.into_iter().flatten().min() {
             let mut per_minute: BTreeMap<u32, u32> = BTreeMap::new();
@@ -227,7 +232,8 @@ pub fn sends_are_allowed(scenario: &Scenario, result: &RunResult) -> Result<(), 
         )?;
         if s.step > 0 {
             let seq = &scenario.sequences[usize::from(s.sequence)];
-            let allowed = (scenario.calendar).allows(s.time, seq.weekdays_only, seq.send_window);
+            let start = scenario.calendar.start_weekday as usize;
+            let allowed = allowed_by_hand(start, s.time, seq.weekdays_only, seq.send_window);
             ensure(allowed, scenario, || {
                 format!(
                     "step {} sent at {} outside the allowed days and window",
@@ -238,6 +244,36 @@ pub fn sends_are_allowed(scenario: &Scenario, result: &RunResult) -> Result<(), 
         }
     }
     Ok(())
+}
+
+/// An inbox's caps as docs/domain.md §5 states them, written out here rather than read from
+/// `model` (an oracle independent of the engine's own functions): the platform's sequence limit
+/// (90% of 350 for free Gmail, of 1,000 for every other inbox), the provider's daily limit
+/// (Workspace 2,000, free Gmail 500, Microsoft 365 10,000, Outlook.com 300, none for Exchange
+/// and other inboxes) and its per-minute limit (Microsoft 365, 30).
+fn caps_from_domain_md(provider: &str) -> (u32, Option<u32>, Option<u32>) {
+    match provider {
+        "gmail" => (315, Some(500), None),
+        "google_workspace" => (900, Some(2_000), None),
+        "microsoft_365" => (900, Some(10_000), Some(30)),
+        "outlook_com" => (900, Some(300), None),
+        "exchange" | "other" => (900, None, None),
+        _ => panic!("a provider docs/domain.md does not list: {provider}"),
+    }
+}
+
+/// Whether `t` (seconds from day 0, which is a `start` weekday, Monday = 0) is an allowed moment
+/// for a follow-up, worked out from the raw seconds rather than with `Calendar::allows`: a
+/// weekday when `weekdays_only`, and within `window` (minutes of the day, `[start, end)`).
+fn allowed_by_hand(start: usize, t: u32, weekdays_only: bool, window: Option<(u32, u32)>) -> bool {
+    let weekday = (start + (t / 86_400) as usize) % 7;
+    let minute_of_day = (t % 86_400) / 60;
+    let day_ok = !weekdays_only || weekday < 5;
+    let window_ok = match window {
+        None => true,
+        Some((from, to)) => from <= minute_of_day && minute_of_day < to,
+    };
+    day_ok && window_ok
 }
 
 /// The journeys tell the same story as the counters: one journey per contact, their decisions

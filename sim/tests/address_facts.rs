@@ -195,3 +195,74 @@ fn globally_means_another_account_saw_the_bounce() {
         ]
     );
 }
+
+#[test]
+fn an_exhausted_soft_bounce_stays_off_the_global_list() {
+    // As above, but every mailbox is alive and answers 452 4.2.2, with no retries: the record
+    // in portal 0 ends BOUNCED and is BOUNCED in its portal, but the mailbox is not known to be
+    // dead, so the person never joins the global list (domain §4.3): portal 1's record of the
+    // same person is enrolled the next day, by a user who may enroll.
+    let mut scenario = common::quiet(6, 400);
+    scenario.population.portals = 2;
+    scenario.population.shared_persons = 0.5;
+    scenario.disconnections.per_inbox_day = 0.0;
+    scenario.sending.soft_bounce_retries = 0;
+    for p in &mut scenario.population.mailbox_providers {
+        p.soft_bounce = 1.0;
+    }
+    let world = World::generate(&scenario);
+    let (mine, theirs) = world
+        .contacts_of(0)
+        .map(|c| (c, world.contacts()[c as usize].person))
+        .find(|&(_, p)| world.portal_of(p) == 1 && world.contacts()[p as usize].person == p)
+        .expect("a person shared across the portals");
+    // Users 0 (portal 0) and 1 (portal 1) are Workspace, Professional.
+    let plan = vec![
+        common::attempt(10 * HOUR, 0, mine),
+        common::attempt(11 * HOUR, 0, mine),
+        common::attempt(DAY + 12 * HOUR, 1, theirs),
+    ];
+    let result = common::audited(&scenario, world, plan);
+    assert_eq!(
+        decisions(&result),
+        [
+            (mine, Decision::Enrolled),
+            (mine, Decision::Rejected(RejectionCode::Bounced)),
+            (theirs, Decision::Enrolled),
+        ]
+    );
+}
+
+#[test]
+fn every_portal_s_bounces_reach_the_global_list() {
+    // The mirror of `globally_means_another_account_saw_the_bounce`: the bounce is seen in
+    // portal 1 (user 1: Workspace, Professional) and the other record is in portal 0 (user 0),
+    // so the daily merge must take portal 1's bounces too.
+    let mut scenario = common::quiet(6, 400);
+    scenario.population.portals = 2;
+    scenario.population.shared_persons = 0.5;
+    scenario.population.rates.invalid_address = 1.0;
+    scenario.disconnections.per_inbox_day = 0.0;
+    let world = World::generate(&scenario);
+    let (mine, theirs) = world
+        .contacts_of(1)
+        .map(|c| (c, world.contacts()[c as usize].person))
+        .find(|&(_, p)| world.portal_of(p) == 0 && world.contacts()[p as usize].person == p)
+        .expect("a person shared across the portals");
+    let plan = vec![
+        common::attempt(10 * HOUR, 1, mine),
+        common::attempt(DAY + 12 * HOUR, 0, theirs),
+    ];
+    let result = common::audited(&scenario, world, plan);
+    // Portal 0's attempts first. GLOBALLY is the only check that holds for `theirs`.
+    assert_eq!(
+        decisions(&result),
+        [
+            (
+                theirs,
+                Decision::Rejected(RejectionCode::RecipientPreviouslyBouncedGlobally)
+            ),
+            (mine, Decision::Enrolled),
+        ]
+    );
+}

@@ -449,3 +449,96 @@ fn a_transient_answer_is_retried_and_a_permanent_one_is_not() {
         Decision::Rejected(RejectionCode::OtherSendRejected)
     );
 }
+
+#[test]
+fn a_policy_rejection_blocks_only_the_sequence_it_hit() {
+    // Every email answers 550 5.7.1. Users 0-2 send sequence "a" (0), users 5 and 6 sequence
+    // "b" (1). Contact 0 is rejected in "b" on day 0: on day 1 user 0 may still enroll it in
+    // "a" (whose email is rejected in turn), and on day 2 user 5 may not enroll it in "b".
+    let mut s = common::quiet(11, 50);
+    s.senders[3].sequence = 1;
+    s.senders[3].other_emails_per_day = 0;
+    for p in &mut s.population.mailbox_providers {
+        p.policy_rejection = 1.0;
+    }
+    let t = at(0, 10, 0);
+    let plan = vec![
+        attempt(t, 5, 0),
+        attempt(t + DAY, 0, 0),
+        attempt(t + 2 * DAY, 5, 0),
+        attempt(t + 2 * DAY + HOUR, 1, 0),
+    ];
+    let result = audited(&s, plan, None);
+    let rejected = Decision::Rejected(RejectionCode::OtherSendRejected);
+    assert_eq!(
+        common::decisions(&result),
+        [Decision::Enrolled, Decision::Enrolled, rejected, rejected]
+    );
+    assert_eq!(sends_to(&result, 0), [(t, 0), (t + DAY, 0)]);
+}
+
+#[test]
+fn the_next_delay_counts_from_the_scheduled_time_not_the_send() {
+    // A bulk of three at Wednesday 10:00 leaves at the bulk pace, 0, 20 and 40 s after it;
+    // step 2, a day later, counts from the enrollment's 10:00 for all three (domain §2, the
+    // next delay counts from the previous step's scheduled time), so the three collide on
+    // Thursday at 10:00 and leave 30 s apart (the stagger), not 20 s apart.
+    let t = at(0, 10, 0);
+    let s = emails(&[0, 1], false, None);
+    let plan = (0..3)
+        .map(|c| Attempt {
+            source: Source::CrmBulk,
+            bulk_position: c as u8,
+            ..attempt(t, 0, c)
+        })
+        .collect();
+    let result = audited(&s, plan, None);
+    for c in 0..3 {
+        let step_two = at(1, 10, 0) + 30 * c;
+        assert_eq!(sends_to(&result, c), [(t + 20 * c, 0), (step_two, 1)]);
+    }
+}
+
+#[test]
+fn a_contact_enrolled_outside_the_scenario_is_already_enrolled() {
+    // rates.already_enrolled = 1: every contact starts enrolled in a sequence the scenario does
+    // not run, and stays so; nothing else blocks (a Workspace user, nothing drawn).
+    let mut s = emails(&[0], false, None);
+    s.population.rates.already_enrolled = 1.0;
+    let plan = vec![attempt(at(0, 10, 0), 0, 0), attempt(at(5, 10, 0), 0, 0)];
+    let result = audited(&s, plan, None);
+    let already = Decision::Rejected(RejectionCode::AlreadyEnrolled);
+    assert_eq!(common::decisions(&result), [already, already]);
+    assert_eq!(sends_to(&result, 0), []);
+}
+
+#[test]
+fn gmail_s_own_step_one_counts_in_the_inbox_s_rolling_day() {
+    // A custom limit of 2 on user 0's Workspace inbox. Gmail sends the step 1 of a Gmail
+    // extension enrollment itself, past the platform's checks, but the email left the inbox:
+    // it counts in the rolling 24 hours, so of two CRM enrollments after it only the first
+    // sends, and the second meets SEND_LIMIT_REACHED on the platform's side.
+    let mut s = emails(&[0], false, None);
+    s.senders[0].daily_limit = Some(2);
+    let t = at(0, 10, 0);
+    let plan = vec![
+        Attempt {
+            source: Source::GmailExtension,
+            ..attempt(t, 0, 0)
+        },
+        attempt(t + HOUR, 0, 1),
+        attempt(t + 2 * HOUR, 0, 2),
+    ];
+    let result = audited(&s, plan, None);
+    assert_eq!(sends_to(&result, 0), [(t, 0)]);
+    assert_eq!(sends_to(&result, 1), [(t + HOUR, 0)]);
+    assert_eq!(sends_to(&result, 2), []);
+    assert_eq!(
+        outcomes(&result),
+        [
+            Outcome::Finished,
+            Outcome::Finished,
+            Outcome::StepFailed(model::StepFailure::SendLimitReached)
+        ]
+    );
+}

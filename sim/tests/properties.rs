@@ -10,25 +10,129 @@ use sim::{run, run_with, RunOptions, RunResult, Scenario, World};
 
 fn any_scenario() -> impl Strategy<Value = Scenario> {
     (
-        any::<u64>(),
-        1u32..600,
-        1u32..4,
-        0.0f64..0.4,
-        proptest::option::of(1u32..=10),
-        0u32..=60,
-        0u8..64,
+        (
+            any::<u64>(),
+            1u32..600,
+            1u32..4,
+            0.0f64..0.4,
+            proptest::option::of(1u32..=10),
+            0u32..=60,
+            0u8..64,
+        ),
+        any_variety(),
     )
         .prop_map(
-            |(seed, contacts, portals, rate, per_minute, stagger, guards)| {
+            |((seed, contacts, portals, rate, per_minute, stagger, guards), variety)| {
                 let mut s = common::scenario(seed, contacts, portals, rate);
                 s.sending.per_minute_limit = per_minute;
                 s.sending.stagger_seconds = stagger;
                 // Small limits so that they bite in small worlds.
                 s.senders[0].daily_limit = Some(40);
                 with_guards(&mut s, guards);
+                variety.apply(&mut s);
                 s
             },
         )
+}
+
+/// What the property worlds vary beyond rates and sizes: the calendar, the senders' seats,
+/// inboxes and sequences, the sequences' allowed days and windows, and the policies.
+#[derive(Clone, Debug)]
+struct Variety {
+    start_weekday: usize,
+    horizon_days: u32,
+    /// Per extra sender group (one per seat and one per inbox kind): its sequence (0 or 1).
+    sequences: [u16; 10],
+    /// Per sequence: weekdays only, and which window (none, office hours, a short morning).
+    weekdays_only: [bool; 2],
+    windows: [u8; 2],
+    reenrollment: u8,
+    daily_limit: u8,
+    provider_limits: bool,
+    provider_block_hours: u32,
+}
+
+fn any_variety() -> impl Strategy<Value = Variety> {
+    (
+        0usize..7,
+        14u32..40,
+        proptest::array::uniform10(0u16..2),
+        proptest::array::uniform2(any::<bool>()),
+        proptest::array::uniform2(0u8..3),
+        0u8..4,
+        0u8..3,
+        any::<bool>(),
+        0u32..48,
+    )
+        .prop_map(
+            |(start_weekday, horizon_days, sequences, weekdays_only, windows, r, d, p, b)| {
+                Variety {
+                    start_weekday,
+                    horizon_days,
+                    sequences,
+                    weekdays_only,
+                    windows,
+                    reenrollment: r,
+                    daily_limit: d,
+                    provider_limits: p,
+                    provider_block_hours: b,
+                }
+            },
+        )
+}
+
+impl Variety {
+    fn apply(&self, s: &mut Scenario) {
+        use model::{InboxProvider, SeatTier};
+        use sim::scenario::{SequencesDailyLimit, WhenFull};
+        use sim::{ResumeAt, SenderGroup};
+        s.calendar.start_weekday = sim::Weekday::ALL[self.start_weekday];
+        s.calendar.horizon_days = self.horizon_days;
+        s.plan.business_days = 5;
+        // One user of every seat (with a Workspace inbox) and of every inbox kind (with a
+        // Professional seat), on either sequence.
+        let seats = SeatTier::ALL.map(|seat| (seat, Some(InboxProvider::GoogleWorkspace)));
+        let inboxes = InboxProvider::ALL.map(|inbox| (SeatTier::Professional, Some(inbox)));
+        let extra = seats.into_iter().chain(inboxes);
+        for ((seat, inbox), &sequence) in extra.zip(&self.sequences) {
+            s.senders.push(SenderGroup {
+                count: 1,
+                seat,
+                inbox,
+                portal: None,
+                sequence,
+                daily_limit: None,
+                other_emails_per_day: 0,
+            });
+        }
+        let windows = [None, Some((9 * 60, 17 * 60)), Some((7 * 60 + 30, 11 * 60))];
+        for (i, seq) in s.sequences.iter_mut().enumerate() {
+            seq.weekdays_only = self.weekdays_only[i];
+            seq.send_window = windows[usize::from(self.windows[i])];
+        }
+        match self.reenrollment {
+            0 => s.reenrollment = sim::Reenrollment::None,
+            1 => {}
+            resume => {
+                let resume_at = [ResumeAt::Same, ResumeAt::First][usize::from(resume - 2)];
+                if let sim::Reenrollment::Act(remedies) = &mut s.reenrollment {
+                    for remedy in remedies {
+                        remedy.resume_at = resume_at;
+                        remedy.share = 0.5;
+                        remedy.reconnect_first = resume_at == ResumeAt::Same;
+                    }
+                }
+            }
+        }
+        s.sending.sequences_daily_limit = [WhenFull::Refuse, WhenFull::NextDay]
+            .get(usize::from(self.daily_limit))
+            .map(|&when_full| SequencesDailyLimit {
+                per_user: 30,
+                when_full,
+            });
+        s.sending.provider_limits = self.provider_limits;
+        s.sending.provider_block_hours = self.provider_block_hours;
+    }
 }
 
 /// `s` under a rule set with the guards of `which` (bit i: kind i of six), checked right after

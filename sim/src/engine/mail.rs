@@ -253,7 +253,9 @@ pub(crate) fn resume_step(resume_at: ResumeAt, step: u8, steps: usize) -> Option
 /// `window` (minutes of the day, `[start, end)`), and outside every span of `down` (sorted,
 /// disjoint `[start, end)` spans of a disconnected inbox): when a user back at work acts. A
 /// moment after work or on a weekend moves to the next working day's start. Each turn moves to
-/// a later day, into the window, or past a span, so the loop is bounded.
+/// a later day, into the window, or past a span, so the loop is bounded: past each span at most
+/// five turns (the span's end, after work, Saturday, Sunday, the window's start), and 16 more
+/// reach a working moment from anywhere.
 pub(crate) fn user_moment(
     calendar: &Calendar,
     window: (u32, u32),
@@ -263,7 +265,7 @@ pub(crate) fn user_moment(
     let (start, end) = window;
     assert!(start < end && end <= 24 * 60, "a working window");
     let mut at = t;
-    for _ in 0..(4 * down.len() + 16) {
+    for _ in 0..(5 * down.len() + 16) {
         let day = at / SECONDS_PER_DAY;
         let minute = at % SECONDS_PER_DAY / 60;
         if calendar.weekday(day).is_weekend() || minute >= end {
@@ -276,7 +278,7 @@ pub(crate) fn user_moment(
             return at;
         }
     }
-    unreachable!("a working moment within {} turns", 4 * down.len() + 16)
+    unreachable!("a working moment within {} turns", 5 * down.len() + 16)
 }
 
 #[cfg(test)]
@@ -375,6 +377,56 @@ mod tests {
     }
 
     #[test]
+    fn shares_are_half_open_intervals() {
+        // Quarters, exact in binary: soft [0, 0.25), policy [0.25, 0.5), moved [0.5, 0.75),
+        // delivered [0.75, 1). A draw on a boundary belongs to the interval it starts.
+        let provider = MailboxProvider {
+            mailbox_moved: 0.25,
+            ..MailboxProvider::plain("p", 1.0, 0.25, 0.25)
+        };
+        let cases = [
+            (0.25, SmtpReply::PolicyRejection),
+            (0.5, SmtpReply::MailboxMoved),
+            (0.75, SmtpReply::Delivered),
+        ];
+        for (draw, expected) in cases {
+            assert_eq!(recipient_answer(false, &provider, draw), expected, "{draw}");
+        }
+        // Within a split too, and past the sum (rounding) the last reply with a share.
+        let split = [
+            (SmtpReply::BadMailbox, 0.5),
+            (SmtpReply::BadDomain, 0.5),
+            (SmtpReply::NullMx, 0.0),
+        ];
+        assert_eq!(pick(&split, 0.5), SmtpReply::BadDomain);
+        assert_eq!(pick(&split, 0.4999), SmtpReply::BadMailbox);
+        assert_eq!(pick(&split, 1.0), SmtpReply::BadDomain);
+    }
+
+    #[test]
+    fn a_send_s_five_draws_come_in_order() {
+        // The raw outputs of the same stream, turned into draws by hand: units from the top 53
+        // bits, the reaction delay in [0, 48 h] (both ends included) by multiply and shift.
+        let key = [7, 0, 1, 2];
+        let mut raw = Stream::keyed(3, StreamKind::Send, &key);
+        let outputs: Vec<u64> = (0..5).map(|_| raw.next_u64()).collect();
+        let unit = |x: u64| (x >> 11) as f64 / 9_007_199_254_740_992.0;
+        let span = 48 * 3_600 + 1;
+        let delay = ((u128::from(outputs[4]) * span) >> 64) as u32;
+        let draws = SendDraws::draw(&mut Stream::keyed(3, StreamKind::Send, &key), &engagement());
+        assert_eq!(
+            draws,
+            SendDraws {
+                fail: unit(outputs[0]),
+                answer: unit(outputs[1]),
+                reaction: unit(outputs[2]),
+                unsubscribe_all: unit(outputs[3]),
+                reaction_delay_seconds: delay,
+            }
+        );
+    }
+
+    #[test]
     fn reply_classes_come_from_sub_intervals() {
         let provider = MailboxProvider {
             mailbox_moved: 0.01,
@@ -464,6 +516,24 @@ mod tests {
         // Two spans in a row.
         let down = [(h(3, 8), h(3, 20)), (h(4, 8), h(4, 10))];
         assert_eq!(user_moment(&cal, work, &down, h(0, 18)), h(4, 10));
+    }
+
+    #[test]
+    fn users_get_past_many_spans_that_end_on_friday_evenings() {
+        // Day 0 is a Monday. Each of 17 spans runs from a Monday 08:00 to the Friday at 18:00,
+        // after work: past each one the user needs five turns (its end, Saturday, Sunday,
+        // Monday, 09:00), and lands in the next span; after the last, on Monday 09:00.
+        let cal = Calendar {
+            start_date: "2026-01-05".to_owned(),
+            start_weekday: crate::time::Weekday::Monday,
+            horizon_days: 200,
+        };
+        let h = |day: u32, hour: u32| day * 86_400 + hour * 3_600;
+        let down: Vec<_> = (0..17).map(|w| (h(7 * w, 8), h(7 * w + 4, 18))).collect();
+        assert_eq!(
+            user_moment(&cal, (9 * 60, 17 * 60), &down, h(0, 9)),
+            h(7 * 17, 9)
+        );
     }
 
     #[test]

@@ -143,4 +143,20 @@ mod tests {
         assert!(s.fits(0, &[3, 3]), "day 3 freed, day 1 kept");
         assert!(!s.fits(0, &[1]));
     }
+
+    #[test]
+    fn each_user_day_has_its_own_count() {
+        // Two users, ten days, two emails a day. Fill user 0's day 1 and user 1's day 0 and
+        // day 9: no other user-day, and no day at or past the horizon (10), is touched.
+        let mut s = DailySchedule::new(2, 2, 10);
+        s.add(0, &[1, 1]);
+        s.add(1, &[0, 0, 9, 9]);
+        for day in 0..10 {
+            assert_eq!(s.fits(0, &[day]), day != 1, "user 0, day {day}");
+            assert_eq!(s.fits(1, &[day]), day != 0 && day != 9, "user 1, day {day}");
+        }
+        assert!(s.fits(0, &[10, 10, 10]), "the horizon's day is past it");
+        s.add(0, &[10, 10, 10]);
+        assert!(!s.fits(1, &[0]) && s.fits(0, &[0]));
+    }
 }
