@@ -1,10 +1,11 @@
 //! The command line end to end: the main job, its formats, and every kind of bad input.
 
-use std::path::Path;
-
 use assert_cmd::Command;
 use predicates::prelude::*;
 use predicates::str::contains;
+
+mod common;
+use common::{scenario_file, valid_scenario};
 
 fn seqsim() -> Command {
     Command::cargo_bin("seqsim").unwrap()
@@ -12,22 +13,6 @@ fn seqsim() -> Command {
 
 fn json_of(output: &[u8]) -> serde_json::Value {
     serde_json::from_slice(output).expect("the report is JSON")
-}
-
-/// Writes `text` as a scenario file in a fresh directory.
-fn scenario_file(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bad.toml");
-    std::fs::write(&path, text).unwrap();
-    (dir, path)
-}
-
-/// A valid scenario to break in small ways.
-fn valid_scenario() -> String {
-    std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/library/clean-opt-in.toml"),
-    )
-    .unwrap()
 }
 
 /// Runs `seqsim validate` and `seqsim run` on `text` and checks both fail with exit code 2 and

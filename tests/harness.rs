@@ -452,20 +452,9 @@ fn an_http_error_exits_2_with_the_status_and_body() {
          s = HTTPServer(('127.0.0.1', 0), H)\nprint('listening on http://127.0.0.1:%d/' % s.server_address[1], flush=True)\ns.serve_forever()\n",
     )
     .unwrap();
-    let mut child = Command::new(PYTHON)
-        .arg(&script)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_owned();
+    let mut python = Command::new(PYTHON);
+    python.arg(&script);
+    let (mut child, url) = http_service(python);
     let out = run(&["harness", "--engine-url", &url]);
     child.kill().unwrap();
     child.wait().unwrap();

@@ -1,30 +1,17 @@
 //! The command line under hostile conditions (issue 13): signals during a run, numbers beyond
 //! TOML's integers, scenarios too large for the machine, and the determinism self-check.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
 use predicates::str::contains;
 
+mod common;
+use common::{scenario_file, valid_scenario};
+
 fn seqsim() -> Command {
     Command::cargo_bin("seqsim").unwrap()
-}
-
-/// Writes `text` as a scenario file in a fresh directory.
-fn scenario_file(text: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("scenario.toml");
-    std::fs::write(&path, text).unwrap();
-    (dir, path)
-}
-
-/// A small valid scenario to change.
-fn valid_scenario() -> String {
-    std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/library/clean-opt-in.toml"),
-    )
-    .unwrap()
 }
 
 /// `valid_scenario` with the line starting `key =` replaced by `key = value`.
