@@ -2,7 +2,6 @@
 //! drive mode) and `seqsim export-attempts` (every attempt's facts and reference decision as
 //! JSON lines). Glue over the `harness` crate: argument parsing, exit codes, output.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -311,18 +310,7 @@ pub fn export_attempts(args: ExportArgs) -> Result<()> {
     };
     let run = sim::run_with(&scenario, &options);
     let attempts = run.recordings.attempts.as_deref().expect("asked for");
-    let write = |out: &mut dyn std::io::Write| -> std::io::Result<()> {
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
-        for (id, attempt) in attempts.iter().enumerate() {
-            let row = ExportRow {
-                request: builder.request(id as u64, &attempt.facts),
-                reference: builder.decision_name(attempt.decision),
-            };
-            serde_json::to_writer(&mut out, &row)?;
-            out.write_all(b"\n")?;
-        }
-        out.flush()
-    };
+    let write = |out: &mut dyn std::io::Write| builder.write_export(attempts, out);
     match output {
         Some(mut output) => {
             let shown = output.path.display().to_string();
@@ -337,12 +325,4 @@ pub fn export_attempts(args: ExportArgs) -> Result<()> {
             _ => Ok(()),
         },
     }
-}
-
-/// One line of `export-attempts`: the request's fields, then the reference decision.
-#[derive(serde::Serialize)]
-struct ExportRow<'a> {
-    #[serde(flatten)]
-    request: ::harness::Request,
-    reference: &'a str,
 }

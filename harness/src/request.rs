@@ -1,8 +1,10 @@
 //! From the simulator's recorded attempts to protocol [`Request`]s and [`Batch`]es, and the
 //! names of decisions both ways.
 
+use std::io::Write as _;
+
 use model::{AddressFlags, Catalogue as _, ContactFlags, Decision, RejectionCode, SeatTier};
-use sim::{AttemptFacts, Scenario};
+use sim::{AttemptFacts, DecidedAttempt, Scenario};
 
 use crate::protocol::{
     AddressFacts, Batch, ContactFacts, EnrollmentFacts, GuardInfo, Request, Rules, Seat,
@@ -192,5 +194,34 @@ pub(crate) fn seat_tier(seat: Seat) -> SeatTier {
         Seat::Starter => SeatTier::Starter,
         Seat::Professional => SeatTier::Professional,
         Seat::Enterprise => SeatTier::Enterprise,
+    }
+}
+
+/// One line of `seqsim export-attempts`: the request's fields, then the reference decision.
+#[derive(serde::Serialize)]
+struct ExportRow<'a> {
+    #[serde(flatten)]
+    request: Request,
+    reference: &'a str,
+}
+
+impl RequestBuilder {
+    /// Writes `attempts` (a run's, in order: attempt `i` gets id `i`) as `export-attempts`
+    /// rows, one JSON object a line: the request and the reference decision.
+    pub fn write_export(
+        &self,
+        attempts: &[DecidedAttempt],
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
+        for (id, attempt) in attempts.iter().enumerate() {
+            let row = ExportRow {
+                request: self.request(id as u64, &attempt.facts),
+                reference: self.decision_name(attempt.decision),
+            };
+            serde_json::to_writer(&mut out, &row)?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()
     }
 }
