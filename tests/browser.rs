@@ -1,6 +1,6 @@
 //! The sweep's HTML report in a real browser: headless Chromium (Debian's `chromium`, which
-//! `.ci/run` installs when missing) renders it; its DOM must hold every plot's SVG with drawn
-//! lines, and a screenshot must show coloured data in every plot.
+//! `.ci/test`, the README's test command, installs when missing) renders it; its DOM must hold
+//! every plot's SVG with drawn lines, and a screenshot must show coloured data in every plot.
 
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
@@ -41,7 +41,7 @@ fn report(dir: &Path) -> PathBuf {
 fn chromium(html: &Path, profile: &Path, what: &str) -> std::process::Output {
     assert!(
         Path::new(CHROMIUM).exists(),
-        "{CHROMIUM} is missing: install Debian's `chromium` (apt-get install -y chromium; .ci/run does it)"
+        "{CHROMIUM} is missing: install Debian's `chromium` (apt-get install -y chromium; bash .ci/test does it)"
     );
     let output = Process::new(CHROMIUM)
         .args([
