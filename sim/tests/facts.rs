@@ -542,3 +542,21 @@ fn gmail_s_own_step_one_counts_in_the_inbox_s_rolling_day() {
         ]
     );
 }
+
+/// The last simulated day is simulated like any other: an enrollment at 10:00 on the horizon's
+/// last day sends its first email then, and a day-earlier enrollment sends its follow-up then.
+#[test]
+fn the_horizons_last_day_is_simulated() {
+    let scenario = emails(&[0, 1], false, None);
+    let last = scenario.calendar.horizon_days - 1;
+    let plan = vec![
+        attempt(at(last - 1, 10, 0), 0, 1),
+        attempt(at(last, 11, 0), 0, 2),
+    ];
+    let result = audited(&scenario, plan, None);
+    assert_eq!(
+        sends_to(&result, 1),
+        [(at(last - 1, 10, 0), 0), (at(last, 10, 0), 1)]
+    );
+    assert_eq!(sends_to(&result, 2), [(at(last, 11, 0), 0)]);
+}
