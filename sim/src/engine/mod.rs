@@ -19,6 +19,7 @@ mod inbox;
 mod journey;
 mod mail;
 mod portal;
+mod prefetch;
 pub mod queue;
 mod record;
 mod result;
