@@ -22,6 +22,15 @@ pub struct Attempt {
     pub bulk_position: u8,
 }
 
+/// What `build` fills every attempt over.
+const PLACEHOLDER: Attempt = Attempt {
+    time: 0,
+    user: 0,
+    contact: 0,
+    source: Source::CrmSingle,
+    bulk_position: 0,
+};
+
 /// Builds the plan of `scenario` over `world`, ordered by time; attempts at the same second keep
 /// the order of user id, then of the user's list, so the order is reproducible.
 ///
@@ -51,15 +60,22 @@ pub fn build(scenario: &Scenario, world: &World) -> Vec<Attempt> {
     let days = scenario.calendar.business_days(plan.business_days);
     let weights = plan.sources.weights();
 
-    let mut attempts: Vec<Attempt> = (0..world.users().len())
-        .into_par_iter()
-        .flat_map_iter(|user| {
-            let list = &lists[starts[user] as usize..starts[user + 1] as usize];
-            user_actions(seed, plan, world, user, list, &days, &weights)
-        })
-        .collect();
-    // Stable: ties keep user order, then list order.
-    attempts.par_sort_by_key(|a| a.time);
+    // One attempt per pair: each user's attempts fill the span of its list, users in parallel.
+    let mut attempts = vec![PLACEHOLDER; lists.len()];
+    let mut spans: Vec<(usize, &mut [Attempt])> = Vec::with_capacity(starts.len());
+    let mut rest = attempts.as_mut_slice();
+    for user in 0..world.users().len() {
+        let (span, tail) = rest.split_at_mut((starts[user + 1] - starts[user]) as usize);
+        spans.push((user, span));
+        rest = tail;
+    }
+    spans.into_par_iter().for_each(|(user, span)| {
+        let list = &lists[starts[user] as usize..starts[user + 1] as usize];
+        user_actions(seed, plan, world, user, list, &days, &weights, span);
+    });
+    // Stable: ties keep user order, then list order. A radix sort on the time (a `u32`) is
+    // linear; the merge sort it replaced cost 5% of a one-portal run.
+    radsort::sort_by_key(&mut attempts, |a| a.time);
     assert_plan(seed, world, &attempts);
     attempts
 }
@@ -114,7 +130,9 @@ fn assign(
     [Some((owner, c)), Some((other, c))]
 }
 
-/// User `user`'s enrollment actions over `list`, its contacts in order.
+/// User `user`'s enrollment actions over `list`, its contacts in order: one attempt per
+/// contact, written to `out`.
+#[allow(clippy::too_many_arguments)] // The plan's inputs, each read here; a struct would only name them again.
 fn user_actions(
     seed: u64,
     plan: &crate::scenario::Plan,
@@ -123,12 +141,14 @@ fn user_actions(
     list: &[u32],
     days: &[u32],
     weights: &[f64],
-) -> Vec<Attempt> {
+    out: &mut [Attempt],
+) {
+    assert_eq!(out.len(), list.len(), "seed {seed}: one attempt per contact");
     let (hour_from, hour_to) = plan.working_hours;
     let day_seconds = (hour_to - hour_from) * SECONDS_PER_HOUR;
     let google = world.users()[user].inbox.is_some_and(|p| p.is_google());
     let mut s = Stream::new(seed, StreamKind::UserPlan, user as u64);
-    let mut attempts = Vec::with_capacity(list.len());
+    let mut written = 0;
     let mut rest = list;
     while !rest.is_empty() {
         let mut source = Source::ALL[s.pick(weights)];
@@ -143,15 +163,16 @@ fn user_actions(
             _ => 1,
         };
         for (position, &contact) in rest[..take].iter().enumerate() {
-            attempts.push(Attempt {
+            out[written] = Attempt {
                 time,
                 user: user as u32,
                 contact,
                 source,
                 bulk_position: position as u8,
-            });
+            };
+            written += 1;
         }
         rest = &rest[take..];
     }
-    attempts
+    assert_eq!(written, out.len(), "seed {seed}: one attempt per contact");
 }

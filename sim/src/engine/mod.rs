@@ -280,7 +280,14 @@ fn plans_by_portal(seed: u64, world: &World, attempts: Vec<Attempt>) -> Vec<Vec<
         attempts.windows(2).all(|w| w[0].time <= w[1].time),
         "seed {seed}: the plan is time-ordered"
     );
-    let mut plans: Vec<Vec<Attempt>> = vec![Vec::new(); world.portals() as usize];
+    if world.portals() == 1 {
+        return vec![attempts];
+    }
+    let mut sizes = vec![0usize; world.portals() as usize];
+    for a in &attempts {
+        sizes[world.portal_of(a.contact) as usize] += 1;
+    }
+    let mut plans: Vec<Vec<Attempt>> = sizes.into_iter().map(Vec::with_capacity).collect();
     for a in attempts {
         plans[world.portal_of(a.contact) as usize].push(a);
     }

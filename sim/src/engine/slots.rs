@@ -12,8 +12,12 @@
 
 use model::{AddressFlags, ContactFlags};
 
+use super::prefetch::prefetch;
 use crate::plan::Attempt;
 use crate::world::{Contact, Person};
+
+/// How many records ahead `lay_out` starts loading a record (and half as far, its person).
+const GATHER_AHEAD: usize = 16;
 
 /// Not a slot yet (while ordering).
 const UNPLACED: u32 = u32::MAX;
@@ -77,8 +81,16 @@ pub(crate) fn lay_out(
         }
     }
     assert_eq!(order.len(), n, "every contact has one slot");
-    let slots: Vec<Slot> = (order.iter())
-        .map(|&local| {
+    let slots: Vec<Slot> = (order.iter().enumerate())
+        .map(|(i, &local)| {
+            // `order` is a random walk over the records and their persons: start loading the
+            // record a few places ahead, and the person of a nearer one (a cache hint only).
+            if let Some(&ahead) = order.get(i + GATHER_AHEAD) {
+                prefetch(&contacts[ahead as usize]);
+            }
+            if let Some(&ahead) = order.get(i + GATHER_AHEAD / 2) {
+                prefetch(&persons[contacts[ahead as usize].person as usize]);
+            }
             let local = local as usize;
             let record = contacts[local];
             let person = &persons[record.person as usize];
