@@ -41,43 +41,92 @@ const PLACEHOLDER: Attempt = Attempt {
 /// `bulk_size_max` contacts at one moment, a CRM single or a Gmail-extension enrollment one.
 /// The Gmail extension needs a Google inbox: other users make a CRM single enrollment instead.
 pub fn build(scenario: &Scenario, world: &World) -> Vec<Attempt> {
-    let plan = &scenario.plan;
-    let seed = scenario.seed;
-
-    // Who enrolls whom: (user, contact) pairs in contact order, portals in parallel.
-    let pairs: Vec<(u32, u32)> = (0..world.portals())
-        .into_par_iter()
-        .flat_map_iter(|portal| {
-            let users = world.users_of(portal);
-            world
-                .contacts_of(portal)
-                .flat_map(move |c| assign(seed, plan, users, c).into_iter().flatten())
-        })
-        .collect();
-    let (starts, lists) = group_by_key(world.users().len(), pairs.iter().copied());
-    drop(pairs);
-
-    let days = scenario.calendar.business_days(plan.business_days);
-    let weights = plan.sources.weights();
-
-    // One attempt per pair: each user's attempts fill the span of its list, users in parallel.
-    let mut attempts = vec![PLACEHOLDER; lists.len()];
-    let mut spans: Vec<(usize, &mut [Attempt])> = Vec::with_capacity(starts.len());
-    let mut rest = attempts.as_mut_slice();
-    for user in 0..world.users().len() {
-        let (span, tail) = rest.split_at_mut((starts[user + 1] - starts[user]) as usize);
-        spans.push((user, span));
-        rest = tail;
-    }
-    spans.into_par_iter().for_each(|(user, span)| {
-        let list = &lists[starts[user] as usize..starts[user + 1] as usize];
-        user_actions(seed, plan, world, user, list, &days, &weights, span);
-    });
-    // Stable: ties keep user order, then list order. A radix sort on the time (a `u32`) is
-    // linear; the merge sort it replaced cost 5% of a one-portal run.
-    radsort::sort_by_key(&mut attempts, |a| a.time);
-    assert_plan(seed, world, &attempts);
+    let lists = Lists::new(scenario, world);
+    let attempts = lists.plan_of(
+        scenario,
+        world,
+        &(0..world.users().len() as u32).collect::<Vec<_>>(),
+    );
+    assert_plan(scenario.seed, world, &attempts);
     attempts
+}
+
+/// The plan of `build`, portal by portal: each portal's attempts in the same order as in the
+/// whole plan (a stable sort by time of attempts in user, then list order, restricted to the
+/// portal's users, is the whole plan's order restricted to them). The engine runs portals
+/// apart, and building their plans apart never holds the whole plan twice.
+pub fn build_by_portal(scenario: &Scenario, world: &World) -> Vec<Vec<Attempt>> {
+    let lists = Lists::new(scenario, world);
+    (0..world.portals())
+        .into_par_iter()
+        .map(|portal| {
+            let attempts = lists.plan_of(scenario, world, world.users_of(portal));
+            assert_plan(scenario.seed, world, &attempts);
+            attempts
+        })
+        .collect()
+}
+
+/// Who enrolls whom: each user's list of contacts, and the days and sources their actions
+/// draw from.
+struct Lists {
+    /// User `u`'s list is `contacts[starts[u]..starts[u + 1]]`.
+    starts: Vec<u32>,
+    contacts: Vec<u32>,
+    days: Vec<u32>,
+    weights: Vec<f64>,
+}
+
+impl Lists {
+    fn new(scenario: &Scenario, world: &World) -> Self {
+        let plan = &scenario.plan;
+        let seed = scenario.seed;
+        // (user, contact) pairs in contact order, portals in parallel.
+        let pairs: Vec<(u32, u32)> = (0..world.portals())
+            .into_par_iter()
+            .flat_map_iter(|portal| {
+                let users = world.users_of(portal);
+                world
+                    .contacts_of(portal)
+                    .flat_map(move |c| assign(seed, plan, users, c).into_iter().flatten())
+            })
+            .collect();
+        let (starts, contacts) = group_by_key(world.users().len(), pairs.iter().copied());
+        Self {
+            starts,
+            contacts,
+            days: scenario.calendar.business_days(plan.business_days),
+            weights: plan.sources.weights().to_vec(),
+        }
+    }
+
+    fn list(&self, user: u32) -> &[u32] {
+        let u = user as usize;
+        &self.contacts[self.starts[u] as usize..self.starts[u + 1] as usize]
+    }
+
+    /// The attempts of `users` (in increasing id order), stably sorted by time: ties keep
+    /// user order, then list order. One attempt per listed contact: each user's attempts fill
+    /// the span of its list, users in parallel; a radix sort on the time (a `u32`) is linear
+    /// (the merge sort it replaced cost 5% of a one-portal run).
+    fn plan_of(&self, scenario: &Scenario, world: &World, users: &[u32]) -> Vec<Attempt> {
+        assert!(users.windows(2).all(|w| w[0] < w[1]), "users in id order");
+        let len = users.iter().map(|&u| self.list(u).len()).sum();
+        let mut attempts = vec![PLACEHOLDER; len];
+        let mut spans: Vec<(u32, &mut [Attempt])> = Vec::with_capacity(users.len());
+        let mut rest = attempts.as_mut_slice();
+        for &user in users {
+            let (span, tail) = rest.split_at_mut(self.list(user).len());
+            spans.push((user, span));
+            rest = tail;
+        }
+        spans.into_par_iter().for_each(|(user, span)| {
+            let (list, days, weights) = (self.list(user), &self.days, &self.weights);
+            user_actions(scenario, world, user as usize, list, (days, weights), span);
+        });
+        radsort::sort_by_key(&mut attempts, |a| a.time);
+        attempts
+    }
 }
 
 /// What the engine relies on: the plan is time-ordered, within the working days, and every
@@ -132,18 +181,20 @@ fn assign(
 
 /// User `user`'s enrollment actions over `list`, its contacts in order: one attempt per
 /// contact, written to `out`.
-#[allow(clippy::too_many_arguments)] // The plan's inputs, each read here; a struct would only name them again.
 fn user_actions(
-    seed: u64,
-    plan: &crate::scenario::Plan,
+    scenario: &Scenario,
     world: &World,
     user: usize,
     list: &[u32],
-    days: &[u32],
-    weights: &[f64],
+    (days, weights): (&[u32], &[f64]),
     out: &mut [Attempt],
 ) {
-    assert_eq!(out.len(), list.len(), "seed {seed}: one attempt per contact");
+    let (plan, seed) = (&scenario.plan, scenario.seed);
+    assert_eq!(
+        out.len(),
+        list.len(),
+        "seed {seed}: one attempt per contact"
+    );
     let (hour_from, hour_to) = plan.working_hours;
     let day_seconds = (hour_to - hour_from) * SECONDS_PER_HOUR;
     let google = world.users()[user].inbox.is_some_and(|p| p.is_google());

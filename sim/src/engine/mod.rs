@@ -116,9 +116,9 @@ pub fn run_with_progress(
     scenario.assert_valid();
     pool(options).install(|| {
         let world = World::generate(scenario);
-        let attempts = plan::build(scenario, &world);
+        let plans = plan::build_by_portal(scenario, &world);
         progress(Progress::Generated);
-        simulate(scenario, world, attempts, options, progress, None)
+        simulate(scenario, world, plans, options, progress, None)
     })
 }
 
@@ -128,8 +128,8 @@ pub fn run_driven(scenario: &Scenario, options: &RunOptions, decider: &dyn Decid
     scenario.assert_valid();
     pool(options).install(|| {
         let world = World::generate(scenario);
-        let attempts = plan::build(scenario, &world);
-        simulate(scenario, world, attempts, options, &|_| {}, Some(decider))
+        let plans = plan::build_by_portal(scenario, &world);
+        simulate(scenario, world, plans, options, &|_| {}, Some(decider))
     })
 }
 
@@ -184,8 +184,8 @@ pub fn run_many<T: Send>(
             .map(|(i, scenario)| {
                 scenario.assert_valid();
                 let world = World::generate(scenario);
-                let attempts = plan::build(scenario, &world);
-                let result = simulate(scenario, world, attempts, options, &|_| {}, None);
+                let plans = plan::build_by_portal(scenario, &world);
+                let result = simulate(scenario, world, plans, options, &|_| {}, None);
                 each(i, scenario, result)
             })
             .collect()
@@ -200,7 +200,8 @@ pub fn run_world(
     options: &RunOptions,
 ) -> RunResult {
     scenario.assert_valid();
-    pool(options).install(|| simulate(scenario, world, attempts, options, &|_| {}, None))
+    let plans = plans_by_portal(scenario.seed, &world, attempts);
+    pool(options).install(|| simulate(scenario, world, plans, options, &|_| {}, None))
 }
 
 /// The worker pool of a run: `options.threads` threads, or one per core.
@@ -216,7 +217,7 @@ fn pool(options: &RunOptions) -> rayon::ThreadPool {
 fn simulate(
     scenario: &Scenario,
     mut world: World,
-    attempts: Vec<Attempt>,
+    plans: Vec<Vec<Attempt>>,
     options: &RunOptions,
     progress: &(dyn Fn(Progress) + Sync),
     decider: Option<&dyn Decide>,
@@ -227,7 +228,12 @@ fn simulate(
         .filter(|&c| (c as usize) < world.contacts().len())
         .map(|c| traced_contact(scenario, &world, c));
     let traced_person = traced.as_ref().map(|t| t.person);
-    let plans = plans_by_portal(scenario.seed, &world, attempts);
+    assert_eq!(
+        plans.len(),
+        world.portals() as usize,
+        "seed {}",
+        scenario.seed
+    );
     let mut runs: Vec<PortalRun> = (0..world.portals())
         .into_par_iter()
         .zip(plans)

@@ -1,0 +1,50 @@
+//! The plan built portal by portal (what the engine runs) is the whole plan restricted to each
+//! portal, in the whole plan's order; and the whole plan's order is time, then user, then the
+//! user's list.
+
+mod common;
+
+use sim::{plan, World};
+
+#[test]
+fn each_portals_plan_is_the_whole_plan_restricted_to_it() {
+    for (seed, contacts, portals) in [(1, 2_000, 1), (2, 3_000, 3), (3, 5_000, 7), (4, 600, 12)] {
+        let scenario = common::scenario(seed, contacts, portals, 0.1);
+        let world = World::generate(&scenario);
+        let whole = plan::build(&scenario, &world);
+        let by_portal = plan::build_by_portal(&scenario, &world);
+        assert_eq!(by_portal.len(), portals as usize);
+        assert_eq!(by_portal.iter().map(Vec::len).sum::<usize>(), whole.len());
+        for (p, plan) in by_portal.iter().enumerate() {
+            let restricted: Vec<_> = (whole.iter())
+                .filter(|a| world.portal_of(a.contact) == p as u32)
+                .copied()
+                .collect();
+            assert_eq!(plan, &restricted, "seed {seed}, portal {p}");
+        }
+    }
+}
+
+#[test]
+fn the_whole_plan_orders_ties_by_user_then_list() {
+    let mut scenario = common::scenario(5, 4_000, 2, 0.1);
+    // Bulks put many attempts at one moment: ties are common.
+    scenario.plan.sources.crm_single = 0.2;
+    scenario.plan.sources.crm_bulk = 0.8;
+    scenario.plan.sources.gmail_extension = 0.0;
+    let world = World::generate(&scenario);
+    let whole = plan::build(&scenario, &world);
+    let mut ties = 0;
+    for w in whole.windows(2) {
+        assert!(w[0].time <= w[1].time);
+        if w[0].time == w[1].time {
+            ties += 1;
+            assert!(w[0].user <= w[1].user, "{:?} before {:?}", w[0], w[1]);
+            if w[0].user == w[1].user {
+                // One bulk: positions count up along the user's list.
+                assert_eq!(w[0].bulk_position + 1, w[1].bulk_position);
+            }
+        }
+    }
+    assert!(ties > 100, "{ties} ties: the case is exercised");
+}
