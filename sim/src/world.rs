@@ -313,11 +313,20 @@ impl World {
         }
     }
 
-    /// Frees the contact records once every portal's run has copied its part (a run keeps its
-    /// own, laid out for it): the world no longer holds them.
-    pub(crate) fn release_records(&mut self) {
-        self.contacts = Vec::new();
-        self.enrolled_elsewhere = Vec::new();
+    /// Frees the contact records from contact `first` on, once the runs of their portals have
+    /// copied their parts (a run keeps its own, laid out for it): the world no longer holds
+    /// them. Portals' runs are built from the last portal down, so the world's records shrink
+    /// while the runs' grow.
+    pub(crate) fn release_records_from(&mut self, first: u32) {
+        let first = first as usize;
+        assert!(
+            first <= self.contacts.len(),
+            "records are released from the end"
+        );
+        self.contacts.truncate(first);
+        self.contacts.shrink_to_fit();
+        self.enrolled_elsewhere.truncate(first);
+        self.enrolled_elsewhere.shrink_to_fit();
     }
 
     /// Takes the world apart for a run: the persons stay with the day loop for the daily

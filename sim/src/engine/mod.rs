@@ -234,13 +234,7 @@ fn simulate(
         "seed {}",
         scenario.seed
     );
-    let mut runs: Vec<PortalRun> = (0..world.portals())
-        .into_par_iter()
-        .zip(plans)
-        .map(|(p, plan)| PortalRun::new(scenario, &world, world.portal_part(p), plan, options))
-        .collect();
-    // Each run holds its own copy of its records now.
-    world.release_records();
+    let mut runs = build_runs(scenario, &mut world, plans, options);
     let split = world.split_for_run();
     let (users, user_local, persons) = (split.users, split.user_local, split.persons);
     let mut listed = vec![0u64; persons.len().div_ceil(64)];
@@ -264,6 +258,34 @@ fn simulate(
         });
     }
     gather(scenario, shape, traced, options, runs)
+}
+
+/// The portals' runs, built a wave of as many portals as there are threads at a time, from the
+/// last portal down: each wave's records are freed from the world as soon as its runs hold
+/// their own copies, so the world's records and the runs' slots are never all held at once.
+fn build_runs(
+    scenario: &Scenario,
+    world: &mut World,
+    mut plans: Vec<Vec<Attempt>>,
+    options: &RunOptions,
+) -> Vec<PortalRun> {
+    let wave = rayon::current_num_threads().max(1);
+    let mut runs: Vec<PortalRun> = Vec::with_capacity(plans.len());
+    let mut end = plans.len();
+    while end > 0 {
+        let start = end.saturating_sub(wave);
+        let built: Vec<PortalRun> = (start as u32..end as u32)
+            .into_par_iter()
+            .zip(plans.drain(start..).collect::<Vec<_>>())
+            .map(|(p, plan)| PortalRun::new(scenario, world, world.portal_part(p), plan, options))
+            .collect();
+        world.release_records_from(world.contacts_of(start as u32).start);
+        runs.extend(built.into_iter().rev());
+        end = start;
+    }
+    assert!(world.contacts().is_empty(), "seed {}", scenario.seed);
+    runs.reverse();
+    runs
 }
 
 fn world_shape(scenario: &Scenario, world: &World) -> WorldShape {

@@ -77,6 +77,7 @@ const PREFETCH_SLOT_AHEAD: usize = 12;
 
 /// Where an enrollment stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 enum Stage {
     /// Executing its current step (or waiting for it to fall due).
     Executing,
@@ -86,7 +87,7 @@ enum Stage {
     Ended,
 }
 
-/// One enrollment: 20 bytes (a million of them per million contacts). Its ordinal (the
+/// One enrollment: 16 bytes (a million of them per million contacts). Its ordinal (the
 /// contact's enrollment count before it, a stream key) is the slot's count less one whenever
 /// it draws (see `stream`); where it started is kept beside, and only under a sequences daily
 /// limit (`starts`).
@@ -94,17 +95,49 @@ struct Enrollment {
     /// The contact's slot (see `slots`).
     slot: u32,
     user: u32,
-    sequence: u16,
-    step: u8,
-    retry: u8,
-    stage: Stage,
-    /// Enrolled from the Gmail extension: Gmail itself sends step 1.
-    via_gmail: bool,
     /// The scheduled time of the current step (before pacing); the next delay counts from it.
     base: SimTime,
+    /// The sequence (at most `MAX_SEQUENCES`, 16).
+    sequence: u8,
+    step: u8,
+    retry: u8,
+    /// The stage (bits 0-1) and whether the enrollment was made from the Gmail extension (bit
+    /// 2: Gmail itself sends step 1), in one byte: see `stage` and `via_gmail`.
+    state: u8,
 }
 
-const _: () = assert!(std::mem::size_of::<Enrollment>() == 20);
+const _: () = assert!(std::mem::size_of::<Enrollment>() == 16);
+const _: () = assert!(crate::scenario::MAX_SEQUENCES <= u8::MAX as usize);
+
+/// `Enrollment::state`'s bit for the Gmail extension.
+const VIA_GMAIL: u8 = 0b100;
+/// `Enrollment::state`'s bits for the stage.
+const STAGE: u8 = 0b11;
+
+impl Enrollment {
+    fn stage(&self) -> Stage {
+        match self.state & STAGE {
+            0 => Stage::Executing,
+            1 => Stage::TaskCompleted,
+            2 => Stage::Ended,
+            bits => unreachable!("stage bits {bits}"),
+        }
+    }
+
+    fn set_stage(&mut self, stage: Stage) {
+        self.state = (self.state & !STAGE) | stage as u8;
+        debug_assert_eq!(self.stage(), stage);
+    }
+
+    /// Made from the Gmail extension: Gmail itself sends step 1.
+    fn via_gmail(&self) -> bool {
+        self.state & VIA_GMAIL != 0
+    }
+
+    fn sequence(&self) -> u16 {
+        self.sequence.into()
+    }
+}
 
 /// Where an enrollment started, under a sequences daily limit: what its emails' days are
 /// computed from.
@@ -302,7 +335,7 @@ impl PortalRun {
             event.action,
             event.enrollment,
             self.slots[e.slot as usize].id,
-            e.sequence,
+            e.sequence(),
             e.step,
             e.retry,
         )
@@ -365,7 +398,7 @@ impl PortalRun {
         let running = self
             .enrollments
             .iter()
-            .filter(|e| e.stage != Stage::Ended)
+            .filter(|e| e.stage() != Stage::Ended)
             .map(|e| self.slots[e.slot as usize].id);
         self.recorder.finish(self.enrollments.len(), running)
     }
@@ -602,11 +635,10 @@ impl PortalRun {
         self.enrollments.push(Enrollment {
             slot: c as u32,
             user: request.user,
-            sequence: request.sequence,
+            sequence: u8::try_from(request.sequence).expect("at most 16 sequences"),
             step: request.step,
             retry: 0,
-            stage: Stage::Executing,
-            via_gmail: request.via_gmail,
+            state: Stage::Executing as u8 | if request.via_gmail { VIA_GMAIL } else { 0 },
             // Later steps keep the time of day of the enrollment itself, not of the bulk-paced
             // first send.
             base: if request.step == 0 { start } else { due },
@@ -628,21 +660,21 @@ impl PortalRun {
         match action {
             Action::ReEnroll { step, via_gmail } => {
                 let e = self.enrollment(id);
-                debug_assert_eq!(e.stage, Stage::Ended, "only an ended enrollment resumes");
+                debug_assert_eq!(e.stage(), Stage::Ended, "only an ended enrollment resumes");
                 let c = e.slot as usize;
                 let request = AttemptRequest {
                     user: e.user,
                     contact: self.id(c),
                     source: Source::ReEnrollment,
                     via_gmail,
-                    sequence: e.sequence,
+                    sequence: e.sequence(),
                     step,
                     first_step_delay_seconds: 0,
                 };
                 self.attempt(view, c, request);
             }
             Action::React(reaction) => self.react(view, id, reaction),
-            _ if self.enrollment(id).stage == Stage::Ended => {}
+            _ if self.enrollment(id).stage() == Stage::Ended => {}
             Action::StepDue => self.step_due(view, id),
             Action::TaskDone => self.task_done(view, id),
             Action::Send => self.send(view, id),
@@ -657,7 +689,7 @@ impl PortalRun {
         // enrollment (never two at once), and an ended one draws only as it ends, before any
         // newer enrollment. So its ordinal is the contact's count less one.
         assert!(
-            record.active == id || e.stage == Stage::Ended,
+            record.active == id || e.stage() == Stage::Ended,
             "seed {}: enrollment {id} draws, not its contact's latest",
             self.seed
         );
@@ -668,13 +700,13 @@ impl PortalRun {
 
     fn step_kind(&self, view: &DayView, id: u32) -> StepKind {
         let e = self.enrollment(id);
-        view.scenario.sequences[usize::from(e.sequence)].steps[usize::from(e.step)].kind
+        view.scenario.sequences[usize::from(e.sequence())].steps[usize::from(e.step)].kind
     }
 
     fn step_due(&mut self, view: &DayView, id: u32) {
         let kind = self.step_kind(view, id);
         let e = self.enrollment(id);
-        match (kind, e.stage) {
+        match (kind, e.stage()) {
             (StepKind::AutomatedEmail, _) | (StepKind::ManualEmail, Stage::TaskCompleted) => {
                 self.place_send(view, id)
             }
@@ -699,8 +731,8 @@ impl PortalRun {
     fn task_done(&mut self, view: &DayView, id: u32) {
         let kind = self.step_kind(view, id);
         let e = &mut self.enrollments[id as usize];
-        debug_assert_eq!(e.stage, Stage::Executing);
-        e.stage = Stage::TaskCompleted;
+        debug_assert_eq!(e.stage(), Stage::Executing);
+        e.set_stage(Stage::TaskCompleted);
         e.base = self.now;
         match kind {
             StepKind::ManualEmail => self.place_send(view, id),
@@ -716,7 +748,7 @@ impl PortalRun {
     /// is due again at the next allowed moment.
     fn place_send(&mut self, view: &DayView, id: u32) {
         let e = self.enrollment(id);
-        if e.via_gmail && e.step == 0 {
+        if e.via_gmail() && e.step == 0 {
             // Gmail sends step 1 itself: the platform's queue is not involved.
             return self.send(view, id);
         }
@@ -728,7 +760,7 @@ impl PortalRun {
             "seed {}: a send slot in the past",
             self.seed
         );
-        let seq = &view.scenario.sequences[usize::from(e.sequence)];
+        let seq = &view.scenario.sequences[usize::from(e.sequence())];
         let cal = &view.scenario.calendar;
         if e.step > 0 && !cal.allows(slot, seq.weekdays_only, seq.send_window) {
             let again = cal.next_allowed(slot, seq.weekdays_only, seq.send_window);
@@ -755,12 +787,12 @@ impl PortalRun {
     fn send(&mut self, view: &DayView, id: u32) {
         let scenario = view.scenario;
         let e = self.enrollment(id);
-        debug_assert_ne!(e.stage, Stage::Ended);
+        debug_assert_ne!(e.stage(), Stage::Ended);
         let (c, step, retry) = (e.slot as usize, e.step, e.retry);
         let user = &view.users[e.user as usize];
-        let by_gmail = e.via_gmail && step == 0;
+        let by_gmail = e.via_gmail() && step == 0;
         let inbox = self.inbox_of(view, e.user);
-        let flags = self.contact_flags(c, Self::subscription_type(view, e.sequence));
+        let flags = self.contact_flags(c, Self::subscription_type(view, e.sequence()));
         let record = self.slots[c];
         let contact = record.id;
         if let Some((fact, outcome)) = mail::address_stop(flags) {
@@ -795,11 +827,11 @@ impl PortalRun {
             time: self.now,
             user: e.user,
             contact,
-            sequence: e.sequence,
+            sequence: e.sequence(),
             step,
             by_gmail,
             contact_flags: flags,
-            rejected_in_sequence: record.rejected_sequences & (1 << e.sequence) != 0,
+            rejected_in_sequence: record.rejected_sequences & (1 << e.sequence()) != 0,
             reply,
         };
         self.recorder.on_send(provider_slot(user), send, retry);
@@ -868,14 +900,14 @@ impl PortalRun {
     fn advance(&mut self, view: &DayView, id: u32) {
         let now = self.now;
         let e = &mut self.enrollments[id as usize];
-        let seq = &view.scenario.sequences[usize::from(e.sequence)];
+        let seq = &view.scenario.sequences[usize::from(e.sequence())];
         let next = usize::from(e.step) + 1;
         if next == seq.steps.len() {
             return self.end(view, id, Outcome::Finished);
         }
         e.step = next as u8;
         e.retry = 0;
-        e.stage = Stage::Executing;
+        e.set_stage(Stage::Executing);
         // A step that left late (a full send queue, a retry) can put the nominal time of the
         // next one in the past: then it is due now.
         let nominal = e.base + seq.steps[next].delay_days * SECONDS_PER_DAY;
@@ -895,7 +927,7 @@ impl PortalRun {
     /// contact's active enrollment, whichever it is.
     fn react(&mut self, view: &DayView, id: u32, reaction: Reaction) {
         let e = self.enrollment(id);
-        let (c, sequence) = (e.slot as usize, e.sequence);
+        let (c, sequence) = (e.slot as usize, e.sequence());
         let contact = self.id(c);
         let slot = provider_slot(&view.users[e.user as usize]);
         let inbox = self.inbox_of(view, e.user);
@@ -927,14 +959,16 @@ impl PortalRun {
     fn end(&mut self, view: &DayView, id: u32, outcome: Outcome) {
         let e = &mut self.enrollments[id as usize];
         assert_ne!(
-            e.stage,
+            e.stage(),
             Stage::Ended,
             "seed {}: enrollment {id} ended twice",
             self.seed
         );
-        e.stage = Stage::Ended;
+        e.set_stage(Stage::Ended);
         let c = e.slot as usize;
-        let steps = view.scenario.sequences[usize::from(e.sequence)].steps.len();
+        let steps = view.scenario.sequences[usize::from(e.sequence())]
+            .steps
+            .len();
         let contact = self.id(c);
         if self.slots[c].active == id {
             self.slots[c].active = NOT_ENROLLED;
@@ -955,7 +989,7 @@ impl PortalRun {
             return;
         }
         let e = self.enrollment(id);
-        let seq = &view.scenario.sequences[usize::from(e.sequence)];
+        let seq = &view.scenario.sequences[usize::from(e.sequence())];
         let start = self.starts[id as usize];
         let days = schedule::email_days(&view.scenario.calendar, seq, start.time, start.step);
         let inbox = self.inbox_of(view, e.user);
