@@ -161,17 +161,6 @@ pub(crate) struct PortalPart<'w> {
     pub users: &'w [u32],
 }
 
-/// A world split for a run: the persons, which change only at the daily merge, and what no one
-/// changes. The portals' parts ([`World::portal_part`]) are taken before.
-pub(crate) struct RunSplit<'w> {
-    /// The persons (the platform-wide facts about each address).
-    pub persons: &'w mut [Person],
-    /// Every user.
-    pub users: &'w [User],
-    /// Each user's position in its portal's user list.
-    pub user_local: &'w [u32],
-}
-
 impl World {
     /// Generates the world of `scenario` from its seed.
     pub fn generate(scenario: &Scenario) -> World {
@@ -329,14 +318,15 @@ impl World {
         self.enrolled_elsewhere.shrink_to_fit();
     }
 
-    /// Takes the world apart for a run: the persons stay with the day loop for the daily
-    /// merge, and the rest is read-only.
-    pub(crate) fn split_for_run(&mut self) -> RunSplit<'_> {
-        RunSplit {
-            persons: &mut self.persons,
-            users: &self.users,
-            user_local: &self.user_local,
-        }
+    /// Each user's position in its portal's user list.
+    pub(crate) fn user_local(&self) -> &[u32] {
+        &self.user_local
+    }
+
+    /// Takes the persons out of the world, for a run that has copied what it reads of them:
+    /// the world no longer holds them.
+    pub(crate) fn take_persons(&mut self) -> Vec<Person> {
+        std::mem::take(&mut self.persons)
     }
 }
 

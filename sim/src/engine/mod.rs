@@ -18,6 +18,7 @@ mod guards;
 mod inbox;
 mod journey;
 mod mail;
+mod mailboxes;
 mod portal;
 mod prefetch;
 pub mod queue;
@@ -32,8 +33,9 @@ use model::ContactFlags;
 use crate::plan::{self, Attempt};
 use crate::scenario::{Scenario, Source};
 use crate::time::{SimTime, SECONDS_PER_DAY};
-use crate::world::{Person, World};
+use crate::world::World;
 
+use mailboxes::Mailboxes;
 use portal::{DayView, PortalRun};
 use rayon::prelude::*;
 
@@ -235,9 +237,10 @@ fn simulate(
         scenario.seed
     );
     let mut runs = build_runs(scenario, &mut world, plans, options);
-    let split = world.split_for_run();
-    let (users, user_local, persons) = (split.users, split.user_local, split.persons);
-    let mut listed = vec![0u64; persons.len().div_ceil(64)];
+    // The runs hold the persons' fixed facts now: a domain and the bounce list are all the day
+    // loop keeps of them.
+    let mut mailboxes = Mailboxes::new(&world.take_persons());
+    let (users, user_local) = (world.users(), world.user_local());
     let days = scenario.calendar.horizon_days;
     for day in 0..days {
         let end = (day + 1) * SECONDS_PER_DAY;
@@ -245,13 +248,12 @@ fn simulate(
             scenario,
             users,
             user_local,
-            persons,
-            listed: &listed,
+            mailboxes: &mailboxes,
             decider,
         };
         runs.par_iter_mut()
             .for_each(|run| run.run_until(end, &view));
-        merge_global_bounces(&mut runs, persons, &mut listed, traced_person, end);
+        merge_global_bounces(&mut runs, &mut mailboxes, traced_person, end);
         progress(Progress::Day {
             done: day + 1,
             of: days,
@@ -327,17 +329,14 @@ fn plans_by_portal(seed: u64, world: &World, attempts: Vec<Attempt>) -> Vec<Vec<
 /// but keep it fixed anyway). The traced contact's portal notes every bounce of its address.
 fn merge_global_bounces(
     runs: &mut [PortalRun],
-    persons: &mut [Person],
-    listed: &mut [u64],
+    mailboxes: &mut Mailboxes,
     traced_person: Option<u32>,
     end: SimTime,
 ) {
     let mut traced_bounces = Vec::new();
     for (portal, run) in runs.iter_mut().enumerate() {
         for person in run.take_global_bounces() {
-            let entry = &mut persons[person as usize].bounce_list;
-            *entry = entry.with(portal as u32);
-            listed[person as usize / 64] |= 1 << (person % 64);
+            mailboxes.list(person, portal as u32);
             if traced_person == Some(person) {
                 traced_bounces.push(portal as u32);
             }

@@ -2,12 +2,13 @@
 //! flow lives here; what one email does is decided by the pure functions of `mail`, and what is
 //! counted or recorded by the `Recorder`.
 
-use model::{AddressFlags, ContactFlags, Decision, Outcome, ReplyKind, SenderState, StepFailure};
+use model::{ContactFlags, Decision, Outcome, ReplyKind, SenderState, StepFailure};
 
 use super::facts::{AttemptFacts, Decide};
 use super::guards::{Guards, Subject};
 use super::inbox::Inbox;
 use super::mail::{self, FailedStep, Reaction, SendDraws};
+use super::mailboxes::Mailboxes;
 use super::prefetch::prefetch;
 use super::queue::{Action, Event, EventQueue};
 use super::record::{Recorder, RecorderConfig};
@@ -20,38 +21,17 @@ use crate::plan::Attempt;
 use crate::rng::{Stream, StreamKind};
 use crate::scenario::{Reenrollment, Scenario, Source, StepKind, WhenFull};
 use crate::time::{SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
-use crate::world::{Person, PortalPart, User, World};
+use crate::world::{PortalPart, User, World};
 
 /// Read-only state every portal reads during a simulated day.
 pub(crate) struct DayView<'a> {
     pub scenario: &'a Scenario,
     pub users: &'a [User],
     pub user_local: &'a [u32],
-    /// Persons as of the last daily merge.
-    pub persons: &'a [Person],
-    /// Bit `p` set: person `p` is on the global bounce list (any portal's), as of the last
-    /// daily merge. Few are: an attempt reads the person itself only then.
-    pub listed: &'a [u64],
+    /// The persons' domains and the global bounce list, as of the last daily merge.
+    pub mailboxes: &'a Mailboxes,
     /// Decides attempts in the rule set's place, when a run is driven.
     pub decider: Option<&'a dyn Decide>,
-}
-
-impl DayView<'_> {
-    /// The platform-wide facts about slot `record`'s address as an attempt in `portal` reads
-    /// them ([`Person::address_seen_from`]): the person is read only if it is on the global
-    /// bounce list, the slot's copy of the fixed facts serves otherwise.
-    fn address_seen_from(&self, record: &Slot, portal: u32) -> AddressFlags {
-        let p = record.person as usize;
-        if self.listed[p / 64] & (1 << (p % 64)) == 0 {
-            debug_assert_eq!(
-                self.persons[p].address_seen_from(portal),
-                record.address,
-                "an unlisted person's facts are the slot's"
-            );
-            return record.address;
-        }
-        self.persons[p].address_seen_from(portal)
-    }
 }
 
 /// The daily-series slot of `user`'s inbox provider.
@@ -470,7 +450,7 @@ impl PortalRun {
             let subject = Subject {
                 inbox,
                 contact: c,
-                domain: view.persons[record.person as usize].domain,
+                domain: view.mailboxes.domain(record.person),
             };
             self.guards.holding(&subject, self.now)
         } else {
@@ -484,7 +464,7 @@ impl PortalRun {
             source: request.source,
             sequence: request.sequence,
             step: request.step,
-            address: view.address_seen_from(&record, self.portal),
+            address: view.mailboxes.address_seen_from(&record, self.portal),
             contact_flags: self.contact_flags(c, Self::subscription_type(view, request.sequence)),
             sender: SenderState::new(user.seat, connected).with_daily_limit_full(full),
             rejected_in_sequence: record.rejected_sequences & (1 << request.sequence) != 0,
@@ -873,7 +853,7 @@ impl PortalRun {
         let inbox = self.inbox_of(view, e.user);
         self.learn(c, ContactFlags::BOUNCED | ContactFlags::BOUNCED_ON_PORTAL);
         let person = self.slots[c].person;
-        let domain = view.persons[person as usize].domain;
+        let domain = view.mailboxes.domain(person);
         self.guards.on_hard_bounce(inbox, domain, self.now);
         self.global_bounces.push(person);
         self.end(view, id, Outcome::Bounced);
