@@ -66,3 +66,77 @@ impl Mailboxes {
         self.listed[p as usize / 64] |= 1 << (p % 64);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::ContactFlags;
+
+    fn person(domain: u32, address: AddressFlags) -> Person {
+        Person {
+            address,
+            bounce_list: BounceList::UNLISTED,
+            invalid: false,
+            domain,
+            mailbox_provider: 0,
+        }
+    }
+
+    fn slot(person: u32, address: AddressFlags) -> Slot {
+        Slot {
+            id: person,
+            person,
+            canonical: 0,
+            active: 0,
+            ordinal: 0,
+            flags: ContactFlags::EMPTY,
+            rejected_sequences: 0,
+            opted_out: 0,
+            address,
+            invalid: false,
+            mailbox_provider: 0,
+        }
+    }
+
+    /// RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY means bounced from other accounts (domain §3):
+    /// worked out by hand for persons listed by no portal, by portal 1, and by portals 1 and 2,
+    /// over 70 persons (two words of the listed bitset).
+    #[test]
+    fn the_bounce_list_counts_other_portals_only() {
+        let blocked = AddressFlags::BLOCKED_DOMAIN;
+        let persons: Vec<Person> = (0..70)
+            .map(|p| person(p * 10, AddressFlags::EMPTY))
+            .collect();
+        let mut m = Mailboxes::new(&persons);
+        assert_eq!(m.domain(7), 70);
+        m.list(65, 1);
+        m.list(3, 1);
+        m.list(3, 2);
+        let globally = AddressFlags::BOUNCED_GLOBALLY;
+        // Unlisted: the slot's own fixed facts, whatever they are.
+        assert_eq!(m.address_seen_from(&slot(64, blocked), 1), blocked);
+        assert_eq!(
+            m.address_seen_from(&slot(2, AddressFlags::EMPTY), 2),
+            AddressFlags::EMPTY
+        );
+        // Listed by portal 1 only: globally bounced for portal 0 and 2, not for 1.
+        assert_eq!(m.address_seen_from(&slot(65, blocked), 1), blocked);
+        assert_eq!(
+            m.address_seen_from(&slot(65, blocked), 0),
+            blocked | globally
+        );
+        assert_eq!(
+            m.address_seen_from(&slot(65, AddressFlags::EMPTY), 2),
+            globally
+        );
+        // Listed by two portals: globally bounced for each of them.
+        for portal in 0..3 {
+            assert_eq!(
+                m.address_seen_from(&slot(3, AddressFlags::EMPTY), portal),
+                globally
+            );
+        }
+        // Bounced outside the simulation (drawn at the start): always.
+        assert_eq!(m.address_seen_from(&slot(65, globally), 1), globally);
+    }
+}
