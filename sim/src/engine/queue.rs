@@ -197,10 +197,17 @@ impl EventQueue {
 
     /// The time of the earliest pending event.
     pub fn peek_time(&mut self) -> Option<SimTime> {
-        // Each turn moves one hour on; the hours before the horizon bound the loop.
+        self.peek().map(|(e, _)| e.time)
+    }
+
+    /// The earliest pending event, and whether it is in the late heap: `front`, after moving on
+    /// to the minute that holds it.
+    fn peek(&mut self) -> Option<(Event, bool)> {
+        // Each turn moves one minute or one hour on; the hours before the horizon bound the
+        // loop.
         loop {
-            if let Some((e, _)) = self.front() {
-                return Some(e.time);
+            if let Some(front) = self.front() {
+                return Some(front);
             }
             if self.waiting_minutes > 0 {
                 self.advance_minute();
@@ -270,8 +277,7 @@ impl EventQueue {
 
     /// Removes and returns the earliest pending event.
     pub fn pop(&mut self) -> Option<Event> {
-        self.peek_time()?;
-        let (event, late) = self.front().expect("peeked");
+        let (event, late) = self.peek()?;
         if late {
             self.late.pop();
         } else {
