@@ -324,6 +324,29 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// At one second, an event that waited in the overflow heap comes before one pushed later
+    /// straight into the ring at the window's edge: worked by hand.
+    #[test]
+    fn the_windows_edge_keeps_insertion_order() {
+        let hour = SECONDS_PER_HOUR;
+        let edge = |current: u32| (current + WINDOW_HOURS as u32) * hour;
+        let mut q = EventQueue::new(2 * edge(0));
+        // At hour 0, hour 5 + the window is beyond reach: event 1 waits in the overflow heap.
+        let at = edge(5) + 7;
+        assert!(q.push(at, 1, Action::StepDue));
+        // Move the queue to hour 5, where `at` is exactly the window's edge.
+        for h in 1..=5 {
+            assert!(q.push(h * hour, 100 + h, Action::Send));
+            assert_eq!(q.pop().map(|e| e.enrollment), Some(100 + h));
+        }
+        assert_eq!(q.current, 5);
+        assert!(q.push(at, 2, Action::StepDue));
+        let order: Vec<u32> = std::iter::from_fn(|| q.pop())
+            .map(|e| e.enrollment)
+            .collect();
+        assert_eq!(order, [1, 2]);
+    }
+
     proptest! {
         #[test]
         fn pops_in_time_then_insertion_order(
