@@ -48,3 +48,26 @@ fn the_whole_plan_orders_ties_by_user_then_list() {
     }
     assert!(ties > 100, "{ties} ties: the case is exercised");
 }
+
+#[test]
+fn only_the_gmail_extension_needs_a_google_inbox() {
+    let scenario = common::scenario(6, 4_000, 1, 0.1);
+    let world = World::generate(&scenario);
+    let google = |user: u32| {
+        world.users()[user as usize]
+            .inbox
+            .is_some_and(|p| p.is_google())
+    };
+    let whole = plan::build(&scenario, &world);
+    let count = |is_google: bool, source: sim::Source| {
+        (whole.iter())
+            .filter(|a| google(a.user) == is_google && a.source == source)
+            .count()
+    };
+    // Users without a Google inbox make CRM singles in the extension's place, and their bulks
+    // as everyone does.
+    assert_eq!(count(false, sim::Source::GmailExtension), 0);
+    assert!(count(false, sim::Source::CrmBulk) > 1_000);
+    assert!(count(false, sim::Source::CrmSingle) > 50);
+    assert!(count(true, sim::Source::GmailExtension) > 20);
+}
