@@ -8,11 +8,11 @@
 
 mod common;
 
-use model::{InboxProvider, StepFailure};
+use model::{ContactFlags, InboxProvider, StepFailure};
 use sim::plan::Attempt;
 use sim::{
-    run_world, DayCounter, Reenrollment, ResumeAt, RunOptions, RunResult, Scenario, Source,
-    StepKind, World, PROVIDER_SLOTS,
+    run_world, DayCounter, Progress, Reenrollment, ResumeAt, RunOptions, RunResult, Scenario,
+    Source, StepKind, TracedContact, World, PROVIDER_SLOTS,
 };
 
 const HOUR: u32 = 3_600;
@@ -124,4 +124,98 @@ fn whether_a_user_acts_is_drawn_apart_from_the_task_s_delay() {
         (acted * 35 / 100..=acted * 65 / 100).contains(&late),
         "{late} of the {acted} who act had a task delay past 24.5 hours"
     );
+}
+
+#[test]
+fn progress_tells_generation_then_every_day_in_order() {
+    let mut s = common::scenario(4, 200, 2, 0.2);
+    s.calendar.horizon_days = 7;
+    let seen = std::sync::Mutex::new(Vec::new());
+    let options = RunOptions {
+        threads: 2,
+        ..RunOptions::default()
+    };
+    sim::run_with_progress(&s, &options, &|p| seen.lock().unwrap().push(p));
+    let mut expected = vec![Progress::Generated];
+    expected.extend((1..=7).map(|done| Progress::Day { done, of: 7 }));
+    assert_eq!(seen.into_inner().unwrap(), expected);
+}
+
+#[test]
+fn run_many_answers_each_scenario_by_its_index_in_order() {
+    let scenarios: Vec<Scenario> = [11, 12, 13]
+        .map(|seed| common::scenario(seed, 300, 2, 0.2))
+        .into();
+    let options = RunOptions {
+        threads: 2,
+        ..RunOptions::default()
+    };
+    let answers = sim::run_many(&scenarios, &options, |i, s, r| (i, s.seed, r));
+    for (i, (index, seed, result)) in answers.into_iter().enumerate() {
+        assert_eq!((index, seed), (i, scenarios[i].seed));
+        assert_eq!(result, sim::run(&scenarios[i]));
+    }
+}
+
+/// The traced contact `c` of `world` worked out from its records, field by field.
+fn traced_by_hand(s: &Scenario, world: &World, c: u32) -> TracedContact {
+    let record = world.contacts()[c as usize];
+    let canonical = world.contacts()[record.canonical as usize];
+    let person = world.persons()[record.person as usize];
+    let names = |bits: u16, all: Vec<String>| -> Vec<String> {
+        (all.into_iter().enumerate())
+            .filter(|(i, _)| (bits >> i) & 1 == 1)
+            .map(|(_, name)| name)
+            .collect()
+    };
+    let types = s.population.subscription_types.iter();
+    let sequences = s.sequences.iter();
+    let mut flags = record.flags;
+    flags.insert(canonical.flags & ContactFlags::ADDRESS_FACTS);
+    TracedContact {
+        contact: c,
+        portal: c / 100,
+        person: record.person,
+        duplicate_of: Some(record.canonical).filter(|&o| o != c),
+        address: person.address,
+        flags,
+        opted_out_of: names(canonical.opted_out, types.map(|t| t.name.clone()).collect()),
+        rejected_in: names(record.rejected_sequences, sequences.map(|q| q.name.clone()).collect()),
+        invalid: person.invalid,
+        mailbox_provider: ["gmail", "corporate"][usize::from(person.mailbox_provider)].to_owned(),
+        enrolled_elsewhere: world.enrolled_elsewhere(c),
+    }
+}
+
+#[test]
+fn the_traced_contact_is_its_record_as_the_world_holds_it() {
+    // 300 contacts in 3 portals of 100; initial facts at 6%, duplicates at 30%. No plan: the
+    // traced contact is read at the start.
+    let mut s = common::scenario(21, 300, 3, 0.5);
+    s.population.duplicate_contacts = 0.3;
+    let world = World::generate(&s);
+    let traced = |c: u32| {
+        let options = RunOptions {
+            threads: 1,
+            trace_contact: Some(c),
+            ..RunOptions::default()
+        };
+        run_world(&s, world.clone(), Vec::new(), &options).recordings.traced
+    };
+    let all: Vec<TracedContact> = (0..300).map(|c| traced(c).expect("traced")).collect();
+    for (c, t) in (0..300).zip(&all) {
+        assert_eq!(*t, traced_by_hand(&s, &world, c), "contact {c}");
+    }
+    // Every field is seen both ways.
+    assert!(all.iter().any(|t| t.duplicate_of.is_some()));
+    assert!(all.iter().any(|t| !t.opted_out_of.is_empty()));
+    assert!(all.iter().any(|t| !t.rejected_in.is_empty()));
+    assert!(all.iter().any(|t| t.invalid) && all.iter().any(|t| t.enrolled_elsewhere));
+    assert!(all.iter().any(|t| t.mailbox_provider == "corporate"));
+    let on_canonical = |t: &TracedContact| t.duplicate_of.is_none();
+    let facts = |t: &TracedContact| !(t.flags & ContactFlags::ADDRESS_FACTS).is_empty();
+    assert!(all.iter().any(|t| on_canonical(t) && facts(t)));
+    assert!(all.iter().any(|t| !on_canonical(t) && facts(t)));
+    // A contact the world does not hold is not traced.
+    assert_eq!(traced(300), None);
 }
