@@ -148,3 +148,56 @@ fn bulk_enrollments_share_a_moment_and_count_their_positions() {
     }
     assert!(attempts.iter().any(|a| a.bulk_position > 10));
 }
+
+#[test]
+fn an_inbox_drops_once_a_day_for_the_drawn_time() {
+    // Every inbox drops every day, for exactly two hours (reconnect_hours (2, 2)), starting at
+    // a moment drawn in that day; no outage. Spans that overlap merge, so each span starts on
+    // its own day, lasts two hours past the start of its last drop, and the drops of all 30
+    // days are accounted for.
+    let mut scenario = common::scenario(7, 100, 1, 0.0);
+    scenario.disconnections.per_inbox_day = 1.0;
+    scenario.disconnections.reconnect_hours = (2, 2);
+    scenario.disconnections.outages.clear();
+    let (day, two_hours) = (86_400, 7_200);
+    let world = World::generate(&scenario);
+    for user in world.users().iter().filter(|u| u.inbox.is_some()) {
+        let spans = &user.disconnected;
+        let mut drops = 0;
+        for (i, &(start, end)) in spans.iter().enumerate() {
+            // A span of k merged drops starts with the first, on day d, and ends two hours after
+            // the start of the last, on day d + k - 1 (a drop overlaps only the next day's).
+            let days = (end - two_hours) / day - start / day + 1;
+            assert!(end - start >= two_hours, "span {i}: {start}..{end}");
+            assert!(end - start < days * day + two_hours, "span {i}: {start}..{end}");
+            if days == 1 {
+                assert_eq!(end - start, two_hours, "span {i}: one drop");
+            }
+            if let Some(&(next, _)) = spans.get(i + 1) {
+                assert!(next > end && next / day > start / day, "disjoint, in order");
+            }
+            drops += days;
+        }
+        assert_eq!(drops, 30, "one drop a day: {spans:?}");
+        assert!(spans.iter().filter(|s| s.1 - s.0 == two_hours).count() >= 20);
+    }
+    let no_inbox: Vec<_> = world.users().iter().filter(|u| u.inbox.is_none()).collect();
+    assert!(!no_inbox.is_empty() && no_inbox.iter().all(|u| u.disconnected.is_empty()));
+}
+
+#[test]
+fn outages_that_touch_merge_into_one_span() {
+    let mut scenario = common::scenario(3, 100, 1, 0.0);
+    scenario.disconnections.per_inbox_day = 0.0;
+    let outage = |start, duration| Outage {
+        start,
+        duration,
+        inbox: None,
+    };
+    scenario.disconnections.outages = vec![outage(5_000, 1_000), outage(4_000, 1_000)];
+    let world = World::generate(&scenario);
+    let with_inbox = world.users().iter().filter(|u| u.inbox.is_some());
+    for user in with_inbox {
+        assert_eq!(user.disconnected, [(4_000, 6_000)]);
+    }
+}
