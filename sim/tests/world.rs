@@ -4,7 +4,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use model::InboxProvider;
+use model::{ContactFlags, InboxProvider};
 use sim::{plan, Outage, Source, World};
 
 #[test]
@@ -200,4 +200,61 @@ fn outages_that_touch_merge_into_one_span() {
     for user in with_inbox {
         assert_eq!(user.disconnected, [(4_000, 6_000)]);
     }
+}
+
+#[test]
+fn a_shared_person_is_another_portal_s_home_person() {
+    // 20 contacts in 10 portals of 2, every record shared and no duplicates: each record's
+    // person is the home person (the contact of the same id) of a record outside its portal.
+    // Over 100 seeds every other portal's persons are met. Without sharing, each record has
+    // its own home person.
+    let mut met = BTreeMap::new();
+    for seed in 0..100 {
+        let mut scenario = common::scenario(seed, 20, 10, 0.0);
+        scenario.population.shared_persons = 1.0;
+        let world = World::generate(&scenario);
+        for (c, contact) in (0..20).zip(world.contacts()) {
+            assert_ne!(
+                world.portal_of(contact.person),
+                world.portal_of(c),
+                "seed {seed}: contact {c}'s person"
+            );
+            *met.entry((c / 2, contact.person)).or_insert(0) += 1;
+        }
+        scenario.population.shared_persons = 0.0;
+        let world = World::generate(&scenario);
+        let persons: Vec<u32> = world.contacts().iter().map(|c| c.person).collect();
+        assert_eq!(persons, (0..20).collect::<Vec<_>>(), "seed {seed}");
+    }
+    // 10 portals, each meeting the 18 persons of the other 9 portals.
+    assert_eq!(met.len(), 10 * 18);
+}
+
+#[test]
+fn an_address_s_facts_gather_on_its_canonical_record() {
+    // Every record is unsubscribed, marked as spam and opted out of both subscription types,
+    // and about half are duplicates: each address's facts are all on its canonical record,
+    // none on the others.
+    let mut scenario = common::scenario(8, 300, 2, 0.0);
+    let pop = &mut scenario.population;
+    pop.duplicate_contacts = 0.5;
+    pop.rates.unsubscribed = 1.0;
+    pop.rates.marked_as_spam = 1.0;
+    for t in &mut pop.subscription_types {
+        t.unsubscribed_personal = 1.0;
+    }
+    let world = World::generate(&scenario);
+    let facts = ContactFlags::UNSUBSCRIBED | ContactFlags::MARKED_AS_SPAM;
+    let mut duplicates = 0;
+    for (c, contact) in (0..).zip(world.contacts()) {
+        if contact.canonical == c {
+            assert!(contact.flags.contains(facts), "contact {c}");
+            assert_eq!(contact.opted_out, 0b11, "contact {c}");
+        } else {
+            duplicates += 1;
+            assert!((contact.flags & facts).is_empty(), "contact {c}");
+            assert_eq!(contact.opted_out, 0, "contact {c}");
+        }
+    }
+    assert!(duplicates > 100, "{duplicates} duplicates");
 }
