@@ -8,11 +8,11 @@
 
 mod common;
 
-use model::{ContactFlags, InboxProvider, StepFailure};
-use sim::plan::Attempt;
+use model::{ContactFlags, Decision, InboxProvider, RejectionCode, StepFailure};
+use sim::plan::{self, Attempt};
 use sim::{
-    run_world, DayCounter, Progress, Reenrollment, ResumeAt, RunOptions, RunResult, Scenario,
-    Source, StepKind, TracedContact, World, PROVIDER_SLOTS,
+    run_world, AttemptFacts, DayCounter, Decide, Progress, Reenrollment, ResumeAt, RunOptions,
+    RunResult, Scenario, Source, StepKind, TracedContact, World, PROVIDER_SLOTS,
 };
 
 const HOUR: u32 = 3_600;
@@ -118,7 +118,9 @@ fn whether_a_user_acts_is_drawn_apart_from_the_task_s_delay() {
     }
     let acted = delays.len();
     assert!((160..=240).contains(&acted), "{acted} of 400 users act");
-    assert!(delays.values().all(|&d| (HOUR..=48 * HOUR + 600).contains(&d)));
+    assert!(delays
+        .values()
+        .all(|&d| (HOUR..=48 * HOUR + 600).contains(&d)));
     let late = delays.values().filter(|&&d| d > 49 * HOUR / 2).count();
     assert!(
         (acted * 35 / 100..=acted * 65 / 100).contains(&late),
@@ -180,7 +182,10 @@ fn traced_by_hand(s: &Scenario, world: &World, c: u32) -> TracedContact {
         address: person.address,
         flags,
         opted_out_of: names(canonical.opted_out, types.map(|t| t.name.clone()).collect()),
-        rejected_in: names(record.rejected_sequences, sequences.map(|q| q.name.clone()).collect()),
+        rejected_in: names(
+            record.rejected_sequences,
+            sequences.map(|q| q.name.clone()).collect(),
+        ),
         invalid: person.invalid,
         mailbox_provider: ["gmail", "corporate"][usize::from(person.mailbox_provider)].to_owned(),
         enrolled_elsewhere: world.enrolled_elsewhere(c),
@@ -200,7 +205,9 @@ fn the_traced_contact_is_its_record_as_the_world_holds_it() {
             trace_contact: Some(c),
             ..RunOptions::default()
         };
-        run_world(&s, world.clone(), Vec::new(), &options).recordings.traced
+        run_world(&s, world.clone(), Vec::new(), &options)
+            .recordings
+            .traced
     };
     let all: Vec<TracedContact> = (0..300).map(|c| traced(c).expect("traced")).collect();
     for (c, t) in (0..300).zip(&all) {
@@ -218,4 +225,41 @@ fn the_traced_contact_is_its_record_as_the_world_holds_it() {
     assert!(all.iter().any(|t| !on_canonical(t) && facts(t)));
     // A contact the world does not hold is not traced.
     assert_eq!(traced(300), None);
+}
+
+/// Decides every attempt as the rule set did.
+struct Follow;
+
+impl Decide for Follow {
+    fn decide(&self, _: &AttemptFacts, reference: Decision) -> Decision {
+        reference
+    }
+}
+
+/// Refuses every attempt as UNSUBSCRIBED.
+struct Refuse;
+
+impl Decide for Refuse {
+    fn decide(&self, _: &AttemptFacts, _: Decision) -> Decision {
+        Decision::Rejected(RejectionCode::Unsubscribed)
+    }
+}
+
+#[test]
+fn a_driven_run_follows_its_decider() {
+    let s = common::scenario(31, 400, 2, 0.2);
+    let options = RunOptions {
+        threads: 1,
+        ..RunOptions::default()
+    };
+    let reference = sim::run_with(&s, &options);
+    assert_eq!(sim::run_driven(&s, &options, &Follow), reference);
+    assert!(reference.counters.enrolled > 0);
+    // Refused, nothing is enrolled, so nothing is sent or re-enrolled: the planned attempts
+    // are all there is.
+    let refused = sim::run_driven(&s, &options, &Refuse);
+    let planned = plan::build(&s, &World::generate(&s)).len() as u64;
+    assert_eq!(refused.counters.attempts, planned);
+    assert_eq!(refused.counters.enrolled, 0);
+    assert_eq!(refused.rejected(RejectionCode::Unsubscribed), planned);
 }

@@ -169,7 +169,10 @@ fn an_inbox_drops_once_a_day_for_the_drawn_time() {
             // the start of the last, on day d + k - 1 (a drop overlaps only the next day's).
             let days = (end - two_hours) / day - start / day + 1;
             assert!(end - start >= two_hours, "span {i}: {start}..{end}");
-            assert!(end - start < days * day + two_hours, "span {i}: {start}..{end}");
+            assert!(
+                end - start < days * day + two_hours,
+                "span {i}: {start}..{end}"
+            );
             if days == 1 {
                 assert_eq!(end - start, two_hours, "span {i}: one drop");
             }
