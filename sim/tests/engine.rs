@@ -12,7 +12,7 @@ use model::{ContactFlags, Decision, InboxProvider, RejectionCode, StepFailure};
 use sim::plan::{self, Attempt};
 use sim::{
     run_world, AttemptFacts, DayCounter, Decide, Progress, Reenrollment, ResumeAt, RunOptions,
-    RunResult, Scenario, Source, StepKind, TracedContact, World, PROVIDER_SLOTS,
+    RunResult, Scenario, Source, StepKind, TracedContact, TracedEvent, World, PROVIDER_SLOTS,
 };
 
 const HOUR: u32 = 3_600;
@@ -262,4 +262,37 @@ fn a_driven_run_follows_its_decider() {
     assert_eq!(refused.counters.attempts, planned);
     assert_eq!(refused.counters.enrolled, 0);
     assert_eq!(refused.rejected(RejectionCode::Unsubscribed), planned);
+}
+
+#[test]
+fn the_trace_tells_when_the_traced_address_joins_the_global_list() {
+    // Two portals of 200 contacts, every mailbox dead: a send hard-bounces at once, and the
+    // bouncing person joins the global list at the next midnight. Contact 5 (portal 0, user 0)
+    // bounces on Monday, the traced contact 205 (portal 1, user 1) on Tuesday: only the
+    // traced address's listing is in the trace, at Wednesday 00:00, by portal 1.
+    let mut s = common::quiet(6, 400);
+    s.population.portals = 2;
+    s.population.shared_persons = 0.0;
+    s.population.rates.invalid_address = 1.0;
+    let plan = vec![
+        attempt(MONDAY * DAY + 10 * HOUR, 0, 5),
+        attempt((MONDAY + 1) * DAY + 10 * HOUR, 1, 205),
+    ];
+    let options = RunOptions {
+        threads: 2,
+        trace_contact: Some(205),
+        ..RunOptions::default()
+    };
+    let r = run_world(&s, World::generate(&s), plan, &options);
+    let listed: Vec<(u32, TracedEvent)> = (r.recordings.trace.iter())
+        .filter(|e| matches!(e.event, TracedEvent::GlobalBounceListed { .. }))
+        .map(|e| (e.time, e.event.clone()))
+        .collect();
+    assert_eq!(
+        listed,
+        [(
+            (MONDAY + 2) * DAY,
+            TracedEvent::GlobalBounceListed { portal: 1 }
+        )]
+    );
 }
