@@ -296,3 +296,65 @@ fn the_trace_tells_when_the_traced_address_joins_the_global_list() {
         )]
     );
 }
+
+/// A quiet world whose user 0 enrolls in sequence "a" (type sales_email, 0) and user 1 in
+/// sequence "b" (type newsletter, 1), both Google Workspace, Professional.
+fn two_types() -> Scenario {
+    let mut s = common::quiet(9, 50);
+    s.senders.truncate(1);
+    s.senders[0].count = 1;
+    let mut b = s.senders[0].clone();
+    b.sequence = 1;
+    s.senders.push(b);
+    s
+}
+
+/// (contact, decision) of every attempt, in time order (one portal).
+fn decided(r: &RunResult) -> Vec<(u32, Decision)> {
+    let audit = r.recordings.audit.as_ref().expect("audited");
+    audit
+        .attempts
+        .iter()
+        .map(|a| (a.contact, a.decision))
+        .collect()
+}
+
+#[test]
+fn an_address_opted_out_of_the_second_type_is_refused_its_sequences_only() {
+    let mut s = two_types();
+    s.population.subscription_types[1].unsubscribed_personal = 1.0;
+    let plan = vec![
+        attempt(MONDAY * DAY + 10 * HOUR, 1, 0),
+        attempt(MONDAY * DAY + 11 * HOUR, 0, 0),
+    ];
+    assert_eq!(
+        decided(&audited(&s, plan)),
+        [
+            (0, Decision::Rejected(RejectionCode::UnsubscribedPersonal)),
+            (0, Decision::Enrolled),
+        ]
+    );
+}
+
+#[test]
+fn an_unsubscribe_from_the_second_type_refuses_its_sequences_only() {
+    // Every delivered email is answered by an unsubscribe from its type alone, within 48
+    // hours: sequence "b"'s email of Monday 10:00 opts contact 0 out of newsletters by
+    // Wednesday 10:01. On Thursday "b" refuses the contact and "a" enrolls it.
+    let mut s = two_types();
+    s.engagement.unsubscribe = 1.0;
+    s.engagement.unsubscribe_all_share = 0.0;
+    let plan = vec![
+        attempt(MONDAY * DAY + 10 * HOUR, 1, 0),
+        attempt((MONDAY + 3) * DAY + 10 * HOUR, 1, 0),
+        attempt((MONDAY + 3) * DAY + 11 * HOUR, 0, 0),
+    ];
+    assert_eq!(
+        decided(&audited(&s, plan)),
+        [
+            (0, Decision::Enrolled),
+            (0, Decision::Rejected(RejectionCode::UnsubscribedPersonal)),
+            (0, Decision::Enrolled),
+        ]
+    );
+}
