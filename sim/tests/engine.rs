@@ -358,3 +358,40 @@ fn an_unsubscribe_from_the_second_type_refuses_its_sequences_only() {
         ]
     );
 }
+
+/// The delay from enrollment to the email of a one-step manual-email sequence, for 200
+/// contacts enrolled on Monday 5 minutes apart, tasks done `hours` after they are created
+/// (working around the clock, so no task waits for a working hour).
+fn manual_email_delays(hours: (u32, u32)) -> Vec<u32> {
+    let mut s = common::quiet(12, 200);
+    s.sequences[0].steps = vec![common::step(StepKind::ManualEmail, 0)];
+    s.tasks.completion_hours = hours;
+    s.plan.working_hours = (0, 24);
+    let enrolled_at = |c: u32| MONDAY * DAY + c * 300;
+    let plan = (0..200).map(|c| attempt(enrolled_at(c), 0, c)).collect();
+    let r = audited(&s, plan);
+    let audit = r.recordings.audit.as_ref().expect("audited");
+    let delays: Vec<u32> = (audit.sends.iter())
+        .map(|send| send.time - enrolled_at(send.contact))
+        .collect();
+    assert_eq!(delays.len(), 200);
+    delays
+}
+
+#[test]
+fn a_task_is_done_within_its_completion_hours() {
+    // Done 2 to 5 hours after it is created, uniformly: the 200 delays fill the range (the
+    // email may wait a few seconds behind another one's 30 s stagger).
+    let delays = manual_email_delays((2, 5));
+    let (min, max) = (delays.iter().min().unwrap(), delays.iter().max().unwrap());
+    assert!((2 * HOUR..2 * HOUR + 600).contains(min), "earliest {min} s");
+    assert!(
+        (5 * HOUR - 600..=5 * HOUR + 60).contains(max),
+        "latest {max} s"
+    );
+    // A fixed completion time: exactly 3 hours.
+    let delays = manual_email_delays((3, 3));
+    assert!(delays
+        .iter()
+        .all(|&d| (3 * HOUR..3 * HOUR + 60).contains(&d)));
+}
