@@ -212,6 +212,7 @@ fn a_shared_person_is_another_portal_s_home_person() {
     // Over 100 seeds every other portal's persons are met. Without sharing, each record has
     // its own home person.
     let mut met = BTreeMap::new();
+    let mut shared_pairs = 0;
     for seed in 0..100 {
         let mut scenario = common::scenario(seed, 20, 10, 0.0);
         scenario.population.shared_persons = 1.0;
@@ -224,13 +225,31 @@ fn a_shared_person_is_another_portal_s_home_person() {
             );
             *met.entry((c / 2, contact.person)).or_insert(0) += 1;
         }
+        // Two records of one shared person in a portal are two records of one address: the
+        // second's canonical record is the first.
+        for first in (0..20).step_by(2) {
+            let [a, b] = [first, first + 1].map(|c| world.contacts()[c as usize]);
+            assert_eq!(a.canonical, first, "seed {seed}");
+            let same = a.person == b.person;
+            assert_eq!(
+                b.canonical,
+                if same { first } else { first + 1 },
+                "seed {seed}"
+            );
+            shared_pairs += usize::from(same);
+        }
         scenario.population.shared_persons = 0.0;
         let world = World::generate(&scenario);
         let persons: Vec<u32> = world.contacts().iter().map(|c| c.person).collect();
         assert_eq!(persons, (0..20).collect::<Vec<_>>(), "seed {seed}");
     }
-    // 10 portals, each meeting the 18 persons of the other 9 portals.
+    // 10 portals, each meeting the 18 persons of the other 9 portals; a pair shares its
+    // person once in 18, about 56 times in the 1,000 pairs.
     assert_eq!(met.len(), 10 * 18);
+    assert!(
+        (25..=90).contains(&shared_pairs),
+        "{shared_pairs} pairs share a person"
+    );
 }
 
 #[test]
@@ -251,7 +270,8 @@ fn an_address_s_facts_gather_on_its_canonical_record() {
     let mut duplicates = 0;
     for (c, contact) in (0..).zip(world.contacts()) {
         if contact.canonical == c {
-            assert!(contact.flags.contains(facts), "contact {c}");
+            let address_facts = contact.flags & ContactFlags::ADDRESS_FACTS;
+            assert_eq!(address_facts, facts, "contact {c}");
             assert_eq!(contact.opted_out, 0b11, "contact {c}");
         } else {
             duplicates += 1;
@@ -260,4 +280,32 @@ fn an_address_s_facts_gather_on_its_canonical_record() {
         }
     }
     assert!(duplicates > 100, "{duplicates} duplicates");
+}
+
+#[test]
+fn an_address_is_opted_out_of_a_type_if_any_of_its_records_is() {
+    // Each record is drawn opted out of each type with probability 1/2; an address with k
+    // records is opted out with probability 1 - 1/2^k: 3/4 and more for the canonical records
+    // that have duplicates.
+    let mut scenario = common::scenario(8, 2_000, 2, 0.0);
+    scenario.population.duplicate_contacts = 0.5;
+    for t in &mut scenario.population.subscription_types {
+        t.unsubscribed_personal = 0.5;
+    }
+    let world = World::generate(&scenario);
+    let mut records: BTreeMap<u32, u32> = BTreeMap::new();
+    for contact in world.contacts() {
+        *records.entry(contact.canonical).or_default() += 1;
+    }
+    let shared: Vec<u32> = (records.iter())
+        .filter(|&(_, &k)| k > 1)
+        .map(|(&c, _)| c)
+        .collect();
+    for bit in [0b01, 0b10] {
+        let out = (shared.iter())
+            .filter(|&&c| world.contacts()[c as usize].opted_out & bit != 0)
+            .count();
+        let share = out as f64 / shared.len() as f64;
+        assert!(share > 0.7, "{out} of {} addresses opted out", shared.len());
+    }
 }
