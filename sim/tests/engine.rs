@@ -395,3 +395,27 @@ fn a_task_is_done_within_its_completion_hours() {
         .iter()
         .all(|&d| (3 * HOUR..3 * HOUR + 60).contains(&d)));
 }
+
+#[test]
+fn a_send_records_whether_its_sequence_had_a_rejection() {
+    // Every record starts rejected by a provider in one of the two sequences; the rule set
+    // checks only what it must, so user 1 enrolls all of them in sequence "b" (1) and sends.
+    let mut s = two_types();
+    s.population.rates.other_send_rejected = 1.0;
+    s.rules = model::RuleSet::new(&model::RuleSet::REQUIRED).unwrap();
+    let world = World::generate(&s);
+    let in_b: Vec<bool> = (world.contacts()[..20].iter())
+        .map(|c| c.rejected_sequences == 0b10)
+        .collect();
+    assert!(in_b.contains(&true) && in_b.contains(&false));
+    let plan = (0..20)
+        .map(|c| attempt(MONDAY * DAY + 10 * HOUR + c * 60, 1, c))
+        .collect();
+    let r = audited(&s, plan);
+    let audit = r.recordings.audit.as_ref().expect("audited");
+    let recorded: Vec<bool> = (audit.sends.iter())
+        .filter(|send| send.step == 0)
+        .map(|send| send.rejected_in_sequence)
+        .collect();
+    assert_eq!(recorded, in_b);
+}
