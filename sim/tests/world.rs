@@ -309,3 +309,20 @@ fn an_address_is_opted_out_of_a_type_if_any_of_its_records_is() {
         assert!(share > 0.7, "{out} of {} addresses opted out", shared.len());
     }
 }
+
+#[test]
+fn an_inbox_stays_down_for_a_time_drawn_across_the_reconnect_hours() {
+    // Drops every day, each down 1 to 3 hours: lengths fill the range. (Two 1-hour drops that
+    // overlap make a span under 2 hours.)
+    let mut scenario = common::scenario(7, 100, 1, 0.0);
+    scenario.disconnections.per_inbox_day = 1.0;
+    scenario.disconnections.reconnect_hours = (1, 3);
+    scenario.disconnections.outages.clear();
+    let world = World::generate(&scenario);
+    let lengths: Vec<u32> = (world.users().iter())
+        .flat_map(|u| u.disconnected.iter().map(|s| s.1 - s.0))
+        .collect();
+    assert!(lengths.iter().all(|&l| l >= 3_600));
+    assert!(lengths.iter().any(|&l| l < 4_000));
+    assert!(lengths.iter().any(|&l| (9_000..=10_800).contains(&l)));
+}
