@@ -102,3 +102,28 @@ fn an_enrollment_that_ends_frees_the_days_ahead() {
     let r = run(&s, &plan);
     assert_eq!(common::decisions(&r), [Decision::Enrolled, full, full]);
 }
+
+#[test]
+fn an_enrollment_with_room_at_the_weekend_is_made_at_once() {
+    // Saturday (day 3) has room: the enrollment is not deferred, and step 1 leaves at once.
+    for when_full in [WhenFull::Refuse, WhenFull::NextDay] {
+        let r = run(&scenario(1, when_full), &[(at(3, 10, 0), 0)]);
+        assert_eq!(common::decisions(&r), [Decision::Enrolled]);
+        assert_eq!(r.counters.deferred_by_daily_limit, 0);
+        assert_eq!(first_sends(&r), [(0, at(3, 10, 0))]);
+    }
+}
+
+#[test]
+fn a_deferred_enrollment_skips_the_weekend() {
+    // One email a day, weekdays only for follow-ups. Contact 0, Thursday (day 1) 10:00, holds
+    // Thursday and Monday (Saturday's follow-up moves to Monday). Contact 1, Thursday 11:00:
+    // Thursday is full; Friday would send on Friday and Monday (full); Saturday and Sunday
+    // are not deferred to; Monday is full; Tuesday (Tuesday and Thursday) fits.
+    let r = run(
+        &scenario(1, WhenFull::NextDay),
+        &[(at(1, 10, 0), 0), (at(1, 11, 0), 1)],
+    );
+    assert_eq!(r.counters.deferred_by_daily_limit, 1);
+    assert_eq!(first_sends(&r), [(0, at(1, 10, 0)), (1, at(6, 11, 0))]);
+}

@@ -136,4 +136,18 @@ mod tests {
         }
         assert!(watch.event(70, 2).is_err());
     }
+
+    /// Each planned attempt raises the bound of its second by 84 even when no enrollment
+    /// exists yet: 3 planned at second 70 allow 192 + 3 x 84 = 444 events.
+    #[test]
+    fn each_planned_attempt_raises_its_second_s_bound() {
+        let mut watch = InstantWatch::new(3, 2);
+        for _ in 0..3 {
+            watch.planned(70, 0);
+        }
+        for _ in 0..444 {
+            watch.event(70, 0).unwrap();
+        }
+        assert_eq!(watch.event(70, 0).unwrap_err().bound, 444);
+    }
 }
