@@ -8,6 +8,8 @@
 
 mod common;
 
+use common::attempt;
+
 use model::{ContactFlags, Decision, InboxProvider, RejectionCode, StepFailure};
 use sim::plan::{self, Attempt};
 use sim::{
@@ -18,16 +20,6 @@ use sim::{
 const HOUR: u32 = 3_600;
 const DAY: u32 = 86_400;
 const MONDAY: u32 = 5;
-
-fn attempt(time: u32, user: u32, contact: u32) -> Attempt {
-    Attempt {
-        time,
-        user,
-        contact,
-        source: Source::CrmSingle,
-        bulk_position: 0,
-    }
-}
 
 fn audited(scenario: &Scenario, plan: Vec<Attempt>) -> RunResult {
     let options = RunOptions {

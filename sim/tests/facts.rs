@@ -9,6 +9,8 @@
 
 mod common;
 
+use common::attempt;
+
 use model::{Decision, InboxProvider, Outcome, RejectionCode, ReplyClass, RuleSet, SmtpReply};
 use sim::plan::Attempt;
 use sim::{
@@ -22,16 +24,6 @@ const DAY: u32 = 86_400;
 /// `h:m` on `day`, in seconds from day 0 at 00:00.
 fn at(day: u32, h: u32, m: u32) -> u32 {
     day * DAY + h * HOUR + m * MINUTE
-}
-
-fn attempt(time: u32, user: u32, contact: u32) -> Attempt {
-    Attempt {
-        time,
-        user,
-        contact,
-        source: Source::CrmSingle,
-        bulk_position: 0,
-    }
 }
 
 fn audited(scenario: &Scenario, plan: Vec<Attempt>, trace: Option<u32>) -> RunResult {
