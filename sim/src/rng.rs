@@ -219,6 +219,31 @@ mod tests {
         }
     }
 
+    /// When rounding leaves the weights' sum under 1 and the draw falls past it, the last
+    /// non-zero weight takes it: worked with weights summing to a half, where a draw of a half
+    /// or more falls past the sum (half the draws).
+    #[test]
+    fn the_last_non_zero_weight_takes_what_rounding_leaves() {
+        let weights = [0.25, 0.25, 0.0];
+        let mut past = 0;
+        for id in 0..1_000 {
+            let u = Stream::new(4, StreamKind::Swarm, id).unit();
+            let expected = match u {
+                u if u < 0.25 => 0,
+                _ => 1,
+            };
+            past += usize::from(u >= 0.5);
+            assert_eq!(
+                Stream::new(4, StreamKind::Swarm, id).pick(&weights),
+                expected
+            );
+        }
+        assert!(
+            past > 400,
+            "{past} draws past the sum: the case is exercised"
+        );
+    }
+
     #[test]
     fn chance_matches_its_probability() {
         let mut s = Stream::new(5, StreamKind::Contact, 0);
