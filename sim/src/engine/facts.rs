@@ -88,3 +88,47 @@ pub trait Decide: Sync {
     /// The decision on the attempt of `facts`; `reference` is the scenario's rule set's.
     fn decide(&self, facts: &AttemptFacts, reference: Decision) -> Decision;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use model::SeatTier;
+
+    fn facts(flags: ContactFlags, already_enrolled: bool) -> AttemptFacts {
+        AttemptFacts {
+            time: 0,
+            portal: 0,
+            contact: 0,
+            user: 0,
+            source: Source::CrmSingle,
+            sequence: 0,
+            step: 0,
+            address: AddressFlags::EMPTY,
+            contact_flags: flags,
+            sender: SenderState::new(SeatTier::Professional, true),
+            rejected_in_sequence: false,
+            already_enrolled,
+            guards: 0,
+        }
+    }
+
+    /// The two facts the world needs to follow ENROLLED, worked out by hand for each case: an
+    /// address, and no active enrollment; other flags do not matter.
+    #[test]
+    fn the_world_follows_an_enrollment_only_with_an_address_and_none_active() {
+        let missing = ContactFlags::MISSING_EMAIL;
+        let other = ContactFlags::UNSUBSCRIBED | ContactFlags::BOUNCED;
+        let cases = [
+            (ContactFlags::EMPTY, false, true, true),
+            (other, false, true, true),
+            (ContactFlags::EMPTY, true, true, false),
+            (missing, false, false, false),
+            (missing | other, true, false, false),
+        ];
+        for (flags, enrolled, has_address, may_enroll) in cases {
+            let f = facts(flags, enrolled);
+            assert_eq!(f.has_address(), has_address, "{flags:?} {enrolled}");
+            assert_eq!(f.may_enroll(), may_enroll, "{flags:?} {enrolled}");
+        }
+    }
+}
