@@ -468,14 +468,15 @@ mod tests {
             },
             pause_hours: Some(24),
         };
-        let mut g = Guards::new(&[spec], 1, 1);
+        // Second in the rule set, behind a cooldown that never holds here: its bit is 0b10.
+        let mut g = Guards::new(&[guard(GuardKind::Cooldown { days: 3 }), spec], 1, 1);
         let s = subject(0, 0, 0);
         g.on_send(0, 0);
         g.on_hard_bounce(0, 0, 0);
-        assert_eq!(g.holding(&s, 60), 1, "1 of 1 is above 50%: paused");
+        assert_eq!(g.holding(&s, 60), 0b10, "1 of 1 is above 50%: paused");
         // The bounce leaves the window after an hour; the pause lasts 24 hours from 60 s.
-        assert_eq!(g.holding(&s, 2 * H), 1);
-        assert_eq!(g.holding(&s, 24 * H + 59), 1);
+        assert_eq!(g.holding(&s, 2 * H), 0b10);
+        assert_eq!(g.holding(&s, 24 * H + 59), 0b10);
         assert_eq!(g.holding(&s, 24 * H + 60), 0);
     }
 }
