@@ -50,8 +50,8 @@ const TASK_SLOT: u64 = u64::MAX;
 const ACT_SLOT: u64 = u64::MAX - 1;
 
 /// How many events ahead in the hour `prefetch_ahead` starts loading an enrollment, and the
-/// contact slot it names: far enough for a memory load to land (a few hundred nanoseconds at
-/// roughly a hundred a event), near enough that the lines are still in cache when read.
+/// contact slot it names: far enough for a memory load to land (a few hundred nanoseconds, at
+/// about a hundred nanoseconds an event), near enough that the lines are still in cache.
 const PREFETCH_ENROLLMENT_AHEAD: usize = 24;
 const PREFETCH_SLOT_AHEAD: usize = 12;
 
