@@ -13,6 +13,7 @@
 //! make the result independent of the number of threads and of scheduling: `--threads 1` and
 //! `--threads 8` give the same bytes.
 
+mod enrollment;
 mod facts;
 mod guards;
 mod inbox;

@@ -4,6 +4,7 @@
 
 use model::{ContactFlags, Decision, Outcome, ReplyKind, SenderState, StepFailure};
 
+use super::enrollment::{Enrollment, Stage, Start};
 use super::facts::{AttemptFacts, Decide};
 use super::guards::{Guards, Subject};
 use super::inbox::Inbox;
@@ -54,80 +55,6 @@ const ACT_SLOT: u64 = u64::MAX - 1;
 /// about a hundred nanoseconds an event), near enough that the lines are still in cache.
 const PREFETCH_ENROLLMENT_AHEAD: usize = 24;
 const PREFETCH_SLOT_AHEAD: usize = 12;
-
-/// Where an enrollment stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-enum Stage {
-    /// Executing its current step (or waiting for it to fall due).
-    Executing,
-    /// The current step's task is completed: its manual email is to be sent.
-    TaskCompleted,
-    /// Ended; events still queued for it are void.
-    Ended,
-}
-
-/// One enrollment: 16 bytes (a million of them per million contacts). Its ordinal (the
-/// contact's enrollment count before it, a stream key) is the slot's count less one whenever
-/// it draws (see `stream`); where it started is kept beside, and only under a sequences daily
-/// limit (`starts`).
-struct Enrollment {
-    /// The contact's slot (see `slots`).
-    slot: u32,
-    user: u32,
-    /// The scheduled time of the current step (before pacing); the next delay counts from it.
-    base: SimTime,
-    /// The sequence (at most `MAX_SEQUENCES`, 16).
-    sequence: u8,
-    step: u8,
-    retry: u8,
-    /// The stage (bits 0-1) and whether the enrollment was made from the Gmail extension (bit
-    /// 2: Gmail itself sends step 1), in one byte: see `stage` and `via_gmail`.
-    state: u8,
-}
-
-const _: () = assert!(std::mem::size_of::<Enrollment>() == 16);
-const _: () = assert!(crate::scenario::MAX_SEQUENCES <= u8::MAX as usize);
-
-/// `Enrollment::state`'s bit for the Gmail extension.
-const VIA_GMAIL: u8 = 0b100;
-/// `Enrollment::state`'s bits for the stage.
-const STAGE: u8 = 0b11;
-
-impl Enrollment {
-    fn stage(&self) -> Stage {
-        match self.state & STAGE {
-            0 => Stage::Executing,
-            1 => Stage::TaskCompleted,
-            2 => Stage::Ended,
-            bits => unreachable!("stage bits {bits}"),
-        }
-    }
-
-    fn set_stage(&mut self, stage: Stage) {
-        self.state = (self.state & !STAGE) | stage as u8;
-        debug_assert_eq!(self.stage(), stage);
-    }
-
-    /// Made from the Gmail extension: Gmail itself sends step 1.
-    fn via_gmail(&self) -> bool {
-        self.state & VIA_GMAIL != 0
-    }
-
-    fn sequence(&self) -> u16 {
-        self.sequence.into()
-    }
-}
-
-/// Where an enrollment started, under a sequences daily limit: what its emails' days are
-/// computed from.
-#[derive(Clone, Copy)]
-struct Start {
-    /// The first step's scheduled time.
-    time: SimTime,
-    /// The step the enrollment started at.
-    step: u8,
-}
 
 pub(crate) struct PortalRun {
     seed: u64,
@@ -618,7 +545,7 @@ impl PortalRun {
             sequence: u8::try_from(request.sequence).expect("at most 16 sequences"),
             step: request.step,
             retry: 0,
-            state: Stage::Executing as u8 | if request.via_gmail { VIA_GMAIL } else { 0 },
+            state: Enrollment::state(Stage::Executing, request.via_gmail),
             // Later steps keep the time of day of the enrollment itself, not of the bulk-paced
             // first send.
             base: if request.step == 0 { start } else { due },
