@@ -14,6 +14,7 @@ mod cleanup;
 mod determinism;
 mod harness;
 mod init;
+mod memory;
 mod output;
 mod swarm;
 mod sweep;
@@ -413,6 +414,7 @@ impl From<FormatArg> for reports::Format {
 }
 
 fn main() -> ExitCode {
+    memory::tune_allocator();
     let cli = Cli::parse();
     match execute(cli.command) {
         Ok(code) => code,

@@ -25,17 +25,25 @@ pub(crate) struct Mailboxes {
 }
 
 impl Mailboxes {
-    /// The mailboxes of `persons`, as generated: none is on the global bounce list yet.
-    pub fn new(persons: &[Person]) -> Self {
-        assert!(
-            persons
-                .iter()
-                .all(|p| p.bounce_list == BounceList::UNLISTED),
-            "the global bounce list starts empty"
-        );
+    /// The mailboxes of `persons`, as generated: none is on the global bounce list yet. The
+    /// domains are collected in the persons' own memory (an in-place collect), which then
+    /// shrinks to them: the persons and the domains are never held side by side.
+    pub fn new(persons: Vec<Person>) -> Self {
+        let count = persons.len();
+        let mut domains: Vec<u32> = (persons.into_iter())
+            .map(|p| {
+                assert!(
+                    p.bounce_list == BounceList::UNLISTED,
+                    "the global bounce list starts empty"
+                );
+                p.domain
+            })
+            .collect();
+        domains.shrink_to_fit();
+        assert_eq!(domains.len(), count);
         Self {
-            domains: persons.iter().map(|p| p.domain).collect(),
-            listed: vec![0; persons.len().div_ceil(64)],
+            domains,
+            listed: vec![0; count.div_ceil(64)],
             lists: BTreeMap::new(),
         }
     }
@@ -107,7 +115,7 @@ mod tests {
         let persons: Vec<Person> = (0..70)
             .map(|p| person(p * 10, AddressFlags::EMPTY))
             .collect();
-        let mut m = Mailboxes::new(&persons);
+        let mut m = Mailboxes::new(persons);
         assert_eq!(m.domain(7), 70);
         m.list(65, 1);
         m.list(3, 1);

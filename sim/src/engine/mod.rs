@@ -240,7 +240,7 @@ fn simulate(
     let mut runs = build_runs(scenario, &mut world, plans, options);
     // The runs hold the persons' fixed facts now: a domain and the bounce list are all the day
     // loop keeps of them.
-    let mut mailboxes = Mailboxes::new(&world.take_persons());
+    let mut mailboxes = Mailboxes::new(world.take_persons());
     let (users, user_local) = (world.users(), world.user_local());
     let days = scenario.calendar.horizon_days;
     for day in 0..days {

@@ -15,7 +15,7 @@ use super::queue::{Action, Event, EventQueue};
 use super::record::{Recorder, RecorderConfig};
 use super::result::{Counters, Recordings, SendRecord, TracedEvent, PROVIDER_SLOTS};
 use super::schedule::{self, DailySchedule};
-use super::slots::{self, Slot};
+use super::slots::{self, Counts, Slot};
 use super::watch::{InstantWatch, NoProgress};
 use super::{AttemptRequest, RunOptions};
 use crate::plan::Attempt;
@@ -63,9 +63,12 @@ pub(crate) struct PortalRun {
     portal: u32,
     /// The portal's contact records and their run state, in slot order (see `slots`).
     slots: Vec<Slot>,
+    /// The enrollment counts past a slot's 16 bits.
+    counts: Counts,
     inboxes: Vec<Inbox>,
+    /// The planned attempts not yet made, latest first: the next is the last, so making one
+    /// frees its place, and the memory is handed back daily (`release_plan`).
     plan: Vec<Attempt>,
-    next_attempt: usize,
     enrollments: Vec<Enrollment>,
     /// Per enrollment, where it started: only under a sequences daily limit, empty otherwise.
     starts: Vec<Start>,
@@ -134,14 +137,15 @@ impl PortalRun {
         });
         let guards = Guards::new(&scenario.guards, part.users.len(), part.contacts.len());
         let planned = plan.len();
+        plan.reverse();
         Self {
             seed: scenario.seed,
             send_prefix: Stream::prefix(scenario.seed, StreamKind::Send),
             portal: part.portal,
             slots,
+            counts: Counts::default(),
             inboxes,
             plan,
-            next_attempt: 0,
             // Every planned attempt may enroll: reserving them at once spares the growing
             // vector's copies, whose freed blocks the allocator keeps (about 25% more peak
             // memory at 10M contacts). Re-enrollments may still grow it.
@@ -199,7 +203,7 @@ impl PortalRun {
                 self.handle(view, event.enrollment, event.action);
             }
         }
-        self.compact_plan();
+        self.release_plan();
     }
 
     /// Starts loading what the events a few places ahead in the hour will read: the
@@ -214,16 +218,11 @@ impl PortalRun {
         }
     }
 
-    /// Frees the planned attempts already made once they are at least half of the plan held,
-    /// so that the plan's memory shrinks as the enrollments' grows (the peak of a long plan
-    /// would otherwise hold both whole). Halving keeps the copying linear: each attempt moves
-    /// at most once per halving of what is left.
-    fn compact_plan(&mut self) {
-        if self.next_attempt > 0 && 2 * self.next_attempt >= self.plan.len() {
-            self.plan.drain(..self.next_attempt);
-            self.plan.shrink_to_fit();
-            self.next_attempt = 0;
-        }
+    /// Hands back the memory of the planned attempts made so far (a shrink in place: the
+    /// plan is held latest first), so that the plan's memory shrinks day by day as the
+    /// enrollments' grows, and the two are never held whole at once.
+    fn release_plan(&mut self) {
+        self.plan.shrink_to_fit();
     }
 
     /// Stops a run looping at one instant: a broken engine invariant, reported with the seed,
@@ -251,7 +250,7 @@ impl PortalRun {
     /// When the next attempt or event happens, and whether it is a planned attempt (those come
     /// first at equal times).
     fn next_moment(&mut self) -> Option<(SimTime, bool)> {
-        let attempt_at = self.plan.get(self.next_attempt).map(|a| a.time);
+        let attempt_at = self.plan.last().map(|a| a.time);
         match (attempt_at, self.queue.peek_time()) {
             (Some(a), Some(e)) if a <= e => Some((a, true)),
             (Some(a), None) => Some((a, true)),
@@ -261,10 +260,11 @@ impl PortalRun {
     }
 
     fn planned_attempt(&mut self, view: &DayView) {
-        let a = self.plan[self.next_attempt];
-        self.next_attempt += 1;
+        let a = self.plan.pop().expect("a planned attempt");
         // Slots follow the plan's first attempts, but second attempts go back: a cache hint.
-        if let Some(ahead) = self.plan.get(self.next_attempt + PREFETCH_SLOT_AHEAD) {
+        if let Some(ahead) =
+            (self.plan.len().checked_sub(1 + PREFETCH_SLOT_AHEAD)).map(|i| &self.plan[i])
+        {
             prefetch(&self.slots[ahead.contact as usize]);
         }
         let pace_seconds = 60 / view.scenario.sending.bulk_per_minute.max(1);
@@ -296,12 +296,7 @@ impl PortalRun {
 
     /// Closes the run at the horizon: enrollments not ended are STILL_ACTIVE.
     pub fn finish(self) -> (Counters, Recordings) {
-        assert_eq!(
-            self.next_attempt,
-            self.plan.len(),
-            "seed {}: the plan ran out",
-            self.seed
-        );
+        assert!(self.plan.is_empty(), "seed {}: the plan ran out", self.seed);
         let running = self
             .enrollments
             .iter()
@@ -558,7 +553,7 @@ impl PortalRun {
             debug_assert_eq!(self.starts.len(), self.enrollments.len());
         }
         self.slots[c].active = id;
-        self.slots[c].ordinal += 1;
+        self.counts.add(c as u32, &mut self.slots[c].ordinal);
         self.queue.push(due, id, Action::StepDue);
     }
 
@@ -600,7 +595,7 @@ impl PortalRun {
             "seed {}: enrollment {id} draws, not its contact's latest",
             self.seed
         );
-        let ordinal = record.ordinal - 1;
+        let ordinal = self.counts.get(e.slot, record.ordinal) - 1;
         let key = [record.id.into(), ordinal.into(), e.step.into(), slot];
         Stream::keyed_from(self.send_prefix, &key)
     }
