@@ -16,7 +16,8 @@ use crate::time::{SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
 
 /// Which accounts (portals) of the simulation saw mail to an address hard-bounce, as the
 /// platform's global bounce list knows it after its daily refresh: none, one portal, or two
-/// or more. One `u32`, so a person stays 12 bytes.
+/// or more, in one `u32`. The list starts empty and lives in the run (`engine::Mailboxes`), not
+/// on the persons.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BounceList(u32);
 
@@ -61,8 +62,6 @@ pub struct Person {
     /// Facts every portal sees. `BOUNCED_GLOBALLY` here is drawn at the start: bounces at
     /// accounts outside the simulation.
     pub address: AddressFlags,
-    /// The simulation's own portals whose mail to the address bounced (global bounce list).
-    pub bounce_list: BounceList,
     /// The mailbox does not exist: mail to it hard-bounces. The platform does not know this
     /// until it sends.
     pub invalid: bool,
@@ -70,19 +69,6 @@ pub struct Person {
     pub domain: u32,
     /// Index into the scenario's mailbox providers.
     pub mailbox_provider: u8,
-}
-
-impl Person {
-    /// The platform-wide facts about the address as an attempt in `portal` reads them: a bounce
-    /// on the global list counts as RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY only if another
-    /// account saw it.
-    pub fn address_seen_from(&self, portal: u32) -> AddressFlags {
-        let mut address = self.address;
-        if self.bounce_list.by_another_than(portal) {
-            address.insert(AddressFlags::BOUNCED_GLOBALLY);
-        }
-        address
-    }
 }
 
 /// A contact record in one portal.
@@ -519,7 +505,6 @@ fn generate_person(
     address.set(AddressFlags::BOUNCED_GLOBALLY, bounced_globally);
     Person {
         address,
-        bounce_list: BounceList::UNLISTED,
         invalid,
         domain,
         mailbox_provider,
@@ -678,7 +663,7 @@ mod tests {
         let many = by_two.with(5);
         assert_eq!(many, BounceList::BY_MANY);
         assert!(many.by_another_than(2) && many.by_another_than(5) && many.by_another_than(0));
-        assert_eq!(std::mem::size_of::<super::Person>(), 12);
+        assert_eq!(std::mem::size_of::<super::Person>(), 8);
     }
 
     #[test]

@@ -157,7 +157,6 @@ pub(crate) fn lay_out(
 mod tests {
     use super::*;
     use crate::scenario::Source;
-    use crate::world::BounceList;
 
     fn contact(person: u32, canonical: u32) -> Contact {
         Contact {
@@ -191,7 +190,6 @@ mod tests {
         ];
         let person = Person {
             address: AddressFlags::EMPTY,
-            bounce_list: BounceList::UNLISTED,
             invalid: false,
             domain: 0,
             mailbox_provider: 0,
