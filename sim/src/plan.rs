@@ -70,39 +70,51 @@ pub fn build_by_portal(scenario: &Scenario, world: &World) -> Vec<Vec<Attempt>> 
 /// Who enrolls whom: each user's list of contacts, and the days and sources their actions
 /// draw from.
 struct Lists {
-    /// User `u`'s list is `contacts[starts[u]..starts[u + 1]]`.
-    starts: Vec<u32>,
-    contacts: Vec<u32>,
+    /// Portal `p`'s lists: its user `u`, at place `l = user_local[u]` among the portal's
+    /// users, has `portals[p].contacts[starts[l]..starts[l + 1]]`.
+    portals: Vec<PortalLists>,
     days: Vec<u32>,
     weights: Vec<f64>,
 }
 
+/// The lists of one portal's users, by the users' places in the portal.
+struct PortalLists {
+    starts: Vec<u32>,
+    contacts: Vec<u32>,
+}
+
 impl Lists {
+    /// Portal by portal, in parallel: a user enrolls contacts of its own portal only, so a
+    /// portal's (user, contact) pairs, in contact order, group into its users' lists alone
+    /// (one list per user, in contact order, as grouping all pairs at once would give).
     fn new(scenario: &Scenario, world: &World) -> Self {
         let plan = &scenario.plan;
         let seed = scenario.seed;
-        // (user, contact) pairs in contact order, portals in parallel.
-        let pairs: Vec<(u32, u32)> = (0..world.portals())
+        let portals = (0..world.portals())
             .into_par_iter()
-            .flat_map_iter(|portal| {
+            .map(|portal| {
                 let users = world.users_of(portal);
-                world
-                    .contacts_of(portal)
-                    .flat_map(move |c| assign(seed, plan, users, c).into_iter().flatten())
+                let local = world.user_local();
+                let pairs: Vec<(u32, u32)> = (world.contacts_of(portal))
+                    .flat_map(|c| assign(seed, plan, users, c).into_iter().flatten())
+                    .map(|(user, c)| (local[user as usize], c))
+                    .collect();
+                let (starts, contacts) = group_by_key(users.len(), pairs.iter().copied());
+                PortalLists { starts, contacts }
             })
             .collect();
-        let (starts, contacts) = group_by_key(world.users().len(), pairs.iter().copied());
         Self {
-            starts,
-            contacts,
+            portals,
             days: scenario.calendar.business_days(plan.business_days),
             weights: plan.sources.weights().to_vec(),
         }
     }
 
-    fn list(&self, user: u32) -> &[u32] {
+    fn list(&self, world: &World, user: u32) -> &[u32] {
         let u = user as usize;
-        &self.contacts[self.starts[u] as usize..self.starts[u + 1] as usize]
+        let lists = &self.portals[world.users()[u].portal as usize];
+        let l = world.user_local()[u] as usize;
+        &lists.contacts[lists.starts[l] as usize..lists.starts[l + 1] as usize]
     }
 
     /// The attempts of `users` (in increasing id order), stably sorted by time: ties keep
@@ -111,17 +123,17 @@ impl Lists {
     /// (the merge sort it replaced cost 5% of a one-portal run).
     fn plan_of(&self, scenario: &Scenario, world: &World, users: &[u32]) -> Vec<Attempt> {
         assert!(users.windows(2).all(|w| w[0] < w[1]), "users in id order");
-        let len = users.iter().map(|&u| self.list(u).len()).sum();
+        let len = users.iter().map(|&u| self.list(world, u).len()).sum();
         let mut attempts = vec![PLACEHOLDER; len];
         let mut spans: Vec<(u32, &mut [Attempt])> = Vec::with_capacity(users.len());
         let mut rest = attempts.as_mut_slice();
         for &user in users {
-            let (span, tail) = rest.split_at_mut(self.list(user).len());
+            let (span, tail) = rest.split_at_mut(self.list(world, user).len());
             spans.push((user, span));
             rest = tail;
         }
         spans.into_par_iter().for_each(|(user, span)| {
-            let (list, days, weights) = (self.list(user), &self.days, &self.weights);
+            let (list, days, weights) = (self.list(world, user), &self.days, &self.weights);
             user_actions(scenario, world, user as usize, list, (days, weights), span);
         });
         radsort::sort_by_key(&mut attempts, |a| a.time);
