@@ -14,15 +14,27 @@ use std::collections::BTreeMap;
 
 use model::{AddressFlags, ContactFlags};
 
-use super::prefetch::prefetch;
 use crate::plan::Attempt;
 use crate::world::{Contact, Person};
 
-/// How many records ahead `lay_out` starts loading a record (and half as far, its person).
-const GATHER_AHEAD: usize = 16;
-
 /// Not a slot yet (while ordering).
 const UNPLACED: u32 = u32::MAX;
+
+/// What `lay_out` fills the slots with before it writes each (no record has this id: ids are
+/// below the population's size).
+const UNWRITTEN: Slot = Slot {
+    id: u32::MAX,
+    person: 0,
+    canonical: 0,
+    active: 0,
+    ordinal: 0,
+    flags: ContactFlags::EMPTY,
+    rejected_sequences: 0,
+    opted_out: 0,
+    address: AddressFlags::EMPTY,
+    invalid: false,
+    mailbox_provider: 0,
+};
 
 /// One contact record of the portal, with its run state.
 #[derive(Clone, Copy, Debug)]
@@ -94,6 +106,10 @@ impl Counts {
 /// `contact` replaced by its slot. Slots follow the plan's first attempt at each contact, then
 /// the contacts the plan never reaches, in id order. `active` gives each record's starting
 /// active-enrollment marker.
+///
+/// The records are scattered into their slots rather than gathered: read in id order (and
+/// their persons too, but for shared ones: a person's id is its home contact's), each is
+/// written to its slot. Gathering read them in slot order, at random, a cache miss each.
 pub(crate) fn lay_out(
     first: u32,
     contacts: &[Contact],
@@ -103,50 +119,38 @@ pub(crate) fn lay_out(
 ) -> Vec<Slot> {
     let n = contacts.len();
     let mut slot_of = vec![UNPLACED; n];
-    let mut order: Vec<u32> = Vec::with_capacity(n);
+    let mut placed = 0u32;
     for a in plan.iter_mut() {
         let local = (a.contact - first) as usize;
         if slot_of[local] == UNPLACED {
-            slot_of[local] = order.len() as u32;
-            order.push(local as u32);
+            slot_of[local] = placed;
+            placed += 1;
         }
         a.contact = slot_of[local];
     }
-    for (local, slot) in slot_of.iter_mut().enumerate() {
-        if *slot == UNPLACED {
-            *slot = order.len() as u32;
-            order.push(local as u32);
-        }
+    for slot in slot_of.iter_mut().filter(|s| **s == UNPLACED) {
+        *slot = placed;
+        placed += 1;
     }
-    assert_eq!(order.len(), n, "every contact has one slot");
-    let slots: Vec<Slot> = (order.iter().enumerate())
-        .map(|(i, &local)| {
-            // `order` is a random walk over the records and their persons: start loading the
-            // record a few places ahead, and the person of a nearer one (a cache hint only).
-            if let Some(&ahead) = order.get(i + GATHER_AHEAD) {
-                prefetch(&contacts[ahead as usize]);
-            }
-            if let Some(&ahead) = order.get(i + GATHER_AHEAD / 2) {
-                prefetch(&persons[contacts[ahead as usize].person as usize]);
-            }
-            let local = local as usize;
-            let record = contacts[local];
-            let person = &persons[record.person as usize];
-            Slot {
-                id: first + local as u32,
-                person: record.person,
-                canonical: slot_of[(record.canonical - first) as usize],
-                active: active(local),
-                ordinal: 0,
-                flags: record.flags,
-                rejected_sequences: record.rejected_sequences,
-                opted_out: record.opted_out,
-                address: person.address,
-                invalid: person.invalid,
-                mailbox_provider: person.mailbox_provider,
-            }
-        })
-        .collect();
+    assert_eq!(placed as usize, n, "every contact has one slot");
+    let mut slots = vec![UNWRITTEN; n];
+    for (local, record) in contacts.iter().enumerate() {
+        let person = &persons[record.person as usize];
+        slots[slot_of[local] as usize] = Slot {
+            id: first + local as u32,
+            person: record.person,
+            canonical: slot_of[(record.canonical - first) as usize],
+            active: active(local),
+            ordinal: 0,
+            flags: record.flags,
+            rejected_sequences: record.rejected_sequences,
+            opted_out: record.opted_out,
+            address: person.address,
+            invalid: person.invalid,
+            mailbox_provider: person.mailbox_provider,
+        };
+    }
+    debug_assert!(slots.iter().all(|s| s.id != UNWRITTEN.id));
     debug_assert!(slots
         .iter()
         .all(|s| slots[s.canonical as usize].canonical == s.canonical));
