@@ -11,7 +11,7 @@ use super::inbox::Inbox;
 use super::mail::{self, FailedStep, Reaction, SendDraws};
 use super::mailboxes::Mailboxes;
 use super::prefetch::prefetch;
-use super::queue::{Action, Event, EventQueue};
+use super::queue::{Action, Event, EventQueue, Front};
 use super::record::{Recorder, RecorderConfig};
 use super::result::{Counters, Recordings, SendRecord, TracedEvent, PROVIDER_SLOTS};
 use super::schedule::{self, DailySchedule};
@@ -178,7 +178,7 @@ impl PortalRun {
             "seed {}: days advance",
             self.seed
         );
-        while let Some((at, take_attempt)) = self.next_moment() {
+        while let Some((at, front)) = self.next_moment() {
             if at >= end {
                 break;
             }
@@ -190,17 +190,17 @@ impl PortalRun {
             );
             self.now = at;
             self.recorder.on_event(at);
-            if take_attempt {
-                self.watch.planned(at, self.enrollments.len());
-                self.planned_attempt(view);
-            } else {
+            if let Some(front) = front {
                 self.prefetch_ahead();
-                let event = self.queue.pop().expect("peeked");
+                let event = self.queue.take(front);
                 debug_assert_eq!(event.time, at);
                 if let Err(stop) = self.watch.event(at, self.enrollments.len()) {
                     self.no_progress(stop, &event);
                 }
                 self.handle(view, event.enrollment, event.action);
+            } else {
+                self.watch.planned(at, self.enrollments.len());
+                self.planned_attempt(view);
             }
         }
         self.release_plan();
@@ -247,14 +247,14 @@ impl PortalRun {
         )
     }
 
-    /// When the next attempt or event happens, and whether it is a planned attempt (those come
-    /// first at equal times).
-    fn next_moment(&mut self) -> Option<(SimTime, bool)> {
+    /// When the next attempt or event happens, and the queue's front if it is an event rather
+    /// than a planned attempt (those come first at equal times).
+    fn next_moment(&mut self) -> Option<(SimTime, Option<Front>)> {
         let attempt_at = self.plan.last().map(|a| a.time);
-        match (attempt_at, self.queue.peek_time()) {
-            (Some(a), Some(e)) if a <= e => Some((a, true)),
-            (Some(a), None) => Some((a, true)),
-            (_, Some(e)) => Some((e, false)),
+        match (attempt_at, self.queue.front_event()) {
+            (Some(a), Some(f)) if a <= f.event.time => Some((a, None)),
+            (Some(a), None) => Some((a, None)),
+            (_, Some(f)) => Some((f.event.time, Some(f))),
             (None, None) => None,
         }
     }

@@ -59,6 +59,14 @@ pub struct Event {
 
 const _: () = assert!(std::mem::size_of::<Event>() == 12);
 
+/// The earliest pending event, and where it waits (the late heap or the sorted minute).
+#[derive(Clone, Copy, Debug)]
+pub struct Front {
+    /// The event.
+    pub event: Event,
+    late: bool,
+}
+
 /// An event with its insertion sequence, ordered by (time, sequence): a heap entry.
 #[derive(Clone, Copy, Debug)]
 struct Sequenced {
@@ -200,6 +208,13 @@ impl EventQueue {
         self.peek().map(|(e, _)| e.time)
     }
 
+    /// The earliest pending event, to be taken with [`EventQueue::take`] if the caller
+    /// handles it now: the engine looks at the front once per event, not once to decide and
+    /// again to pop.
+    pub fn front_event(&mut self) -> Option<Front> {
+        self.peek().map(|(event, late)| Front { event, late })
+    }
+
     /// The earliest pending event, and whether it is in the late heap: `front`, after moving on
     /// to the minute that holds it.
     fn peek(&mut self) -> Option<(Event, bool)> {
@@ -277,15 +292,26 @@ impl EventQueue {
 
     /// Removes and returns the earliest pending event.
     pub fn pop(&mut self) -> Option<Event> {
-        let (event, late) = self.peek()?;
-        if late {
+        let front = self.front_event()?;
+        Some(self.take(front))
+    }
+
+    /// Removes `front`, which [`EventQueue::front_event`] gave with no push or pop since,
+    /// and returns its event.
+    pub fn take(&mut self, front: Front) -> Event {
+        debug_assert_eq!(
+            self.front().map(|(e, late)| (e, late)),
+            Some((front.event, front.late))
+        );
+        if front.late {
             self.late.pop();
         } else {
             self.next += 1;
         }
+        let event = front.event;
         assert!(event.time >= self.last_popped, "events pop in time order");
         self.last_popped = event.time;
-        Some(event)
+        event
     }
 }
 
