@@ -299,10 +299,7 @@ impl EventQueue {
     /// Removes `front`, which [`EventQueue::front_event`] gave with no push or pop since,
     /// and returns its event.
     pub fn take(&mut self, front: Front) -> Event {
-        debug_assert_eq!(
-            self.front().map(|(e, late)| (e, late)),
-            Some((front.event, front.late))
-        );
+        debug_assert_eq!(self.front(), Some((front.event, front.late)));
         if front.late {
             self.late.pop();
         } else {
