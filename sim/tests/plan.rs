@@ -71,3 +71,41 @@ fn only_the_gmail_extension_needs_a_google_inbox() {
     assert!(count(false, sim::Source::CrmSingle) > 50);
     assert!(count(true, sim::Source::GmailExtension) > 20);
 }
+
+/// Who enrolls whom, worked out from the documented assignment stream of each contact
+/// (`rng`: seed, `StreamKind::Assignment`, the contact's id; draws: covered, owner, second,
+/// other): the plan holds exactly those (user, contact) attempts, portal by portal. The owner
+/// is drawn among the portal's users in id order, the other among the rest.
+#[test]
+fn each_contact_is_enrolled_by_the_users_its_stream_draws() {
+    use sim::rng::{Stream, StreamKind};
+    let scenario = common::scenario(8, 3_000, 3, 0.1);
+    let world = World::generate(&scenario);
+    let mut expected: Vec<(u32, u32)> = Vec::new();
+    for portal in 0..world.portals() {
+        let users = world.users_of(portal);
+        for c in world.contacts_of(portal) {
+            let mut s = Stream::new(scenario.seed, StreamKind::Assignment, c.into());
+            let covered = s.chance(scenario.plan.coverage);
+            let owner = s.below(users.len() as u32) as usize;
+            let second = s.chance(scenario.plan.second_enrollment);
+            let other = s.below(users.len() as u32 - 1) as usize;
+            if !covered {
+                continue;
+            }
+            expected.push((users[owner], c));
+            if second {
+                let other = if other < owner { other } else { other + 1 };
+                expected.push((users[other], c));
+            }
+        }
+    }
+    let mut planned: Vec<(u32, u32)> = (plan::build_by_portal(&scenario, &world).iter())
+        .flatten()
+        .map(|a| (a.user, a.contact))
+        .collect();
+    expected.sort_unstable();
+    planned.sort_unstable();
+    assert!(expected.len() > 3_000, "second enrollments are exercised");
+    assert_eq!(planned, expected);
+}
