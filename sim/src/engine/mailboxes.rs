@@ -70,7 +70,6 @@ impl Mailboxes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use model::ContactFlags;
 
     fn person(domain: u32, address: AddressFlags) -> Person {
         Person {
@@ -85,15 +84,8 @@ mod tests {
         Slot {
             id: person,
             person,
-            canonical: 0,
-            active: 0,
-            ordinal: 0,
-            flags: ContactFlags::EMPTY,
-            rejected_sequences: 0,
-            opted_out: 0,
             address,
-            invalid: false,
-            mailbox_provider: 0,
+            ..Slot::BLANK
         }
     }
 

@@ -20,22 +20,6 @@ use crate::world::{Contact, Person};
 /// Not a slot yet (while ordering).
 const UNPLACED: u32 = u32::MAX;
 
-/// What `lay_out` fills the slots with before it writes each (no record has this id: ids are
-/// below the population's size).
-const UNWRITTEN: Slot = Slot {
-    id: u32::MAX,
-    person: 0,
-    canonical: 0,
-    active: 0,
-    ordinal: 0,
-    flags: ContactFlags::EMPTY,
-    rejected_sequences: 0,
-    opted_out: 0,
-    address: AddressFlags::EMPTY,
-    invalid: false,
-    mailbox_provider: 0,
-};
-
 /// One contact record of the portal, with its run state.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Slot {
@@ -67,6 +51,24 @@ pub(crate) struct Slot {
 }
 
 const _: () = assert!(std::mem::size_of::<Slot>() == 28);
+
+impl Slot {
+    /// A slot holding no record (no record has this id: ids are below the population's size),
+    /// nothing drawn, nothing learnt: what `lay_out` fills the slots with before it writes each.
+    pub const BLANK: Slot = Slot {
+        id: u32::MAX,
+        person: 0,
+        canonical: 0,
+        active: 0,
+        ordinal: 0,
+        flags: ContactFlags::EMPTY,
+        rejected_sequences: 0,
+        opted_out: 0,
+        address: AddressFlags::EMPTY,
+        invalid: false,
+        mailbox_provider: 0,
+    };
+}
 
 /// The records' enrollment counts past what a slot's 16 bits hold: a contact re-enrolled every
 /// few minutes for months (a step failing at every send, a remedy acting at once) would pass
@@ -133,7 +135,7 @@ pub(crate) fn lay_out(
         placed += 1;
     }
     assert_eq!(placed as usize, n, "every contact has one slot");
-    let mut slots = vec![UNWRITTEN; n];
+    let mut slots = vec![Slot::BLANK; n];
     for (local, record) in contacts.iter().enumerate() {
         let person = &persons[record.person as usize];
         slots[slot_of[local] as usize] = Slot {
@@ -150,7 +152,7 @@ pub(crate) fn lay_out(
             mailbox_provider: person.mailbox_provider,
         };
     }
-    debug_assert!(slots.iter().all(|s| s.id != UNWRITTEN.id));
+    debug_assert!(slots.iter().all(|s| s.id != Slot::BLANK.id));
     debug_assert!(slots
         .iter()
         .all(|s| slots[s.canonical as usize].canonical == s.canonical));
