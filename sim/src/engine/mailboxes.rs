@@ -46,8 +46,9 @@ impl Mailboxes {
     }
 
     /// The platform-wide facts about slot `record`'s address as an attempt in `portal` reads
-    /// them ([`Person::address_seen_from`]): the fixed facts the slot holds, and
-    /// RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY if another portal's bounce is on the list.
+    /// them: the fixed facts the slot holds, and RECIPIENT_PREVIOUSLY_BOUNCED_GLOBALLY if
+    /// another portal's bounce is on the list (a bounce counts as "bounced from other
+    /// accounts" only if another account saw it: [`BounceList::by_another_than`]).
     pub fn address_seen_from(&self, record: &Slot, portal: u32) -> AddressFlags {
         let p = record.person;
         let mut address = record.address;

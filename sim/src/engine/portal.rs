@@ -296,7 +296,11 @@ impl PortalRun {
 
     /// Closes the run at the horizon: enrollments not ended are STILL_ACTIVE.
     pub fn finish(self) -> (Counters, Recordings) {
-        assert!(self.plan.is_empty(), "seed {}: the plan ran out", self.seed);
+        assert!(
+            self.plan.is_empty(),
+            "seed {}: planned attempts left unmade at the horizon",
+            self.seed
+        );
         let running = self
             .enrollments
             .iter()
