@@ -111,7 +111,8 @@ pub struct User {
 }
 
 /// The generated world. Its fields are private: generation is the only writer, and a run
-/// takes it apart with [`World::split_for_run`].
+/// takes it apart portal by portal (`portal_part`, then `release_records_from` and
+/// `take_persons` as the runs hold their own copies).
 #[derive(Clone, Debug)]
 pub struct World {
     /// Contacts of portal `p` are `portal_starts[p]..portal_starts[p + 1]`.
