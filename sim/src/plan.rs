@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use crate::rng::{Stream, StreamKind};
 use crate::scenario::{Scenario, Source};
 use crate::time::{SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
-use crate::world::{group_by_key, World};
+use crate::world::{group_by_key, spans_of, World};
 
 /// One enrollment attempt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,14 +125,9 @@ impl Lists {
         assert!(users.windows(2).all(|w| w[0] < w[1]), "users in id order");
         let len = users.iter().map(|&u| self.list(world, u).len()).sum();
         let mut attempts = vec![PLACEHOLDER; len];
-        let mut spans: Vec<(u32, &mut [Attempt])> = Vec::with_capacity(users.len());
-        let mut rest = attempts.as_mut_slice();
-        for &user in users {
-            let (span, tail) = rest.split_at_mut(self.list(world, user).len());
-            spans.push((user, span));
-            rest = tail;
-        }
-        spans.into_par_iter().for_each(|(user, span)| {
+        let lengths = users.iter().map(|&u| self.list(world, u).len());
+        let spans = spans_of(&mut attempts, lengths);
+        (users.par_iter().zip(spans)).for_each(|(&user, span)| {
             let (list, days, weights) = (self.list(world, user), &self.days, &self.weights);
             user_actions(scenario, world, user as usize, list, (days, weights), span);
         });

@@ -30,7 +30,7 @@ use crate::scenario::Scenario;
 /// allocator's arenas (measured: 4.9 MB for a run of 8,000 contacts).
 pub const BASE_BYTES: u64 = 8 << 20;
 
-/// Per contact record: the record (16 B), its person (12 B), domain share, run state (6 B),
+/// Per contact record: the record (16 B), its person (8 B), its slot in the run (28 B), domain share,
 /// the generation's scratch (group-by-key lists, sorted copies), rounded up from the 1M and
 /// 10M measurements.
 pub const PER_CONTACT_BYTES: u64 = 64;
@@ -120,8 +120,10 @@ mod tests {
             scenario.plan.second_enrollment = 0.5;
             let counters_per_day = crate::DayCounter::ALL.len() as u64 * 8 * 4;
             let by_hand = u64::from(portals) * u64::from(days) * counters_per_day
-                + u64::from(contacts) * (16 + 12)
-                + u64::from(contacts) * 3 / 2 * 16;
+                // A record, a person and a slot per contact; a planned attempt and the
+                // enrollment it may make per attempt.
+                + u64::from(contacts) * (16 + 8 + 28)
+                + u64::from(contacts) * 3 / 2 * (16 + 16);
             let e = estimate(&scenario);
             assert!(e.memory_bytes >= by_hand, "{e:?} < {by_hand}");
             assert_eq!(e.attempts, u64::from(contacts) * 3 / 2);

@@ -347,22 +347,11 @@ fn generate_contacts(
     // Written over below; filled in parallel so that the pages are first touched in parallel.
     let mut contacts: Vec<Contact> = (0..n).into_par_iter().map(|_| UNWRITTEN).collect();
     let mut enrolled_elsewhere = vec![false; n];
-    let mut spans = Vec::with_capacity(portal_starts.len());
-    let (mut records, mut elsewhere) = (contacts.as_mut_slice(), enrolled_elsewhere.as_mut_slice());
-    for range in portal_starts.windows(2) {
-        let len = (range[1] - range[0]) as usize;
-        let (span, rest) = records.split_at_mut(len);
-        let (flags, rest_flags) = elsewhere.split_at_mut(len);
-        spans.push((range[0], span, flags));
-        (records, elsewhere) = (rest, rest_flags);
-    }
-    assert!(
-        records.is_empty(),
-        "seed {seed}: the portals cover the contacts"
-    );
-    spans
-        .into_par_iter()
-        .for_each(|(first, records, elsewhere)| {
+    let sizes = || portal_starts.windows(2).map(|r| (r[1] - r[0]) as usize);
+    let records = spans_of(&mut contacts, sizes());
+    let elsewhere = spans_of(&mut enrolled_elsewhere, sizes());
+    (portal_starts.par_iter().zip(records).zip(elsewhere)).for_each(
+        |((&first, records), elsewhere)| {
             let end = first + records.len() as u32;
             // The first record of each person met through sharing: two shared records of one
             // person in a portal are two records of one address.
@@ -384,7 +373,8 @@ fn generate_contacts(
                 elsewhere[i] = e;
             }
             gather_address_facts(first, records);
-        });
+        },
+    );
     debug_assert!(contacts.iter().all(|c| *c != UNWRITTEN));
     (contacts, enrolled_elsewhere)
 }
@@ -454,6 +444,22 @@ fn index_users(portals: u32, users: &[User]) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
         }
     }
     (starts, grouped, local)
+}
+
+/// `items` cut into consecutive spans of the lengths `lengths` gives, which cover it exactly:
+/// spans that parallel work can fill side by side.
+pub(crate) fn spans_of<T>(
+    mut items: &mut [T],
+    lengths: impl IntoIterator<Item = usize>,
+) -> Vec<&mut [T]> {
+    let mut spans = Vec::new();
+    for len in lengths {
+        let (span, rest) = std::mem::take(&mut items).split_at_mut(len);
+        spans.push(span);
+        items = rest;
+    }
+    assert!(items.is_empty(), "the spans cover the items");
+    spans
 }
 
 /// Groups `(key, value)` pairs by key in `0..keys`, keeping the values' order within a key
