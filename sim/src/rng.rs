@@ -1,18 +1,23 @@
 //! Seeded random streams: one named, version-pinned algorithm, one stream per entity.
 //!
-//! The generator is Xoshiro256++ (`rand_xoshiro`, pinned exactly in Cargo.toml). Each entity
-//! (a contact, a person, a user's plan...) gets its own stream derived from the master seed,
-//! the stream's kind and the entity's id, so a draw never depends on the order in which entities
-//! are processed, nor on how many draws another entity made.
+//! The generator is Xoshiro256++, seeded as `rand_xoshiro` 0.7.0 seeds it from a `u64`
+//! (SplitMix64). Each entity (a contact, a person, a user's plan...) gets its own stream derived
+//! from the master seed, the stream's kind and the entity's id, so a draw never depends on the
+//! order in which entities are processed, nor on how many draws another entity made.
+//!
+//! The generator's ten lines are written here rather than taken from `rand_xoshiro`: a run
+//! seeds a stream for every person, contact and assignment and for every send (about eight
+//! million in the one-portal benchmark), and the crate's seeding goes through a byte array
+//! (`from_seed`) that kept a stream's construction out of line, at three to four times the cost
+//! of building the four state words directly. The values are the crate's: the crate stays a
+//! development dependency, pinned exactly, and `matches_rand_xoshiro` compares the two over a
+//! thousand keys; `streams_are_pinned` holds the first outputs written down.
 //!
 //! The draws themselves (`chance`, `below`, `unit`) are written here instead of taken from
 //! `rand`'s distributions: `rand` documents that its distribution algorithms may change their
 //! values between releases, and a seed must give the same world forever. Each draw consumes
 //! exactly one 64-bit output, whatever its parameter, so changing one probability in a scenario
 //! changes that attribute's values only, never the draws after it.
-
-use rand_core::{RngCore, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// What a stream is for. Part of the stream's identity: two kinds never share values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,9 +41,9 @@ pub enum StreamKind {
     Swarm = 8,
 }
 
-/// One entity's random stream.
+/// One entity's random stream: a Xoshiro256++ state.
 #[derive(Clone, Debug)]
-pub struct Stream(Xoshiro256PlusPlus);
+pub struct Stream([u64; 4]);
 
 /// SplitMix64's output function: a bijective 64-bit mixer.
 const fn mix64(mut z: u64) -> u64 {
@@ -49,12 +54,14 @@ const fn mix64(mut z: u64) -> u64 {
 
 impl Stream {
     /// The stream of entity `id` of `kind` under `master_seed`.
+    #[inline]
     pub fn new(master_seed: u64, kind: StreamKind, id: u64) -> Self {
         Self::keyed(master_seed, kind, &[id])
     }
 
     /// The stream of the entity identified by the words of `id` (say contact, enrollment
     /// count, step and retry): each word is mixed in turn, so no word's range limits another.
+    #[inline]
     pub fn keyed(master_seed: u64, kind: StreamKind, id: &[u64]) -> Self {
         Self::keyed_from(Self::prefix(master_seed, kind), id)
     }
@@ -72,27 +79,29 @@ impl Stream {
         Self::seeded(key)
     }
 
-    /// `Xoshiro256PlusPlus::seed_from_u64(key)`, written out: the four state words are the
-    /// first four outputs of SplitMix64 seeded with `key`, as `rand_xoshiro` 0.7 fills them
-    /// (through `fill_bytes` and a byte buffer, which a stream per send made show in profiles).
-    /// Same state, so the same values; `seeding_matches_rand_xoshiro` checks it. The all-zero
-    /// seed `from_seed` guards against cannot occur: SplitMix64's outputs of four consecutive
-    /// states are distinct.
+    /// `Xoshiro256PlusPlus::seed_from_u64(key)`: the four state words are the first four
+    /// outputs of SplitMix64 seeded with `key`. The all-zero state Xoshiro cannot leave cannot
+    /// occur: SplitMix64's outputs of four consecutive states are distinct.
     #[inline]
     fn seeded(key: u64) -> Self {
         const GAMMA: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut bytes = [0u8; 32];
-        for (i, chunk) in bytes.chunks_exact_mut(8).enumerate() {
-            let state = key.wrapping_add(GAMMA.wrapping_mul(i as u64 + 1));
-            chunk.copy_from_slice(&mix64(state).to_le_bytes());
-        }
-        Self(Xoshiro256PlusPlus::from_seed(bytes))
+        let word = |i: u64| mix64(key.wrapping_add(GAMMA.wrapping_mul(i)));
+        Self([word(1), word(2), word(3), word(4)])
     }
 
-    /// The next raw 64-bit output.
+    /// The next raw 64-bit output: Xoshiro256++'s step.
     #[inline]
     pub fn next_u64(&mut self) -> u64 {
-        self.0.next_u64()
+        let s = &mut self.0;
+        let out = (s[0].wrapping_add(s[3])).rotate_left(23).wrapping_add(s[0]);
+        let t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = s[3].rotate_left(45);
+        out
     }
 
     /// True with probability `p` (0 never, 1 always). One draw.
@@ -141,6 +150,8 @@ impl Stream {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rand_core::{RngCore, SeedableRng};
+    use rand_xoshiro::Xoshiro256PlusPlus;
 
     #[test]
     fn streams_are_pinned() {
@@ -160,8 +171,9 @@ mod tests {
     ];
 
     #[test]
-    fn seeding_matches_rand_xoshiro() {
-        // The oracle: the crate's own seeding, over keys from every corner of the range.
+    fn matches_rand_xoshiro() {
+        // The oracle: the crate's own seeding and generator, over keys from every corner of
+        // the range, for long enough that every state word has fed the output.
         let keys = [
             0,
             1,
@@ -175,7 +187,7 @@ mod tests {
         for key in keys.into_iter().chain(more) {
             let mut ours = Stream::seeded(key);
             let mut theirs = Xoshiro256PlusPlus::seed_from_u64(key);
-            for _ in 0..8 {
+            for _ in 0..64 {
                 assert_eq!(ours.next_u64(), theirs.next_u64(), "key {key}");
             }
         }
