@@ -9,10 +9,21 @@
 //! the live data never passed 560. A fixed threshold (`mallopt(M_MMAP_THRESHOLD)`, which also
 //! stops the raising) maps every block of a MiB or more apart. The results cannot change: this
 //! decides only where blocks live.
+//!
+//! Setting the threshold also fixes the trim threshold at glibc's default of 128 KiB: an arena
+//! then hands back its free top whenever it passes that, and the next block carved from it is
+//! fresh pages again, each a page fault (about 1.4 µs on this kind of machine). The run frees
+//! and takes blocks under a MiB all the time (an hour's events, a day of the plan being
+//! sorted), so the arenas keep up to 8 MiB of free top each: a third fewer page faults in the
+//! one-portal run.
 
 /// Blocks of at least this many bytes are mapped apart.
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const MAPPED_APART: libc::c_int = 1 << 20;
+
+/// Free memory at the top of an arena that it keeps rather than hands back.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const KEPT_FREE: libc::c_int = 8 << 20;
 
 /// Sets the allocator up for a run; call before any other thread starts.
 pub fn tune_allocator() {
@@ -22,5 +33,7 @@ pub fn tune_allocator() {
     unsafe {
         let set = libc::mallopt(libc::M_MMAP_THRESHOLD, MAPPED_APART);
         debug_assert_eq!(set, 1, "glibc accepts a threshold of a MiB");
+        let set = libc::mallopt(libc::M_TRIM_THRESHOLD, KEPT_FREE);
+        debug_assert_eq!(set, 1, "glibc accepts a trim threshold of 8 MiB");
     }
 }
