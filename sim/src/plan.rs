@@ -2,7 +2,7 @@
 
 use rayon::prelude::*;
 
-use crate::rng::{Stream, StreamKind};
+use crate::rng::{Chance, Stream, StreamKind};
 use crate::scenario::{Scenario, Source};
 use crate::time::{SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
 use crate::world::{group_by_key, spans_of, World};
@@ -94,14 +94,18 @@ impl Lists {
     /// filled in parallel), then grouped by a counting sort.
     fn new(scenario: &Scenario, world: &World) -> Self {
         let plan = &scenario.plan;
-        let prefix = Stream::prefix(scenario.seed, StreamKind::Assignment);
+        let odds = AssignOdds {
+            prefix: Stream::prefix(scenario.seed, StreamKind::Assignment),
+            coverage: Chance::new(plan.coverage),
+            second_enrollment: Chance::new(plan.second_enrollment),
+        };
         let portals = (0..world.portals())
             .into_par_iter()
             .map(|portal| {
                 let users = world.users_of(portal);
                 let assigned: Vec<[u32; 2]> = (world.contacts_of(portal))
                     .into_par_iter()
-                    .map(|c| assign(prefix, plan, users.len() as u32, c))
+                    .map(|c| assign(&odds, users.len() as u32, c))
                     .collect();
                 let first = world.contacts_of(portal).start;
                 let pairs = (assigned.iter().zip(first..))
@@ -113,7 +117,10 @@ impl Lists {
             .collect();
         let days = scenario.calendar.business_days(plan.business_days);
         // `plan_of` puts each day's attempts after the earlier days'.
-        assert!(days.windows(2).all(|w| w[0] < w[1]), "the plan's days in order");
+        assert!(
+            days.windows(2).all(|w| w[0] < w[1]),
+            "the plan's days in order"
+        );
         Self {
             portals,
             days,
@@ -325,14 +332,22 @@ fn assert_plan(seed: u64, world: &World, attempts: &[Attempt]) {
     }
 }
 
+/// What every contact's assignment draws are compared with, made ready once (see `Chance`).
+struct AssignOdds {
+    /// The assignment streams' prefix (see `Stream::prefix`).
+    prefix: u64,
+    coverage: Chance,
+    second_enrollment: Chance,
+}
+
 /// The users who enroll contact `c`, as places among its portal's `users` users: with
 /// probability `coverage` one drawn uniformly, and with probability `second_enrollment` a
-/// second one ([`NOBODY`] where none). `prefix` is the assignment streams' prefix.
-fn assign(prefix: u64, plan: &crate::scenario::Plan, users: u32, c: u32) -> [u32; 2] {
-    let mut s = Stream::keyed_from(prefix, &[c.into()]);
-    let covered = s.chance(plan.coverage);
+/// second one ([`NOBODY`] where none).
+fn assign(odds: &AssignOdds, users: u32, c: u32) -> [u32; 2] {
+    let mut s = Stream::keyed_from(odds.prefix, &[c.into()]);
+    let covered = s.hit(odds.coverage);
     let owner = s.below(users.max(1));
-    let second = s.chance(plan.second_enrollment);
+    let second = s.hit(odds.second_enrollment);
     let other_draw = s.below(users.saturating_sub(1).max(1));
     if !covered || users == 0 {
         return [NOBODY, NOBODY];

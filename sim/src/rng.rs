@@ -41,6 +41,29 @@ pub enum StreamKind {
     Swarm = 8,
 }
 
+/// A probability made ready for many draws: [`Stream::hit`] with `Chance::new(p)` is
+/// [`Stream::chance`] with `p`, without converting `p` at every draw (a fifth of world
+/// generation, which draws a dozen chances for each of millions of contacts).
+#[derive(Clone, Copy, Debug)]
+pub struct Chance {
+    /// `2^64 * p`, exact for the 53 significant bits of p; the cast saturates.
+    threshold: u64,
+    /// `p` is 1 (or more): every draw hits.
+    certain: bool,
+}
+
+impl Chance {
+    /// Probability `p`, in [0, 1].
+    #[inline]
+    pub fn new(p: f64) -> Self {
+        debug_assert!((0.0..=1.0).contains(&p), "probability {p} outside [0, 1]");
+        Self {
+            threshold: (p * 18_446_744_073_709_551_616.0) as u64,
+            certain: p >= 1.0,
+        }
+    }
+}
+
 /// One entity's random stream: a Xoshiro256++ state.
 #[derive(Clone, Debug)]
 pub struct Stream([u64; 4]);
@@ -107,14 +130,14 @@ impl Stream {
     /// True with probability `p` (0 never, 1 always). One draw.
     #[inline]
     pub fn chance(&mut self, p: f64) -> bool {
+        self.hit(Chance::new(p))
+    }
+
+    /// True with the probability of `chance`: the draw of [`Stream::chance`]. One draw.
+    #[inline]
+    pub fn hit(&mut self, chance: Chance) -> bool {
         let x = self.next_u64();
-        debug_assert!((0.0..=1.0).contains(&p), "probability {p} outside [0, 1]");
-        if p >= 1.0 {
-            return true;
-        }
-        // 2^64 * p, exact for the 53 significant bits of p; the cast saturates.
-        let threshold = (p * 18_446_744_073_709_551_616.0) as u64;
-        x < threshold
+        chance.certain || x < chance.threshold
     }
 
     /// A uniform integer in `0..n`, `n > 0`. One draw, by a widening multiply: the bias is below
@@ -254,6 +277,48 @@ mod tests {
             past > 400,
             "{past} draws past the sum: the case is exercised"
         );
+    }
+
+    /// The oracle: `2^64 * p` worked out exactly in integers from the bits of `p` (mantissa
+    /// and exponent), so a draw `x` hits when `x < 2^64 * p`, for probabilities from every
+    /// corner of [0, 1], the smallest and the largest below 1 included.
+    #[test]
+    fn a_ready_chance_hits_below_its_exact_threshold() {
+        let exact = |p: f64| -> u128 {
+            let bits = p.to_bits();
+            let (exponent, fraction) = (((bits >> 52) & 0x7ff) as i32, bits & ((1 << 52) - 1));
+            let (mantissa, power) = match exponent {
+                0 => (fraction, -1074),
+                _ => (fraction | 1 << 52, exponent - 1075),
+            };
+            match power + 64 {
+                shift @ 0.. => u128::from(mantissa) << shift,
+                shift => u128::from(mantissa) >> (-shift).min(127),
+            }
+        };
+        let below_one = f64::from_bits(1.0f64.to_bits() - 1);
+        let probabilities = [0.0, f64::MIN_POSITIVE, 1e-300, 1e-9, 0.001, 0.3, 0.5, 0.75];
+        for p in probabilities.into_iter().chain([below_one, 1.0]) {
+            let (mut raw, mut ready) = (
+                Stream::new(8, StreamKind::Swarm, 1),
+                Stream::new(8, StreamKind::Swarm, 1),
+            );
+            let chance = Chance::new(p);
+            match p < 1.0 {
+                true => assert_eq!(u128::from(chance.threshold), exact(p), "p {p}"),
+                false => assert!(chance.certain),
+            }
+            for _ in 0..2_000 {
+                let x = raw.next_u64();
+                assert_eq!(
+                    ready.hit(chance),
+                    u128::from(x) < exact(p),
+                    "p {p}, draw {x}"
+                );
+            }
+        }
+        assert_eq!(exact(0.5), 1 << 63);
+        assert_eq!(exact(1.0), 1 << 64);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use model::{AddressFlags, ContactFlags, InboxProvider, SeatTier};
 
 use rayon::prelude::*;
 
-use crate::rng::{Stream, StreamKind};
+use crate::rng::{Chance, Stream, StreamKind};
 use crate::scenario::{Population, Scenario, MAX_SEQUENCES};
 use crate::time::{SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
 
@@ -322,11 +322,79 @@ fn generate_persons(seed: u64, pop: &Population) -> Vec<Person> {
         .into_par_iter()
         .map(|d| Stream::new(seed, StreamKind::Domain, d.into()).chance(pop.rates.blocked_domain))
         .collect();
-    let provider_shares: Vec<f64> = pop.mailbox_providers.iter().map(|m| m.share).collect();
+    let odds = PersonOdds::new(seed, pop);
     (0..pop.contacts)
         .into_par_iter()
-        .map(|p| generate_person(seed, p, pop, &provider_shares, &domain_blocked))
+        .map(|p| generate_person(&odds, p, &domain_blocked))
         .collect()
+}
+
+/// What every person's draws are compared with, made ready once for all of them (see
+/// `Chance`).
+struct PersonOdds {
+    /// The person streams' prefix (see `Stream::prefix`).
+    prefix: u64,
+    invalid: Chance,
+    blocked: Chance,
+    bounced_globally_if_invalid: Chance,
+    bounced_globally_if_valid: Chance,
+    domains: u32,
+    provider_shares: Vec<f64>,
+}
+
+impl PersonOdds {
+    fn new(seed: u64, pop: &Population) -> Self {
+        let rates = &pop.rates;
+        Self {
+            prefix: Stream::prefix(seed, StreamKind::Person),
+            invalid: Chance::new(rates.invalid_address),
+            blocked: Chance::new(rates.blocked_address),
+            bounced_globally_if_invalid: Chance::new(rates.bounced_globally_if_invalid),
+            bounced_globally_if_valid: Chance::new(rates.bounced_globally_if_valid),
+            domains: pop.domains,
+            provider_shares: pop.mailbox_providers.iter().map(|m| m.share).collect(),
+        }
+    }
+}
+
+/// What every contact's draws are compared with, made ready once for all of them (see
+/// `Chance`).
+struct ContactOdds {
+    /// The contact streams' prefix (see `Stream::prefix`).
+    prefix: u64,
+    missing_email: Chance,
+    shared: Chance,
+    cannot_communicate: Chance,
+    spam: Chance,
+    rejected: Chance,
+    unsubscribed: Chance,
+    elsewhere: Chance,
+    duplicate: Chance,
+    /// By subscription type, in the scenario's order.
+    opted_out: Vec<Chance>,
+    /// Sequences in the scenario (a rejection draws one).
+    sequences: u32,
+}
+
+impl ContactOdds {
+    fn new(seed: u64, pop: &Population, sequences: u32) -> Self {
+        let rates = &pop.rates;
+        Self {
+            prefix: Stream::prefix(seed, StreamKind::Contact),
+            missing_email: Chance::new(rates.missing_email),
+            shared: Chance::new(pop.shared_persons),
+            cannot_communicate: Chance::new(rates.cannot_communicate),
+            spam: Chance::new(rates.marked_as_spam),
+            rejected: Chance::new(rates.other_send_rejected),
+            unsubscribed: Chance::new(rates.unsubscribed),
+            elsewhere: Chance::new(rates.already_enrolled),
+            duplicate: Chance::new(pop.duplicate_contacts),
+            opted_out: (pop.subscription_types.iter())
+                .map(|t| Chance::new(t.unsubscribed_personal))
+                .collect(),
+            sequences,
+        }
+    }
 }
 
 /// Contacts portal by portal, portals in parallel; within a portal in order, since a duplicate
@@ -348,6 +416,7 @@ fn generate_contacts(
     let mut contacts: Vec<Contact> = (0..n).into_par_iter().map(|_| UNWRITTEN).collect();
     let mut enrolled_elsewhere = vec![false; n];
     let sizes = || portal_starts.windows(2).map(|r| (r[1] - r[0]) as usize);
+    let odds = ContactOdds::new(seed, pop, sequences);
     let records = spans_of(&mut contacts, sizes());
     let elsewhere = spans_of(&mut enrolled_elsewhere, sizes());
     (portal_starts.par_iter().zip(records).zip(elsewhere)).for_each(
@@ -357,15 +426,8 @@ fn generate_contacts(
             // person in a portal are two records of one address.
             let mut first_shared: BTreeMap<u32, u32> = BTreeMap::new();
             for (i, c) in (first..end).enumerate() {
-                let (mut contact, e) = generate_contact(
-                    seed,
-                    c,
-                    (first, end),
-                    pop,
-                    persons,
-                    &records[..i],
-                    sequences,
-                );
+                let (mut contact, e) =
+                    generate_contact(&odds, c, (first, end), pop, persons, &records[..i]);
                 if contact.canonical == c && contact.person != c {
                     contact.canonical = *first_shared.entry(contact.person).or_insert(c);
                 }
@@ -485,24 +547,17 @@ pub(crate) fn group_by_key(
     (starts, values)
 }
 
-fn generate_person(
-    seed: u64,
-    p: u32,
-    pop: &Population,
-    provider_shares: &[f64],
-    domain_blocked: &[bool],
-) -> Person {
-    let rates = &pop.rates;
-    let mut s = Stream::new(seed, StreamKind::Person, p.into());
-    let invalid = s.chance(rates.invalid_address);
-    let blocked = s.chance(rates.blocked_address);
-    let bounced_globally = s.chance(if invalid {
-        rates.bounced_globally_if_invalid
+fn generate_person(odds: &PersonOdds, p: u32, domain_blocked: &[bool]) -> Person {
+    let mut s = Stream::keyed_from(odds.prefix, &[p.into()]);
+    let invalid = s.hit(odds.invalid);
+    let blocked = s.hit(odds.blocked);
+    let bounced_globally = s.hit(if invalid {
+        odds.bounced_globally_if_invalid
     } else {
-        rates.bounced_globally_if_valid
+        odds.bounced_globally_if_valid
     });
-    let domain = s.below(pop.domains);
-    let mailbox_provider = s.pick(provider_shares) as u8;
+    let domain = s.below(odds.domains);
+    let mailbox_provider = s.pick(&odds.provider_shares) as u8;
     let mut address = AddressFlags::EMPTY;
     address.set(AddressFlags::BLOCKED_ADDRESS, blocked);
     address.set(
@@ -521,38 +576,36 @@ fn generate_person(
 /// Generates contact `c` of the portal whose contacts are `portal.0..portal.1`. `earlier`
 /// holds the portal's contacts before `c`: a duplicate points at an earlier record of its portal.
 fn generate_contact(
-    seed: u64,
+    odds: &ContactOdds,
     c: u32,
     portal: (u32, u32),
     pop: &Population,
     persons: &[Person],
     earlier: &[Contact],
-    sequences: u32,
 ) -> (Contact, bool) {
     let rates = &pop.rates;
-    let mut s = Stream::new(seed, StreamKind::Contact, c.into());
+    let mut s = Stream::keyed_from(odds.prefix, &[c.into()]);
     // Every draw is made whatever the earlier ones gave: a contact's values in one slot never
     // move because a probability in another slot changed.
-    let missing = s.chance(rates.missing_email);
-    let shared = s.chance(pop.shared_persons);
+    let missing = s.hit(odds.missing_email);
+    let shared = s.hit(odds.shared);
     let outside = pop.contacts - (portal.1 - portal.0);
     let target = s.below(outside.max(1));
-    let cannot_communicate = s.chance(rates.cannot_communicate);
+    let cannot_communicate = s.hit(odds.cannot_communicate);
     let bounced_draw = s.unit();
     let on_portal_draw = s.unit();
-    let spam = s.chance(rates.marked_as_spam);
-    let rejected = s.chance(rates.other_send_rejected);
-    let rejected_sequence = s.below(sequences);
-    let unsubscribed = s.chance(rates.unsubscribed);
-    let types = &pop.subscription_types;
-    let mut opted_out = u16::from(s.chance(types[0].unsubscribed_personal));
-    let elsewhere = s.chance(rates.already_enrolled);
-    let duplicate = s.chance(pop.duplicate_contacts);
+    let spam = s.hit(odds.spam);
+    let rejected = s.hit(odds.rejected);
+    let rejected_sequence = s.below(odds.sequences);
+    let unsubscribed = s.hit(odds.unsubscribed);
+    let mut opted_out = u16::from(s.hit(odds.opted_out[0]));
+    let elsewhere = s.hit(odds.elsewhere);
+    let duplicate = s.hit(odds.duplicate);
     let original = portal.0 + s.below((c - portal.0).max(1));
     // Further subscription types draw after every older slot, so adding a type moves no
     // earlier draw.
-    for (t, kind) in types.iter().enumerate().skip(1) {
-        opted_out |= u16::from(s.chance(kind.unsubscribed_personal)) << t;
+    for (t, &chance) in odds.opted_out.iter().enumerate().skip(1) {
+        opted_out |= u16::from(s.hit(chance)) << t;
     }
 
     let mut flags = ContactFlags::EMPTY;
