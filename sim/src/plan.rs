@@ -75,6 +75,9 @@ struct Lists {
     portals: Vec<PortalLists>,
     days: Vec<u32>,
     weights: Vec<f64>,
+    /// When the working day opens (seconds into the day), and how many seconds it lasts.
+    opens: SimTime,
+    span: u32,
 }
 
 /// The lists of one portal's users, by the users' places in the portal.
@@ -90,8 +93,8 @@ impl Lists {
     /// Portal by portal, in parallel: a user enrolls contacts of its own portal only, so a
     /// portal's (user, contact) pairs, in contact order, group into its users' lists alone
     /// (one list per user, in contact order, as grouping all pairs at once would give).
-    /// Each contact's users are drawn into one slot pair per contact (a vector of known size,
-    /// filled in parallel), then grouped by a counting sort.
+    /// Each contact's users are drawn into a pair per contact (a vector of known size, filled
+    /// in parallel), then grouped by a counting sort.
     fn new(scenario: &Scenario, world: &World) -> Self {
         let plan = &scenario.plan;
         let odds = AssignOdds {
@@ -121,10 +124,13 @@ impl Lists {
             days.windows(2).all(|w| w[0] < w[1]),
             "the plan's days in order"
         );
+        let (hour_from, hour_to) = plan.working_hours;
         Self {
             portals,
             days,
             weights: plan.sources.weights().to_vec(),
+            opens: hour_from * SECONDS_PER_HOUR,
+            span: (hour_to - hour_from) * SECONDS_PER_HOUR,
         }
     }
 
@@ -137,14 +143,14 @@ impl Lists {
 
     /// The actions of `user` over its list (see [`Actions`]).
     fn actions(&self, scenario: &Scenario, world: &World, user: u32) -> Actions<'_> {
-        Actions::new(
-            scenario,
-            world,
-            user,
-            self.list(world, user).len(),
-            &self.days,
-            &self.weights,
-        )
+        let inbox = world.users()[user as usize].inbox;
+        Actions {
+            stream: Stream::new(scenario.seed, StreamKind::UserPlan, user.into()),
+            left: self.list(world, user).len(),
+            google: inbox.is_some_and(|p| p.is_google()),
+            bulk_size_max: scenario.plan.bulk_size_max,
+            lists: self,
+        }
     }
 
     /// The attempts of `users` (in increasing id order), stably sorted by time: ties keep
@@ -192,12 +198,9 @@ impl Lists {
                 scenario.seed
             );
         }
-        let (hour_from, hour_to) = scenario.plan.working_hours;
-        let span = (hour_to - hour_from) * SECONDS_PER_HOUR;
         let days = spans_of(&mut attempts, day_sizes);
         (days.into_par_iter().zip(&self.days)).for_each(|(attempts, &day)| {
-            let opening = day * SECONDS_PER_DAY + hour_from * SECONDS_PER_HOUR;
-            sort_by_time(attempts, opening, span);
+            sort_by_time(attempts, day * SECONDS_PER_DAY + self.opens, self.span);
         });
         attempts
     }
@@ -221,36 +224,8 @@ struct Actions<'a> {
     left: usize,
     google: bool,
     bulk_size_max: u32,
-    days: &'a [u32],
-    weights: &'a [f64],
-    /// When the working day opens, and how long it is, in seconds.
-    opens: SimTime,
-    span: u32,
-}
-
-impl<'a> Actions<'a> {
-    fn new(
-        scenario: &Scenario,
-        world: &World,
-        user: u32,
-        left: usize,
-        days: &'a [u32],
-        weights: &'a [f64],
-    ) -> Self {
-        let plan = &scenario.plan;
-        let (hour_from, hour_to) = plan.working_hours;
-        let inbox = world.users()[user as usize].inbox;
-        Self {
-            stream: Stream::new(scenario.seed, StreamKind::UserPlan, user.into()),
-            left,
-            google: inbox.is_some_and(|p| p.is_google()),
-            bulk_size_max: plan.bulk_size_max,
-            days,
-            weights,
-            opens: hour_from * SECONDS_PER_HOUR,
-            span: (hour_to - hour_from) * SECONDS_PER_HOUR,
-        }
-    }
+    /// The days, source weights and working day the actions draw from.
+    lists: &'a Lists,
 }
 
 impl Iterator for Actions<'_> {
@@ -260,14 +235,14 @@ impl Iterator for Actions<'_> {
         if self.left == 0 {
             return None;
         }
-        let s = &mut self.stream;
-        let mut source = Source::ALL[s.pick(self.weights)];
+        let (s, lists) = (&mut self.stream, self.lists);
+        let mut source = Source::ALL[s.pick(&lists.weights)];
         if source == Source::GmailExtension && !self.google {
             source = Source::CrmSingle;
         }
         let bulk = 1 + s.below(self.bulk_size_max);
-        let day = s.below(self.days.len() as u32) as usize;
-        let time = self.days[day] * SECONDS_PER_DAY + self.opens + s.below(self.span);
+        let day = s.below(lists.days.len() as u32) as usize;
+        let time = lists.days[day] * SECONDS_PER_DAY + lists.opens + s.below(lists.span);
         let take = match source {
             Source::CrmBulk => (bulk as usize).min(self.left),
             _ => 1,
