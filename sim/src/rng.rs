@@ -319,6 +319,14 @@ mod tests {
         }
         assert_eq!(exact(0.5), 1 << 63);
         assert_eq!(exact(1.0), 1 << 64);
+        // At the threshold itself: a draw equal to it misses, one below it hits.
+        let x = Stream::new(8, StreamKind::Swarm, 2).next_u64();
+        let at = |threshold| Chance {
+            threshold,
+            certain: false,
+        };
+        assert!(!Stream::new(8, StreamKind::Swarm, 2).hit(at(x)));
+        assert!(Stream::new(8, StreamKind::Swarm, 2).hit(at(x + 1)));
     }
 
     #[test]
