@@ -6,7 +6,7 @@
 //! order in which entities are processed, nor on how many draws another entity made.
 //!
 //! The generator's ten lines are written here rather than taken from `rand_xoshiro`: a run
-//! seeds a stream for every person, contact and assignment and for every send (about eight
+//! seeds a stream for every person, contact and assignment and for every send (about six
 //! million in the one-portal benchmark), and the crate's seeding goes through a byte array
 //! (`from_seed`) that kept a stream's construction out of line, at three to four times the cost
 //! of building the four state words directly. The values are the crate's: the crate stays a
