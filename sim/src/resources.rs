@@ -35,8 +35,8 @@ pub const BASE_BYTES: u64 = 8 << 20;
 /// 10M measurements.
 pub const PER_CONTACT_BYTES: u64 = 64;
 
-/// Per planned attempt: the plan (`Attempt`, 16 B), the (user, contact) pairs and per-user lists
-/// it is built from, the per-portal split copy, the enrollment it makes (state, journey
+/// Per planned attempt: the plan (`Attempt`, 16 B), the users drawn for each contact and the
+/// per-user lists it is built from, a day's sort scratch, the per-portal split copy, the enrollment it makes (state, journey
 /// offset), and its share of the pending events (16 B each).
 pub const PER_ATTEMPT_BYTES: u64 = 3 * std::mem::size_of::<Attempt>() as u64;
 
