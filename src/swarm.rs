@@ -106,7 +106,8 @@ pub fn command(args: SwarmArgs) -> Result<ExitCode> {
 pub fn swarm(seed: u64, count: u64, threads: usize, checker: &Checker) -> Result<Summary, Failure> {
     let outcomes = in_parallel(count, threads, |index| {
         let generated = generate(seed, index);
-        let failure = check_one(&generated.toml, &origin(seed, index), checker)
+        let diff = index % DIFF_EVERY == 0;
+        let failure = check_one(&generated.toml, &origin(seed, index), checker, diff)
             .err()
             .map(|message| Failure {
                 index,
@@ -171,9 +172,14 @@ fn origin(seed: u64, index: u64) -> String {
     format!("<swarm {seed} scenario {index}>")
 }
 
+/// One scenario in this many (by index) of a swarm also checks the multi-seed diff of its
+/// guards (`one_sided_diff`: four more runs); `--replay` always does.
+const DIFF_EVERY: u64 = 8;
+
 /// Loads scenario `toml` through validation, runs it audited on one thread and checks it: the
-/// violation, the panic or the validation error, or `Ok`.
-pub fn check_one(toml: &str, origin: &str, checker: &Checker) -> Result<(), String> {
+/// violation, the panic or the validation error, or `Ok`. With `diff`, a scenario with guards
+/// is also diffed over two seeds against itself without them.
+pub fn check_one(toml: &str, origin: &str, checker: &Checker, diff: bool) -> Result<(), String> {
     let scenario = scenarios::parse(toml, origin, "swarm")
         .map_err(|e| format!("generator bug: the scenario does not validate: {e}"))?;
     let options = sim::RunOptions {
@@ -187,12 +193,84 @@ pub fn check_one(toml: &str, origin: &str, checker: &Checker) -> Result<(), Stri
         let result = sim::run_with(&scenario, &options);
         checker(&scenario, &result)
     }));
-    outcome.unwrap_or_else(|payload| {
-        let text = (payload.downcast_ref::<String>().map(String::as_str))
-            .or_else(|| payload.downcast_ref::<&str>().copied())
-            .unwrap_or("a panic without a message");
-        Err(format!("panicked: {text}"))
-    })
+    let outcome = outcome.unwrap_or_else(|payload| Err(panic_text(payload.as_ref())));
+    outcome?;
+    if !diff || scenario.guards.is_empty() {
+        return Ok(());
+    }
+    catch_unwind(AssertUnwindSafe(|| one_sided_diff(&scenario)))
+        .unwrap_or_else(|payload| Err(panic_text(payload.as_ref())))
+}
+
+/// A caught panic's message, as a failure.
+fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    let text = (payload.downcast_ref::<String>().map(String::as_str))
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic without a message");
+    format!("panicked: {text}")
+}
+
+/// `seqsim diff --seeds 2` of a guarded scenario against itself without its guards, both
+/// ways, rendered in every format: each guard's code is on one side only, so it must count 0
+/// in every run of the other side and its own runs' counts on its side (issue 26: this panicked).
+fn one_sided_diff(guarded: &sim::Scenario) -> Result<(), String> {
+    let order: Vec<model::Check> = (guarded.rules.order().iter())
+        .filter(|c| !matches!(c, model::Check::Guard(_)))
+        .copied()
+        .collect();
+    let bare = sim::Scenario {
+        rules: model::RuleSet::with_guards(&order, Vec::new()).expect("the order less its guards"),
+        guards: Vec::new(),
+        ..guarded.clone()
+    };
+    let seeds = [guarded.seed, guarded.seed.wrapping_add(1)];
+    let options = sim::RunOptions {
+        threads: 1,
+        ..sim::RunOptions::default()
+    };
+    let runs = |s: &sim::Scenario| sim::run_seeds(s, &seeds, &options, reports::Report::new_owned);
+    let (guarded_runs, bare_runs) = (runs(guarded), runs(&bare));
+    for (before, after) in [
+        ((&bare, &bare_runs), (guarded, &guarded_runs)),
+        ((guarded, &guarded_runs), (&bare, &bare_runs)),
+    ] {
+        let diff = reports::SeedsDiff::new((before.0, before.1), (after.0, after.1));
+        for format in [
+            reports::Format::Table,
+            reports::Format::Markdown,
+            reports::Format::Json,
+        ] {
+            diff.render(format);
+        }
+        let enrollment = |groups: &[reports::Group]| -> reports::Group {
+            let found = groups.iter().find(|g| g.key == "enrollment");
+            found.expect("a diff has the enrollment decisions").clone()
+        };
+        let (b, a) = (
+            enrollment(&diff.before_counts),
+            enrollment(&diff.after_counts),
+        );
+        let (bare_side, guarded_side) = if before.0.guards.is_empty() {
+            (&b, &a)
+        } else {
+            (&a, &b)
+        };
+        for code in guarded.rules.guards() {
+            let values = |group: &reports::Group| {
+                (group.series.iter().find(|s| s.name == code.name)).map(|s| s.values.clone())
+            };
+            let own: Vec<u64> = (guarded_runs.iter())
+                .map(|r| r.enrollment.get(&code.name).unwrap_or(u64::MAX))
+                .collect();
+            if values(bare_side) != Some(vec![0, 0]) || values(guarded_side) != Some(own) {
+                return Err(format!(
+                    "seed {}: the multi-seed diff against the scenario without its guards counts {} as {:?} on the bare side and {:?} on the guarded side",
+                    guarded.seed, code.name, values(bare_side), values(guarded_side)
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `--replay FILE`: the checks of one scenario file.
@@ -204,7 +282,7 @@ fn replay(path: &Path) -> Result<ExitCode> {
         .with_context(|| format!("cannot read `{}` (--replay)", path.display()))?;
     let shown = path.display().to_string();
     let checker: &Checker = &sim::check::all;
-    match check_one(&text, &shown, checker) {
+    match check_one(&text, &shown, checker, true) {
         Ok(()) => {
             crate::write_stdout(&format!("{shown}: every invariant holds\n"))?;
             Ok(ExitCode::SUCCESS)
@@ -343,9 +421,9 @@ mod tests {
         assert_eq!(text, failure.toml);
         let loaded = scenarios::load(&path).unwrap();
         assert_eq!(loaded.seed, failure.seed);
-        let again = check_one(&text, &path.display().to_string(), planted).unwrap_err();
+        let again = check_one(&text, &path.display().to_string(), planted, true).unwrap_err();
         assert_eq!(again, failure.message);
-        assert_eq!(check_one(&text, "file", &sim::check::all), Ok(()));
+        assert_eq!(check_one(&text, "file", &sim::check::all, true), Ok(()));
     }
 
     /// A panic in the run or a checker is a failure with its message; a file that does not
@@ -354,13 +432,13 @@ mod tests {
     fn panics_and_invalid_files_are_failures() {
         let text = generate(5, 0).toml;
         let panicking: &Checker = &|s, _| panic!("planted panic (seed {})", s.seed);
-        let message = check_one(&text, "drawn", panicking).unwrap_err();
+        let message = check_one(&text, "drawn", panicking, true).unwrap_err();
         assert!(
             message.starts_with("panicked: planted panic (seed "),
             "{message}"
         );
         let broken = text.replace("[plan]", "[plan]\nbusiness_days_typo = 1");
-        let message = check_one(&broken, "drawn", &sim::check::all).unwrap_err();
+        let message = check_one(&broken, "drawn", &sim::check::all, true).unwrap_err();
         assert!(message.starts_with("generator bug: "), "{message}");
     }
 }

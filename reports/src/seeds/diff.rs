@@ -12,7 +12,7 @@ use sim::Scenario;
 
 use super::{
     fixed, gather, json_number, name_cell, seed_span, serialize_groups, signed, Group, Method,
-    SummaryJson,
+    Series, SummaryJson,
 };
 use crate::stats::{mean, Summary};
 use crate::text::{counted, Grid};
@@ -80,11 +80,16 @@ impl SeedsDiff {
         let after_seeds: Vec<u64> = after.1.iter().map(|r| r.seed).collect();
         assert_eq!(seeds, after_seeds, "one pair of runs per seed");
         assert!(seeds.len() >= 2, "several seeds");
-        let (before_counts, after_counts) = (gather(before.1), gather(after.1));
+        let (mut before_counts, mut after_counts) = (gather(before.1), gather(after.1));
+        for (b, a) in before_counts.iter_mut().zip(&mut after_counts) {
+            assert_eq!(b.key, a.key, "reports list their groups in one order");
+            align(b, a, seeds.len());
+        }
         assert!(
-            (before_counts.iter().zip(&after_counts))
-                .all(|(b, a)| b.series.len() == a.series.len()),
-            "reports of one shape"
+            (before_counts.iter().zip(&after_counts)).all(|(b, a)| (b.series.iter())
+                .map(|s| &s.name)
+                .eq(a.series.iter().map(|s| &s.name))),
+            "aligned groups name the same counts in the same order"
         );
         Self {
             before: Side::of(before.0),
@@ -191,6 +196,32 @@ impl SeedsDiff {
     }
 }
 
+/// Gives `before` and `after` (one group of each side, `n` seeds) the union of their counts, in
+/// one order: `before`'s, then the counts only `after` has, in its order. A count one side does
+/// not have (a guard's code that only the other rule set declares) is 0 in each of its runs.
+fn align(before: &mut Group, after: &mut Group, n: usize) {
+    let union: Vec<String> = (before.series.iter().map(|s| s.name.clone()))
+        .chain(
+            (after.series.iter())
+                .filter(|a| !before.series.iter().any(|b| b.name == a.name))
+                .map(|a| a.name.clone()),
+        )
+        .collect();
+    for group in [before, after] {
+        let mut old = std::mem::take(&mut group.series);
+        group.series = (union.iter())
+            .map(|name| match old.iter().position(|s| s.name == *name) {
+                Some(i) => old.swap_remove(i),
+                None => Series {
+                    name: name.clone(),
+                    values: vec![0; n],
+                },
+            })
+            .collect();
+        assert!(old.is_empty(), "every count of a side is in the union");
+    }
+}
+
 impl Serialize for SeedsDiff {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
@@ -201,5 +232,48 @@ impl Serialize for SeedsDiff {
         map.serialize_entry("changes_beyond_noise", &self.beyond_noise().0)?;
         serialize_groups(&mut map, &self.before_counts, |g, i| self.change(g, i))?;
         map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(names: &[(&str, [u64; 2])]) -> Group {
+        Group {
+            key: "enrollment",
+            title: "enrollment decision",
+            series: (names.iter())
+                .map(|&(name, values)| Series {
+                    name: name.to_owned(),
+                    values: values.to_vec(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_code_on_one_side_only_counts_zero_on_the_other() {
+        // Worked by hand: before has a guard GUARD_B, after guards GUARD_A and GUARD_C.
+        let mut before = group(&[("ENROLLED", [9, 8]), ("GUARD_B", [1, 2])]);
+        let mut after = group(&[
+            ("ENROLLED", [7, 7]),
+            ("GUARD_A", [3, 0]),
+            ("GUARD_C", [0, 1]),
+        ]);
+        align(&mut before, &mut after, 2);
+        let expected_before = group(&[
+            ("ENROLLED", [9, 8]),
+            ("GUARD_B", [1, 2]),
+            ("GUARD_A", [0, 0]),
+            ("GUARD_C", [0, 0]),
+        ]);
+        let expected_after = group(&[
+            ("ENROLLED", [7, 7]),
+            ("GUARD_B", [0, 0]),
+            ("GUARD_A", [3, 0]),
+            ("GUARD_C", [0, 1]),
+        ]);
+        assert_eq!((before, after), (expected_before, expected_after));
     }
 }
