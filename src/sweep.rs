@@ -69,6 +69,12 @@ pub struct SweepArgs {
     /// (SEND_LIMIT_REACHED), with % for its share of its section.
     #[arg(long, value_name = "NAME")]
     metric: Vec<String>,
+    /// A target drawn as a dashed line on its metric's plot (repeatable): METRIC OP NUMBER[%],
+    /// as in 'SEND_LIMIT_REACHED < 1%' (its metric is added to --metric when missing).
+    #[arg(long, value_name = "METRIC OP NUMBER[%]")]
+    target: Vec<String>,
+    #[command(flatten)]
+    labels: LabelArgs,
     #[command(flatten)]
     outputs: SweepOutputs,
     /// Run only shard I of N (round-robin) and write DIR/shard-I-of-N.jsonl (--out-dir, default
@@ -79,6 +85,15 @@ pub struct SweepArgs {
     set: SetArgs,
     #[command(flatten)]
     threads: ThreadArgs,
+}
+
+// The plots' names for the varied keys.
+#[derive(Args)]
+pub struct LabelArgs {
+    /// The name plots give a varied key (repeatable): PATH=TEXT, as in
+    /// 'senders[0].count=reps'; the CSV and JSON lines keep the path.
+    #[arg(long, value_name = "PATH=TEXT")]
+    label: Vec<String>,
 }
 
 // Where a sweep's outputs go.
@@ -116,6 +131,11 @@ pub struct GoalArgs {
     /// Find the largest value meeting the target instead of the smallest.
     #[arg(long)]
     maximize: bool,
+    /// Also write the points tried as an HTML page: a plot with the target line, and a table.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    #[command(flatten)]
+    labels: LabelArgs,
     #[command(flatten)]
     set: SetArgs,
     #[command(flatten)]
@@ -128,6 +148,8 @@ pub struct MergeArgs {
     /// Every shard file of one sweep.
     #[arg(required = true, value_name = "SHARD_FILE")]
     shards: Vec<PathBuf>,
+    #[command(flatten)]
+    labels: LabelArgs,
     #[command(flatten)]
     outputs: SweepOutputs,
 }
@@ -216,8 +238,12 @@ fn prepare(args: &SweepArgs) -> Result<sweep::Prepared> {
         let all: Vec<scenarios::Setting> = args.set.set.iter().chain(settings).cloned().collect();
         load_scenario(&args.scenario, &all).map_err(|e| format!("{e:#}"))
     };
-    sweep::prepare(load, &args.vary, args.seeds, &args.metric, &args.metric)
-        .map_err(anyhow::Error::msg)
+    let mut prepared = sweep::prepare(load, &args.vary, args.seeds, &args.metric, &args.metric)
+        .map_err(anyhow::Error::msg)?;
+    (prepared.grid)
+        .present(&args.labels.label, &args.target)
+        .map_err(anyhow::Error::msg)?;
+    Ok(prepared)
 }
 
 /// Runs `which` of `prepared` with a progress bar over runs on a terminal.
@@ -251,7 +277,10 @@ pub fn merge(args: MergeArgs) -> Result<()> {
         let text = read_shard(path)?;
         files.push((path.display().to_string(), text));
     }
-    let merged = sweep::shard::merge(&files).map_err(anyhow::Error::msg)?;
+    let mut merged = sweep::shard::merge(&files).map_err(anyhow::Error::msg)?;
+    (merged.grid)
+        .present(&args.labels.label, &[])
+        .map_err(anyhow::Error::msg)?;
     let outputs = args.outputs.prepare()?;
     commit(outputs, &merged)
 }
@@ -275,6 +304,10 @@ pub fn goal(args: GoalArgs) -> Result<ExitCode> {
     at(hi)?;
     let names = sweep::metric::count_names(&first);
     let target = sweep::goal::Target::parse(&args.target, &names).map_err(anyhow::Error::msg)?;
+    let axis = goal_axis(&args, &path)?;
+    let html = (args.html.as_deref())
+        .map(|p| Output::prepare(p, "--html"))
+        .transpose()?;
     let options = sim::RunOptions {
         threads: args.threads.count(),
         ..sim::RunOptions::default()
@@ -299,10 +332,39 @@ pub fn goal(args: GoalArgs) -> Result<ExitCode> {
         Ok(sweep::goal::Point { x, value, holds })
     };
     let (verdict, tried) = sweep::goal::search(lo, hi, args.maximize, eval)?;
+    if let Some(html) = html {
+        html.commit(&sweep::html::goal(&sweep::html::GoalPage {
+            scenario: &first.name,
+            axis: &axis,
+            range: (lo, hi),
+            target: &target,
+            seeds: args.seeds,
+            maximize: args.maximize,
+            verdict: &verdict,
+            tried: &tried,
+        }))?;
+    }
     write_stdout(&render_goal(&path, &target, args.seeds, &verdict, &tried))?;
     Ok(match verdict {
         sweep::goal::Verdict::Found(_) => ExitCode::SUCCESS,
         _ => ExitCode::from(1),
+    })
+}
+
+/// The key `goal` searches, with its `--label`: a label for another key, or a label without
+/// `--html` (where labels are shown), is an error.
+fn goal_axis(args: &GoalArgs, path: &str) -> Result<sweep::AxisHeader> {
+    let label = sweep::label::labels(&args.labels.label, &[path])
+        .map_err(anyhow::Error::msg)?
+        .pop()
+        .flatten();
+    if label.is_some() && args.html.is_none() {
+        bail!("--label names the key in the --html page; allowed: --label with --html FILE");
+    }
+    Ok(sweep::AxisHeader {
+        path: path.to_owned(),
+        values: Vec::new(),
+        label,
     })
 }
 
@@ -334,10 +396,7 @@ fn render_goal(
             p.value
         ));
     }
-    out.push_str(&match verdict {
-        sweep::goal::Verdict::Found(x) => format!("answer: {path} = {x}\n"),
-        sweep::goal::Verdict::NoBracket(why) => format!("no answer: {why}\n"),
-        sweep::goal::Verdict::NonMonotone(why) => format!("no answer: {why}\n"),
-    });
+    out.push_str(&sweep::html::verdict_text(path, verdict));
+    out.push('\n');
     out
 }
