@@ -14,6 +14,8 @@ Examples:
   seqsim sweep capacity-planning --vary 'senders[0].count=40..56:2' --seeds 5 --out-dir out
   seqsim sweep default --vary 'senders[0].count=8,12,16' --vary population.contacts=10000,20000 \\
       --metric SEND_LIMIT_REACHED% --metric BOUNCED --csv s.csv --html s.html
+  seqsim sweep capacity-planning --vary 'senders[0].count=36..56:2' --seeds 3 \\
+      --label 'senders[0].count=reps' --target 'SEND_LIMIT_REACHED < 1%' --html s.html
   seqsim sweep default --vary 'senders[0].count=8..16:2' --seeds 20 --shard auto/4 --out-dir shards
   seqsim merge shards/*.jsonl --csv s.csv --jsonl s.jsonl --html s.html
 
@@ -25,8 +27,18 @@ share, and the send-limit sides. --shard I/N runs runs I, I+N, I+2N... and write
 DIR/shard-I-of-N.jsonl; auto/N takes I from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or
 SLURM_ARRAY_TASK_ID less SLURM_ARRAY_TASK_MIN (Slurm array); see docs/cluster.md.
 
-Exit codes: 0 the outputs were written; 2 bad input (a scenario, a --set, --vary, --metric or
---shard, an output path).";
+The HTML report plots each metric against the first --vary, a line per value of the others:
+the x axis titled by the key (and its --label PATH=TEXT, repeatable, one a varied key), the y
+axis by the metric and its unit (% of outcomes for a share of the outcomes, enrollments for an
+outcome's count), scaled to the plot's own values and targets; with several seeds a band from
+the lowest to the highest seed. Each --target METRIC OP NUMBER[%] (repeatable; goal's form) is a
+dashed line on its metric's plot, named in the legend; its metric is added to --metric when
+missing. A table below every plot holds the numbers it plots. Labels only name keys in the
+HTML; the CSV and JSON lines keep the paths. Shard files carry the labels and targets; merge's
+--label replaces a key's label.
+
+Exit codes: 0 the outputs were written; 2 bad input (a scenario, a --set, --vary, --metric,
+--label, --target or --shard, an output path).";
 
 pub const GOAL_HELP: &str = "\
 Examples:
@@ -34,24 +46,31 @@ Examples:
   seqsim goal capacity-planning --vary 'senders[0].daily_limit=100..2000' \\
       --target 'SEND_LIMIT_REACHED < 1%' --seeds 5
   seqsim goal default --vary population.contacts=1000..100000 --target 'BOUNCED <= 500' --maximize
+  seqsim goal capacity-planning --vary 'senders[0].count=30..80' --target 'SEND_LIMIT_REACHED < 1%' \\
+      --html goal.html --label 'senders[0].count=reps'
 
 Both ends are run first: the target must fail at A and hold at B (with --maximize: hold at A,
 fail at B). Bisection then halves the bracket; after every run the points so far must show
 the metric moving one way only and the verdict changing once. Every point is printed with its
-metric (the mean over --seeds) and verdict.
+metric (the mean over --seeds) and verdict. --html FILE also writes them as a page: the points
+tried against the key (titled by its --label PATH=TEXT, if given), the target as a dashed
+line, and a table of the points in the order tried.
 
 Exit codes: 0 the answer was found; 1 no answer: the ends do not bracket one, or the metric is
-non-monotone (the evidence says where); 2 bad input (a scenario, --set, --vary, --target).";
+non-monotone (the evidence says where); 2 bad input (a scenario, --set, --vary, --target,
+--label, an output path).";
 
 pub const MERGE_HELP: &str = "\
 Examples:
   seqsim merge shards/shard-*-of-7.jsonl --csv sweep.csv --jsonl sweep.jsonl --html sweep.html
+  seqsim merge shards/shard-*-of-7.jsonl --label 'senders[0].count=reps' --html sweep.html
 
-The outputs are byte for byte what the unsharded sweep writes. Every shard of one sweep must be
+The outputs are byte for byte what the unsharded sweep writes (with the --label and --target
+the shards ran with, and merge's --label over a key's label). Every shard of one sweep must be
 given, each once.
 
 Exit codes: 0 the outputs were written; 2 a file is not a shard, shards of other sweeps, a
-shard missing or given twice, an output path.";
+shard missing or given twice, a --label for a key the sweep does not vary, an output path.";
 
 // `seqsim sweep`.
 #[derive(Args)]

@@ -78,9 +78,10 @@ pub struct Chart<'a> {
 }
 
 /// The y axis's range for `values` and the `targets`' heights: from the lowest to the highest,
-/// padded by a twentieth of the spread on each side; from 0 instead when the values are not
-/// negative and come within a fifth of the spread of 0 (a spread of 0 pads by a tenth of the
-/// value, or to 1 at 0). Targets are always inside.
+/// padded by a twentieth of the spread on each side; from 0 (less the pad, so that points at 0
+/// stand clear of the axis) instead when the values are not negative and come within a fifth
+/// of the spread of 0. A spread of 0 pads by a tenth of the value, or by 1 at 0. Targets are
+/// always inside.
 pub fn y_range(values: impl IntoIterator<Item = f64>, targets: &[f64]) -> (f64, f64) {
     let (lo, hi) = (values.into_iter().chain(targets.iter().copied()))
         .filter(|v| v.is_finite())
@@ -97,7 +98,7 @@ pub fn y_range(values: impl IntoIterator<Item = f64>, targets: &[f64]) -> (f64, 
         false => hi.abs() * 0.1,
     };
     let from_zero = lo >= 0.0 && lo <= spread * 0.2;
-    (if from_zero { 0.0 } else { lo - pad }, hi + pad)
+    (if from_zero { -pad } else { lo - pad }, hi + pad)
 }
 
 /// The x axis's range: the positions padded by a twentieth of their spread (one position:
@@ -310,15 +311,17 @@ mod tests {
         assert!(close(y_range([40.0, 55.0, 60.0], &[]), (39.0, 61.0)));
         // A target above the data widens it: 0.2..1, spread 0.8, pad 0.04; 0.2 > 0.16.
         assert!(close(y_range([0.2, 0.8], &[1.0]), (0.16, 1.04)));
-        // A target below brings 1..10 near 0 (1 <= 9/5): from 0, up to 10 + 0.45.
-        assert!(close(y_range([2.0, 10.0], &[1.0]), (0.0, 10.45)));
+        // A target below brings 1..10 near 0 (1 <= 9/5): from 0 less 0.45, up to 10 + 0.45.
+        assert!(close(y_range([2.0, 10.0], &[1.0]), (-0.45, 10.45)));
+        // Values from 0 (a share that reaches 0): 0..26, a pad of 1.3 each side.
+        assert!(close(y_range([0.0, 10.0, 26.0], &[1.0]), (-1.3, 27.3)));
         // 3..10 is not near 0 (3 > 7/5): 3 - 0.35.
         assert!(close(y_range([3.0, 10.0], &[]), (2.65, 10.35)));
         // Negative values are never floored at 0.
         assert!(close(y_range([-10.0, -2.0], &[]), (-10.4, -1.6)));
-        // No spread: a tenth of the value each side, or 0..1 at 0; nothing: 0..1.
+        // No spread: a tenth of the value each side, or 1 at 0; nothing: 0..1.
         assert!(close(y_range([5.0, 5.0], &[]), (4.5, 5.5)));
-        assert!(close(y_range([0.0], &[]), (0.0, 1.0)));
+        assert!(close(y_range([0.0], &[]), (-1.0, 1.0)));
         assert!(close(y_range([], &[]), (0.0, 1.0)));
         assert!(close(y_range([f64::NAN, 2.0, 4.0], &[]), (1.9, 4.1)));
     }
