@@ -14,6 +14,8 @@ Examples:
   seqsim sweep capacity-planning --vary 'senders[0].count=40..56:2' --seeds 5 --out-dir out
   seqsim sweep default --vary 'senders[0].count=8,12,16' --vary population.contacts=10000,20000 \\
       --metric SEND_LIMIT_REACHED% --metric BOUNCED --csv s.csv --html s.html
+  seqsim sweep capacity-planning --vary 'senders[0].count=36..56:2' --seeds 3 \\
+      --label 'senders[0].count=reps' --target 'SEND_LIMIT_REACHED < 1%' --html s.html
   seqsim sweep default --vary 'senders[0].count=8..16:2' --seeds 20 --shard auto/4 --out-dir shards
   seqsim merge shards/*.jsonl --csv s.csv --jsonl s.jsonl --html s.html
 
@@ -25,8 +27,18 @@ share, and the send-limit sides. --shard I/N runs runs I, I+N, I+2N... and write
 DIR/shard-I-of-N.jsonl; auto/N takes I from JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or
 SLURM_ARRAY_TASK_ID less SLURM_ARRAY_TASK_MIN (Slurm array); see docs/cluster.md.
 
-Exit codes: 0 the outputs were written; 2 bad input (a scenario, a --set, --vary, --metric or
---shard, an output path).";
+The HTML report plots each metric against the first --vary, a line per value of the others:
+the x axis titled by the key (and its --label PATH=TEXT, repeatable, one a varied key), the y
+axis by the metric and its unit (% of outcomes for a share of the outcomes, enrollments for an
+outcome's count), scaled to the plot's own values and targets; with several seeds a band from
+the lowest to the highest seed. Each --target METRIC OP NUMBER[%] (repeatable; goal's form) is a
+dashed line on its metric's plot, named in the legend; its metric is added to --metric when
+missing. A table below every plot holds the numbers it plots. Labels only name keys in the
+HTML; the CSV and JSON lines keep the paths. Shard files carry the labels and targets; merge's
+--label replaces a key's label.
+
+Exit codes: 0 the outputs were written; 2 bad input (a scenario, a --set, --vary, --metric,
+--label, --target or --shard, an output path).";
 
 pub const GOAL_HELP: &str = "\
 Examples:
@@ -34,24 +46,31 @@ Examples:
   seqsim goal capacity-planning --vary 'senders[0].daily_limit=100..2000' \\
       --target 'SEND_LIMIT_REACHED < 1%' --seeds 5
   seqsim goal default --vary population.contacts=1000..100000 --target 'BOUNCED <= 500' --maximize
+  seqsim goal capacity-planning --vary 'senders[0].count=30..80' --target 'SEND_LIMIT_REACHED < 1%' \\
+      --html goal.html --label 'senders[0].count=reps'
 
 Both ends are run first: the target must fail at A and hold at B (with --maximize: hold at A,
 fail at B). Bisection then halves the bracket; after every run the points so far must show
 the metric moving one way only and the verdict changing once. Every point is printed with its
-metric (the mean over --seeds) and verdict.
+metric (the mean over --seeds) and verdict. --html FILE also writes them as a page: the points
+tried against the key (titled by its --label PATH=TEXT, if given), the target as a dashed
+line, and a table of the points in the order tried.
 
 Exit codes: 0 the answer was found; 1 no answer: the ends do not bracket one, or the metric is
-non-monotone (the evidence says where); 2 bad input (a scenario, --set, --vary, --target).";
+non-monotone (the evidence says where); 2 bad input (a scenario, --set, --vary, --target,
+--label, an output path).";
 
 pub const MERGE_HELP: &str = "\
 Examples:
   seqsim merge shards/shard-*-of-7.jsonl --csv sweep.csv --jsonl sweep.jsonl --html sweep.html
+  seqsim merge shards/shard-*-of-7.jsonl --label 'senders[0].count=reps' --html sweep.html
 
-The outputs are byte for byte what the unsharded sweep writes. Every shard of one sweep must be
+The outputs are byte for byte what the unsharded sweep writes (with the --label and --target
+the shards ran with, and merge's --label over a key's label). Every shard of one sweep must be
 given, each once.
 
 Exit codes: 0 the outputs were written; 2 a file is not a shard, shards of other sweeps, a
-shard missing or given twice, an output path.";
+shard missing or given twice, a --label for a key the sweep does not vary, an output path.";
 
 // `seqsim sweep`.
 #[derive(Args)]
@@ -69,6 +88,12 @@ pub struct SweepArgs {
     /// (SEND_LIMIT_REACHED), with % for its share of its section.
     #[arg(long, value_name = "NAME")]
     metric: Vec<String>,
+    /// A target drawn as a dashed line on its metric's plot (repeatable): METRIC OP NUMBER[%],
+    /// as in 'SEND_LIMIT_REACHED < 1%' (its metric is added to --metric when missing).
+    #[arg(long, value_name = "METRIC OP NUMBER[%]")]
+    target: Vec<String>,
+    #[command(flatten)]
+    labels: LabelArgs,
     #[command(flatten)]
     outputs: SweepOutputs,
     /// Run only shard I of N (round-robin) and write DIR/shard-I-of-N.jsonl (--out-dir, default
@@ -79,6 +104,15 @@ pub struct SweepArgs {
     set: SetArgs,
     #[command(flatten)]
     threads: ThreadArgs,
+}
+
+// The plots' names for the varied keys.
+#[derive(Args)]
+pub struct LabelArgs {
+    /// The name plots give a varied key (repeatable): PATH=TEXT, as in
+    /// 'senders[0].count=reps'; the CSV and JSON lines keep the path.
+    #[arg(long, value_name = "PATH=TEXT")]
+    label: Vec<String>,
 }
 
 // Where a sweep's outputs go.
@@ -116,6 +150,11 @@ pub struct GoalArgs {
     /// Find the largest value meeting the target instead of the smallest.
     #[arg(long)]
     maximize: bool,
+    /// Also write the points tried as an HTML page: a plot with the target line, and a table.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    #[command(flatten)]
+    labels: LabelArgs,
     #[command(flatten)]
     set: SetArgs,
     #[command(flatten)]
@@ -128,6 +167,8 @@ pub struct MergeArgs {
     /// Every shard file of one sweep.
     #[arg(required = true, value_name = "SHARD_FILE")]
     shards: Vec<PathBuf>,
+    #[command(flatten)]
+    labels: LabelArgs,
     #[command(flatten)]
     outputs: SweepOutputs,
 }
@@ -216,8 +257,12 @@ fn prepare(args: &SweepArgs) -> Result<sweep::Prepared> {
         let all: Vec<scenarios::Setting> = args.set.set.iter().chain(settings).cloned().collect();
         load_scenario(&args.scenario, &all).map_err(|e| format!("{e:#}"))
     };
-    sweep::prepare(load, &args.vary, args.seeds, &args.metric, &args.metric)
-        .map_err(anyhow::Error::msg)
+    let mut prepared = sweep::prepare(load, &args.vary, args.seeds, &args.metric, &args.metric)
+        .map_err(anyhow::Error::msg)?;
+    (prepared.grid)
+        .present(&args.labels.label, &args.target)
+        .map_err(anyhow::Error::msg)?;
+    Ok(prepared)
 }
 
 /// Runs `which` of `prepared` with a progress bar over runs on a terminal.
@@ -251,7 +296,10 @@ pub fn merge(args: MergeArgs) -> Result<()> {
         let text = read_shard(path)?;
         files.push((path.display().to_string(), text));
     }
-    let merged = sweep::shard::merge(&files).map_err(anyhow::Error::msg)?;
+    let mut merged = sweep::shard::merge(&files).map_err(anyhow::Error::msg)?;
+    (merged.grid)
+        .present(&args.labels.label, &[])
+        .map_err(anyhow::Error::msg)?;
     let outputs = args.outputs.prepare()?;
     commit(outputs, &merged)
 }
@@ -275,6 +323,10 @@ pub fn goal(args: GoalArgs) -> Result<ExitCode> {
     at(hi)?;
     let names = sweep::metric::count_names(&first);
     let target = sweep::goal::Target::parse(&args.target, &names).map_err(anyhow::Error::msg)?;
+    let axis = goal_axis(&args, &path)?;
+    let html = (args.html.as_deref())
+        .map(|p| Output::prepare(p, "--html"))
+        .transpose()?;
     let options = sim::RunOptions {
         threads: args.threads.count(),
         ..sim::RunOptions::default()
@@ -299,10 +351,39 @@ pub fn goal(args: GoalArgs) -> Result<ExitCode> {
         Ok(sweep::goal::Point { x, value, holds })
     };
     let (verdict, tried) = sweep::goal::search(lo, hi, args.maximize, eval)?;
+    if let Some(html) = html {
+        html.commit(&sweep::html::goal(&sweep::html::GoalPage {
+            scenario: &first.name,
+            axis: &axis,
+            range: (lo, hi),
+            target: &target,
+            seeds: args.seeds,
+            maximize: args.maximize,
+            verdict: &verdict,
+            tried: &tried,
+        }))?;
+    }
     write_stdout(&render_goal(&path, &target, args.seeds, &verdict, &tried))?;
     Ok(match verdict {
         sweep::goal::Verdict::Found(_) => ExitCode::SUCCESS,
         _ => ExitCode::from(1),
+    })
+}
+
+/// The key `goal` searches, with its `--label`: a label for another key, or a label without
+/// `--html` (where labels are shown), is an error.
+fn goal_axis(args: &GoalArgs, path: &str) -> Result<sweep::AxisHeader> {
+    let label = sweep::label::labels(&args.labels.label, &[path])
+        .map_err(anyhow::Error::msg)?
+        .pop()
+        .flatten();
+    if label.is_some() && args.html.is_none() {
+        bail!("--label names the key in the --html page; allowed: --label with --html FILE");
+    }
+    Ok(sweep::AxisHeader {
+        path: path.to_owned(),
+        values: Vec::new(),
+        label,
     })
 }
 
@@ -334,10 +415,7 @@ fn render_goal(
             p.value
         ));
     }
-    out.push_str(&match verdict {
-        sweep::goal::Verdict::Found(x) => format!("answer: {path} = {x}\n"),
-        sweep::goal::Verdict::NoBracket(why) => format!("no answer: {why}\n"),
-        sweep::goal::Verdict::NonMonotone(why) => format!("no answer: {why}\n"),
-    });
+    out.push_str(&sweep::html::verdict_text(path, verdict));
+    out.push('\n');
     out
 }

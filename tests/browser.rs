@@ -1,6 +1,8 @@
 //! The sweep's HTML report in a real browser: headless Chromium (Debian's `chromium`, which
 //! `.ci/test`, the README's test command, installs when missing) renders it; its DOM must hold
-//! every plot's SVG with drawn lines, and a screenshot must show coloured data in every plot.
+//! every plot's SVG with drawn lines, its axes' titles (a `--label`'s text among them), the
+//! `--target` as a dashed line on its metric's plot and in the legend, and a table of the
+//! plotted numbers; a screenshot must show coloured data in every plot.
 
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
@@ -33,6 +35,8 @@ fn report(dir: &Path) -> PathBuf {
     for m in PLOTS {
         cmd.args(["--metric", m]);
     }
+    cmd.args(["--label", "senders[0].count=sales reps"]);
+    cmd.args(["--target", "SEND_LIMIT_REACHED < 1%"]);
     cmd.arg("--html").arg(&html).assert().success();
     html
 }
@@ -57,7 +61,7 @@ fn chromium(html: &Path, profile: &Path, what: &str) -> std::process::Output {
             "--disable-sync",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
-        .args(["--window-size=800,1300", "--hide-scrollbars", what])
+        .args(["--window-size=1000,2200", "--hide-scrollbars", what])
         .arg(format!("file://{}", html.display()))
         .output()
         .expect("chromium runs");
@@ -93,8 +97,30 @@ fn every_plot_is_drawn_in_a_real_browser() {
     let dom = String::from_utf8(dom.stdout).unwrap();
     let figures: Vec<&str> = dom.split("<figure class=\"plot\">").skip(1).collect();
     assert_eq!(figures.len(), PLOTS.len(), "{dom}");
-    for figure in &figures {
+    // Per plot: the y axis's title with its unit, and whether the target is drawn on it.
+    let y_titles = [
+        "SEND_LIMIT_REACHED (% of outcomes)",
+        "FINISHED (enrollments)",
+    ];
+    for ((figure, y_title), targeted) in figures.iter().zip(y_titles).zip([true, false]) {
         let svg = figure.split("</figure>").next().unwrap();
+        for title in ["sales reps (senders[0].count)", y_title] {
+            assert!(
+                svg_texts(svg).iter().any(|t| t == title),
+                "no `{title}`: {svg}"
+            );
+        }
+        let legend = svg_texts(svg).contains(&"target: SEND_LIMIT_REACHED < 1%".to_owned());
+        assert_eq!(legend, targeted, "the target's legend: {svg}");
+        check_target_line(svg, targeted);
+        // The table of the plotted numbers follows the figure: a row per rep count.
+        let table = figure
+            .split("<table")
+            .nth(1)
+            .expect("a table after the plot");
+        let table = table.split("</table>").next().unwrap();
+        assert!(table.contains("sales reps (senders[0].count)"), "{table}");
+        assert_eq!(table.matches("<th scope=\"row\">").count(), 4, "{table}");
         assert!(svg.contains("<svg"), "no SVG: {svg}");
         // A line per business_days value, each through the four rep counts.
         let lines: Vec<Vec<(f64, f64)>> = polylines(svg)
@@ -124,6 +150,49 @@ fn every_plot_is_drawn_in_a_real_browser() {
             "plot at rows {start}..{end} is nearly blank: {pixels} coloured pixels"
         );
     }
+}
+
+/// The text of every `<text>` element of `svg`, trimmed and unescaped.
+fn svg_texts(svg: &str) -> Vec<String> {
+    (svg.split("<text").skip(1))
+        .filter_map(|t| t.split_once('>')?.1.split("</text>").next())
+        .map(|t| {
+            (t.trim())
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        })
+        .collect()
+}
+
+/// With `targeted`, the plot holds a dashed horizontal line (20 or more two-point polylines at
+/// one height) between its data's highest and lowest points and near the lowest (the target,
+/// 1%, against data from 0% to over 40%); without, no height has more than two.
+fn check_target_line(svg: &str, targeted: bool) {
+    let lines = polylines(svg);
+    let dashes: Vec<f64> = (lines.iter())
+        .filter(|l| l.len() == 2 && l[0].1 == l[1].1)
+        .map(|l| l[0].1)
+        .collect();
+    let at = |y: f64| dashes.iter().filter(|&&h| h == y).count();
+    let most = dashes.iter().copied().max_by_key(|&y| at(y));
+    if !targeted {
+        assert!(most.is_none_or(|y| at(y) <= 2), "a dashed line: {dashes:?}");
+        return;
+    }
+    let y = most.expect("dashes");
+    assert!(at(y) >= 20, "no dashed target line: {dashes:?}");
+    let data: Vec<f64> = (lines.iter().filter(|l| l.len() == 4))
+        .flat_map(|l| l.iter().map(|p| p.1))
+        .collect();
+    let (top, bottom) = data
+        .iter()
+        .fold((f64::INFINITY, 0f64), |(t, b), &v| (t.min(v), b.max(v)));
+    let depth = (y - top) / (bottom - top);
+    assert!(
+        (0.9..1.0).contains(&depth),
+        "the target at {y}, the data from {top} to {bottom}"
+    );
 }
 
 /// Per row of the screenshot, how many of its pixels are coloured (not white, grey or black):

@@ -380,3 +380,149 @@ fn goal_finds_the_reps_and_says_when_the_ends_do_not_bracket() {
         .code(2)
         .stderr(contains("no comparison"));
 }
+
+#[test]
+fn labels_and_targets_reach_merged_output_from_the_shards_or_the_merge() {
+    let present = [
+        "--label",
+        "senders[0].count=reps",
+        "--target",
+        "SEND_LIMIT_REACHED < 1%",
+    ];
+    let whole = tempfile::tempdir().unwrap();
+    sweep_into(whole.path(), &present).assert().success();
+    let html = String::from_utf8(read(whole.path().join("sweep.html"))).unwrap();
+    assert!(html.contains("reps (senders[0].count)"), "{html}");
+    assert!(
+        html.contains("target: SEND_LIMIT_REACHED &lt; 1%"),
+        "{html}"
+    );
+    // Labels only name things in the HTML; the tidy tables keep the paths.
+    let csv = String::from_utf8(read(whole.path().join("sweep.csv"))).unwrap();
+    assert!(
+        csv.starts_with("senders[0].count,plan.business_days,seed,"),
+        "{csv}"
+    );
+    // Labelled on the shards; labelled at the merge (the target given to the shards).
+    for (shard_args, merge_args) in [(&present[..], &[][..]), (&present[2..], &present[..2])] {
+        let shards = tempfile::tempdir().unwrap();
+        let mut files = Vec::new();
+        for i in 0..3 {
+            let mut args = vec!["--shard".to_owned(), format!("{i}/3")];
+            args.extend(shard_args.iter().map(|a| (*a).to_owned()));
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            sweep_into(shards.path(), &args).assert().success();
+            files.push(shards.path().join(format!("shard-{i}-of-3.jsonl")));
+        }
+        let merged = tempfile::tempdir().unwrap();
+        (seqsim().arg("merge").args(&files).args(merge_args))
+            .arg("--out-dir")
+            .arg(merged.path())
+            .assert()
+            .success();
+        for name in ["sweep.csv", "sweep.jsonl", "sweep.html"] {
+            assert_eq!(
+                read(whole.path().join(name)),
+                read(merged.path().join(name)),
+                "{shard_args:?} then {merge_args:?}: {name}"
+            );
+        }
+        // A label for a key the sweep does not vary is refused at the merge too.
+        (seqsim().arg("merge").args(&files))
+            .args(["--label", "senders[1].count=x", "--csv", "/dev/null/x"])
+            .assert()
+            .code(2)
+            .stderr(contains("--label `senders[1].count=x`: `senders[1].count` is not a varied key; allowed: PATH=TEXT, PATH a varied key: `senders[0].count`, `plan.business_days`"));
+    }
+}
+
+#[test]
+fn bad_labels_and_targets_exit_2_before_any_run() {
+    let dir = tempfile::tempdir().unwrap();
+    for (extra, says) in [
+        (
+            &["--label", "population.contacts=contacts"][..],
+            "`population.contacts` is not a varied key; allowed: PATH=TEXT, PATH a varied key: `senders[0].count`, `plan.business_days`",
+        ),
+        (&["--label", "reps"][..], "--label `reps` has no `=`"),
+        (
+            &["--label", "senders[0].count=a", "--label", "senders[0].count=b"][..],
+            "labelled twice",
+        ),
+        (&["--target", "SEND_LIMIT_REACHED 1%"][..], "--target"),
+    ] {
+        let assert = sweep_into(dir.path(), extra).assert().code(2);
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains(says) && stderr.contains("allowed"),
+            "{extra:?}: {stderr}"
+        );
+    }
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "nothing written"
+    );
+}
+
+#[test]
+fn goal_writes_the_points_it_tried_with_the_target_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("goal.html");
+    let goal = |extra: &[&str]| {
+        let mut cmd = seqsim();
+        cmd.args(["goal", "capacity-planning"]).args(SMALL);
+        cmd.args([
+            "--vary",
+            "senders[0].count=1..8",
+            "--target",
+            "SEND_LIMIT_REACHED < 1%",
+        ]);
+        cmd.args(extra);
+        cmd
+    };
+    let out = goal(&["--label", "senders[0].count=reps", "--html"])
+        .arg(&html)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let page = std::fs::read_to_string(&html).unwrap();
+    let answer = stdout.lines().last().unwrap();
+    assert!(
+        page.contains(&format!("<strong>{answer}</strong>")),
+        "{page}"
+    );
+    for text in [
+        "reps (senders[0].count)",
+        "SEND_LIMIT_REACHED (% of outcomes)",
+        "target: SEND_LIMIT_REACHED &lt; 1%",
+    ] {
+        assert!(page.contains(text), "{text}: {page}");
+    }
+    // A table row per point tried, as the text lists them: "  1   1   47.5593  fails".
+    let tried: Vec<&str> = (stdout.lines())
+        .filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
+    assert!(tried.len() >= 3, "{stdout}");
+    for line in &tried {
+        let cells: Vec<&str> = line.split_whitespace().collect();
+        // The table drops trailing zeros: 0.0000 is 0, 5.0910 is 5.091.
+        let value = cells[2].trim_end_matches('0').trim_end_matches('.');
+        let row = format!(
+            "<tr><td>{}</td><td>{}</td><td>{value}</td><td>{}</td></tr>",
+            cells[0], cells[1], cells[3]
+        );
+        assert!(page.contains(&row), "{row}: {page}");
+    }
+    goal(&["--label", "senders[1].count=reps", "--html"])
+        .arg(dir.path().join("other.html"))
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "is not a varied key; allowed: PATH=TEXT, PATH a varied key: `senders[0].count`",
+        ));
+    goal(&["--label", "senders[0].count=reps"])
+        .assert()
+        .code(2)
+        .stderr(contains("allowed: --label with --html FILE"));
+    assert!(!dir.path().join("other.html").exists());
+}

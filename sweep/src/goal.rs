@@ -98,9 +98,38 @@ impl Target {
         Ok(Self { metric, op, bound })
     }
 
-    /// The target as it reads (`outcomes.SEND_LIMIT_REACHED% < 1`).
+    /// The target as it reads (`outcomes.SEND_LIMIT_REACHED% < 1`); [`Target::parse`] reads
+    /// it back.
     pub fn text(&self) -> String {
         format!("{} {} {}", self.metric.name, self.op.symbol(), self.bound)
+    }
+
+    /// The comparison and bound, with `%` for a share (`< 1%`).
+    fn bound_text(&self) -> String {
+        let percent = if self.metric.share_of.is_some() {
+            "%"
+        } else {
+            ""
+        };
+        format!(
+            "{} {}{percent}",
+            self.op.symbol(),
+            crate::plot::number(self.bound)
+        )
+    }
+
+    /// The target as `--target` would spell it (`outcomes.SEND_LIMIT_REACHED < 1%`).
+    pub fn spelled(&self) -> String {
+        let base = self.metric.name.trim_end_matches('%');
+        format!("{base} {}", self.bound_text())
+    }
+
+    /// The target as a plot's legend shows it, by the code alone (`target: SEND_LIMIT_REACHED
+    /// < 1%`).
+    pub fn legend(&self) -> String {
+        let base = self.metric.name.trim_end_matches('%');
+        let code = base.split_once('.').map_or(base, |(_, n)| n);
+        format!("target: {code} {}", self.bound_text())
     }
 }
 
@@ -255,6 +284,16 @@ mod tests {
             ("outcomes.FINISHED", Op::Ge, 200.0)
         );
         assert!(t.op.holds(200.0, 200.0) && !Op::Gt.holds(200.0, 200.0));
+        assert_eq!(t.legend(), "target: FINISHED >= 200");
+        // The text reads back as the same target; the legend shows the share's %.
+        let t = Target::parse("SEND_LIMIT_REACHED <= 0.5%", &names()).unwrap();
+        assert_eq!(t.text(), "outcomes.SEND_LIMIT_REACHED% <= 0.5");
+        assert_eq!(Target::parse(&t.text(), &names()).unwrap(), t);
+        assert_eq!(t.legend(), "target: SEND_LIMIT_REACHED <= 0.5%");
+        assert_eq!(t.spelled(), "outcomes.SEND_LIMIT_REACHED <= 0.5%");
+        assert_eq!(Target::parse(&t.spelled(), &names()).unwrap(), t);
+        let t = Target::parse("enrollment_attempts > 10", &names()).unwrap();
+        assert_eq!(t.legend(), "target: enrollment_attempts > 10");
         for (bad, says) in [
             ("SEND_LIMIT_REACHED 1%", "no comparison"),
             ("SEND_LIMIT_REACHED < x", "not a number"),

@@ -1,31 +1,27 @@
-//! The sweep's HTML report: one self-contained page (no script, no external resource), a plot
-//! per chosen metric drawn by plotters' SVG backend: the metric (mean over the seeds) against
-//! the first axis, a line per value of the other axes, and with several seeds a band from the
-//! lowest to the highest seed.
+//! The HTML reports: self-contained pages (no script, no external resource). The sweep's has a
+//! plot per chosen metric (drawn in `plot`): the metric (mean over the seeds) against the first
+//! axis, a line per value of the other axes, with several seeds a band from the lowest to the
+//! highest seed, and each `--target` on its metric as a dashed line. The goal search's has the
+//! points it tried and the target line. Below every plot a table holds the numbers it plots.
 
-use plotters::prelude::*;
+use scenarios::value_text;
 
+use crate::goal::{Point, Target, Verdict};
+use crate::plot::{self, Chart, Line};
 use crate::{AxisHeader, Metric, Sweep};
 
-/// A plot's size in pixels.
-pub const PLOT_SIZE: (u32, u32) = (720, 360);
+pub use crate::plot::Series;
 
-/// One line of a plot: its label, and per first-axis value the mean, lowest and highest over
-/// the seeds.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Series {
-    /// The other axes' values (`senders[1].count=8`), or the metric's name without them.
-    pub label: String,
-    /// Mean per first-axis value.
-    pub mean: Vec<f64>,
-    /// Lowest seed per first-axis value.
-    pub low: Vec<f64>,
-    /// Highest seed per first-axis value.
-    pub high: Vec<f64>,
-}
+/// The pages' style: dark text on white, large enough to read; plots scale to the window.
+const STYLE: &str = "body{font-family:sans-serif;font-size:17px;margin:1.5em;color:#111;background:#fff}\
+figure{margin:1.5em 0}figcaption{font-weight:bold;font-size:1.15em;margin-bottom:.4em}\
+svg{max-width:100%;height:auto}code{background:#f0f0f0;padding:0 .2em}\
+table{border-collapse:collapse;margin:.6em 0 2em}caption{text-align:left;padding:.3em 0}\
+th,td{border:1px solid #999;padding:.25em .6em}td{text-align:right;font-variant-numeric:tabular-nums}";
 
 /// The series of `metric`: the runs grouped by the other axes' values (in grid order), each
-/// point the seeds of one first-axis value. Without axes: one series of one point.
+/// point the seeds of one first-axis value. Without axes: one series of one point. A series
+/// of a grid of one axis has no label.
 pub fn series(sweep: &Sweep, metric: &Metric) -> Vec<Series> {
     let axes = &sweep.grid.axes;
     let seeds = sweep.grid.seeds as usize;
@@ -33,9 +29,8 @@ pub fn series(sweep: &Sweep, metric: &Metric) -> Vec<Series> {
     let others = sweep.grid.run_count() / seeds / first;
     (0..others)
         .map(|o| {
-            let label = other_label(axes, o);
             let mut s = Series {
-                label,
+                label: other_label(axes, o),
                 mean: Vec::new(),
                 low: Vec::new(),
                 high: Vec::new(),
@@ -57,15 +52,16 @@ pub fn series(sweep: &Sweep, metric: &Metric) -> Vec<Series> {
         .collect()
 }
 
-/// The label of the `o`-th combination of the axes after the first (grid order).
+/// The label of the `o`-th combination of the axes after the first (grid order), each axis by
+/// its name (its label, else its path).
 fn other_label(axes: &[AxisHeader], mut o: usize) -> String {
     let mut parts = Vec::new();
     for axis in axes.iter().skip(1).rev() {
         let n = axis.values.len();
         parts.push(format!(
             "{}={}",
-            axis.path,
-            scenarios::value_text(&axis.values()[o % n])
+            axis.name(),
+            value_text(&axis.values()[o % n])
         ));
         o /= n;
     }
@@ -73,7 +69,8 @@ fn other_label(axes: &[AxisHeader], mut o: usize) -> String {
     parts.join(", ")
 }
 
-/// The x positions of the first axis: its values when all are numbers, else 0, 1, 2...
+/// The x positions of the first axis: its values when all are numbers, else 0, 1, 2... with
+/// the values' text.
 fn x_positions(axes: &[AxisHeader]) -> (Vec<f64>, Option<Vec<String>>) {
     let Some(axis) = axes.first() else {
         return (vec![0.0], Some(vec![String::new()]));
@@ -86,110 +83,9 @@ fn x_positions(axes: &[AxisHeader]) -> (Vec<f64>, Option<Vec<String>>) {
         Some(xs) => (xs, None),
         None => (
             (0..values.len()).map(|i| i as f64).collect(),
-            Some(values.iter().map(scenarios::value_text).collect()),
+            Some(values.iter().map(value_text).collect()),
         ),
     }
-}
-
-/// The range of `values`, widened when empty or a single value.
-fn span(values: impl Iterator<Item = f64>, floor_zero: bool) -> (f64, f64) {
-    let (mut lo, mut hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), v| {
-        (l.min(v), h.max(v))
-    });
-    if !lo.is_finite() {
-        (lo, hi) = (0.0, 1.0);
-    }
-    if floor_zero && lo >= 0.0 {
-        lo = 0.0;
-    }
-    let pad = if hi > lo {
-        (hi - lo) * 0.05
-    } else {
-        hi.abs().max(1.0) * 0.5
-    };
-    (
-        if floor_zero && lo == 0.0 {
-            0.0
-        } else {
-            lo - pad
-        },
-        hi + pad,
-    )
-}
-
-/// One plot as an SVG document.
-pub fn plot(title: &str, x_name: &str, axes: &[AxisHeader], lines: &[Series]) -> String {
-    let (xs, labels) = x_positions(axes);
-    let mut svg = String::new();
-    draw(&mut svg, title, x_name, &xs, labels.as_deref(), lines)
-        .expect("drawing into a string cannot fail");
-    svg
-}
-
-/// Draws the plot into `svg`.
-fn draw(
-    svg: &mut String,
-    title: &str,
-    x_name: &str,
-    xs: &[f64],
-    labels: Option<&[String]>,
-    lines: &[Series],
-) -> Result<(), Box<dyn std::error::Error>> {
-    let root = SVGBackend::with_string(svg, PLOT_SIZE).into_drawing_area();
-    root.fill(&WHITE)?;
-    let (x0, x1) = span(xs.iter().copied(), false);
-    let (y0, y1) = span(
-        lines
-            .iter()
-            .flat_map(|s| s.low.iter().chain(&s.high).copied()),
-        true,
-    );
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 18))
-        .margin(12)
-        .x_label_area_size(40)
-        .y_label_area_size(64)
-        .build_cartesian_2d(x0..x1, y0..y1)?;
-    let label_of = |x: &f64| match labels {
-        Some(l) => l
-            .get(x.round().max(0.0) as usize)
-            .filter(|_| (x - x.round()).abs() < 1e-6)
-            .cloned()
-            .unwrap_or_default(),
-        None => format!("{}", (x * 1000.0).round() / 1000.0),
-    };
-    chart
-        .configure_mesh()
-        .x_desc(x_name)
-        .x_label_formatter(&label_of)
-        .x_labels(xs.len().clamp(2, 12))
-        .draw()?;
-    for (i, line) in lines.iter().enumerate() {
-        let color = Palette99::pick(i).to_rgba();
-        if line.low != line.high {
-            let band: Vec<(f64, f64)> = (xs.iter().copied().zip(line.low.iter().copied()))
-                .chain(xs.iter().copied().zip(line.high.iter().copied()).rev())
-                .collect();
-            chart.draw_series(std::iter::once(Polygon::new(band, color.mix(0.2).filled())))?;
-        }
-        let points: Vec<(f64, f64)> = xs.iter().copied().zip(line.mean.iter().copied()).collect();
-        let drawn = chart.draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?;
-        if !line.label.is_empty() {
-            drawn.label(line.label.clone()).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
-            });
-        }
-        chart.draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled())))?;
-    }
-    if lines.iter().any(|l| !l.label.is_empty()) {
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .draw()?;
-    }
-    root.present()?;
-    Ok(())
 }
 
 /// Escapes text for HTML.
@@ -200,25 +96,74 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The whole HTML page.
-pub fn render(sweep: &Sweep) -> String {
+/// A page's start: the document head with `title`, and the body opened.
+fn head(title: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
+        escape(title)
+    )
+}
+
+/// The numbers a plot plots: a row per x value, per line its mean and, with several seeds, its
+/// lowest and highest seed.
+fn table(caption: &str, x_title: &str, xs: &[String], lines: &[Series], seeds: u32) -> String {
+    let spread = seeds > 1;
+    let mut out = format!(
+        "<table class=\"values\">\n<caption>{}</caption>\n<thead>\n<tr><th scope=\"col\"{}>{}</th>",
+        escape(caption),
+        if spread { " rowspan=\"2\"" } else { "" },
+        escape(x_title)
+    );
+    for line in lines {
+        out.push_str(&format!(
+            "<th scope=\"colgroup\"{}>{}</th>",
+            if spread { " colspan=\"3\"" } else { "" },
+            escape(&line.label)
+        ));
+    }
+    out.push_str("</tr>\n");
+    if spread {
+        let three = "<th scope=\"col\">mean</th><th scope=\"col\">lowest</th><th scope=\"col\">highest</th>";
+        out.push_str(&format!("<tr>{}</tr>\n", three.repeat(lines.len())));
+    }
+    out.push_str("</thead>\n<tbody>\n");
+    for (i, x) in xs.iter().enumerate() {
+        out.push_str(&format!("<tr><th scope=\"row\">{}</th>", escape(x)));
+        for line in lines {
+            let mut cells = vec![line.mean[i]];
+            if spread {
+                cells.extend([line.low[i], line.high[i]]);
+            }
+            for v in cells {
+                out.push_str(&format!("<td>{}</td>", plot::number(v)));
+            }
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+    out
+}
+
+/// What several seeds make of a line and a band, for legends.
+fn seed_texts(seeds: u32) -> (String, String) {
+    (
+        format!("mean of {seeds} seeds"),
+        format!("lowest to highest of {seeds} seeds"),
+    )
+}
+
+/// The sweep page's list of what was swept.
+fn sweep_summary(sweep: &Sweep) -> String {
     let grid = &sweep.grid;
-    let x_name = grid.axes.first().map_or("", |a| a.path.as_str());
-    let mut out =
-        String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str(&format!(
-        "<title>seqsim sweep: {}</title>\n",
-        escape(&grid.scenario)
-    ));
-    out.push_str("<style>body{font-family:sans-serif;margin:1.5em;color:#222}figure{margin:1em 0}figcaption{font-weight:bold}code{background:#f3f3f3;padding:0 .2em}</style>\n</head>\n<body>\n");
-    out.push_str(&format!(
+    let mut out = format!(
         "<h1>Sweep of <code>{}</code></h1>\n<ul>\n",
         escape(&grid.scenario)
-    ));
+    );
     for axis in &grid.axes {
-        let values: Vec<String> = axis.values().iter().map(scenarios::value_text).collect();
+        let values: Vec<String> = axis.values().iter().map(value_text).collect();
+        let label = (axis.label.as_deref()).map_or(String::new(), |l| format!(" ({})", escape(l)));
         out.push_str(&format!(
-            "<li><code>{}</code>: {}</li>\n",
+            "<li><code>{}</code>{label}: {}</li>\n",
             escape(&axis.path),
             escape(&values.join(", "))
         ));
@@ -233,6 +178,12 @@ pub fn render(sweep: &Sweep) -> String {
         out.push_str("; lines are the mean over the seeds, bands the lowest to the highest seed");
     }
     out.push_str("</li>\n");
+    for target in grid.targets() {
+        out.push_str(&format!(
+            "<li>target <code>{}</code>: the dashed line</li>\n",
+            escape(&target.spelled())
+        ));
+    }
     if !grid.overrides.is_empty() {
         out.push_str(&format!(
             "<li>with --set <code>{}</code></li>\n",
@@ -240,21 +191,180 @@ pub fn render(sweep: &Sweep) -> String {
         ));
     }
     out.push_str("</ul>\n");
+    out
+}
+
+/// One metric's figure: the plot, with its targets, and the table of its numbers.
+fn figure(sweep: &Sweep, metric: &Metric, targets: &[Target]) -> String {
+    let grid = &sweep.grid;
+    let x_title = grid.axes.first().map_or(String::new(), AxisHeader::title);
+    let (xs, ticks) = x_positions(&grid.axes);
+    let (mean_text, band) = seed_texts(grid.seeds);
+    let mut lines = series(sweep, metric);
+    for line in lines.iter_mut().filter(|l| l.label.is_empty()) {
+        line.label = if grid.seeds > 1 {
+            mean_text.clone()
+        } else {
+            metric.name.clone()
+        };
+    }
+    let mine: Vec<&Target> = (targets.iter())
+        .filter(|t| t.metric.name == metric.name)
+        .collect();
+    let drawn: Vec<Line> = (mine.iter())
+        .map(|t| Line {
+            y: t.bound,
+            text: t.legend(),
+        })
+        .collect();
+    let svg = plot::svg(&Chart {
+        title: &metric.name,
+        x_title: &x_title,
+        y_title: &metric.axis_title(),
+        xs: &xs,
+        x_ticks: ticks.as_deref(),
+        series: &lines,
+        targets: &drawn,
+        band: &band,
+    });
+    let x_text: Vec<String> = (grid.axes.first()).map_or(vec![String::new()], |a| {
+        a.values().iter().map(value_text).collect()
+    });
+    let mut caption = format!("{}, {}", metric.name, metric.unit());
+    for t in &mine {
+        caption.push_str(&format!("; {} (the dashed line)", t.legend()));
+    }
+    format!(
+        "<figure class=\"plot\">\n<figcaption>{}</figcaption>\n{}\n</figure>\n{}",
+        escape(&metric.name),
+        svg.trim_end(),
+        table(&caption, &x_title, &x_text, &lines, grid.seeds)
+    )
+}
+
+/// The sweep's page.
+pub fn render(sweep: &Sweep) -> String {
+    let grid = &sweep.grid;
+    let mut out = head(&format!("seqsim sweep: {}", grid.scenario));
+    out.push_str(&sweep_summary(sweep));
+    let targets = grid.targets();
     for name in &grid.plots {
         let metric = Metric::parse(name, &grid.counts).expect("checked when prepared");
-        let unit = if metric.share_of.is_some() {
-            " (% of its section)"
-        } else {
-            ""
-        };
-        let title = format!("{name}{unit}");
-        let svg = plot(&title, x_name, &grid.axes, &series(sweep, &metric));
-        out.push_str(&format!(
-            "<figure class=\"plot\">\n<figcaption>{}</figcaption>\n{}\n</figure>\n",
-            escape(name),
-            svg.trim_end()
-        ));
+        out.push_str(&figure(sweep, &metric, &targets));
     }
     out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// What a goal search's page shows.
+pub struct GoalPage<'a> {
+    /// The scenario's name.
+    pub scenario: &'a str,
+    /// The key searched, with its label if given.
+    pub axis: &'a AxisHeader,
+    /// The range searched.
+    pub range: (i64, i64),
+    /// The target.
+    pub target: &'a Target,
+    /// Seeds a value.
+    pub seeds: u32,
+    /// Whether the search was for the largest value.
+    pub maximize: bool,
+    /// How it ended.
+    pub verdict: &'a Verdict,
+    /// Every point tried, in the order tried.
+    pub tried: &'a [Point],
+}
+
+/// How a goal search ended, in words.
+pub fn verdict_text(path: &str, verdict: &Verdict) -> String {
+    match verdict {
+        Verdict::Found(x) => format!("answer: {path} = {x}"),
+        Verdict::NoBracket(why) | Verdict::NonMonotone(why) => format!("no answer: {why}"),
+    }
+}
+
+/// The goal search's page: the points tried (mean over the seeds) against the key, the target
+/// as a dashed line, and the table of the points in the order tried.
+pub fn goal(page: &GoalPage) -> String {
+    let (path, target) = (&page.axis.path, page.target);
+    let mut out = head(&format!("seqsim goal: {}", page.scenario));
+    out.push_str(&format!(
+        "<h1>Goal search on <code>{}</code></h1>\n<ul>\n<li>target <code>{}</code>{}</li>\n",
+        escape(page.scenario),
+        escape(&target.spelled()),
+        if page.seeds > 1 {
+            format!(", judged on the mean of {} seeds", page.seeds)
+        } else {
+            String::new()
+        }
+    ));
+    out.push_str(&format!(
+        "<li>the {} value of <code>{}</code> in {}..{} meeting it</li>\n<li><strong>{}</strong></li>\n</ul>\n",
+        if page.maximize { "largest" } else { "smallest" },
+        escape(path),
+        page.range.0,
+        page.range.1,
+        escape(&verdict_text(path, page.verdict))
+    ));
+    let mut sorted = page.tried.to_vec();
+    sorted.sort_by_key(|p| p.x);
+    let xs: Vec<f64> = sorted.iter().map(|p| p.x as f64).collect();
+    let means: Vec<f64> = sorted.iter().map(|p| p.value).collect();
+    let label = if page.seeds > 1 {
+        seed_texts(page.seeds).0
+    } else {
+        target.metric.name.clone()
+    };
+    let line = Series {
+        label,
+        mean: means.clone(),
+        low: means.clone(),
+        high: means,
+    };
+    let drawn = [Line {
+        y: target.bound,
+        text: target.legend(),
+    }];
+    let x_title = page.axis.title();
+    let svg = plot::svg(&Chart {
+        title: &format!("{} at the values tried", target.metric.name),
+        x_title: &x_title,
+        y_title: &target.metric.axis_title(),
+        xs: &xs,
+        x_ticks: None,
+        series: std::slice::from_ref(&line),
+        targets: &drawn,
+        band: "",
+    });
+    out.push_str(&format!(
+        "<figure class=\"plot\">\n<figcaption>{}</figcaption>\n{}\n</figure>\n",
+        escape(&target.metric.name),
+        svg.trim_end()
+    ));
+    out.push_str(&goal_table(page, &x_title));
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// The goal page's table: every point in the order tried, its value and verdict.
+fn goal_table(page: &GoalPage, x_title: &str) -> String {
+    let mut out = format!(
+        "<table class=\"values\">\n<caption>The points tried, in order; {}, {}</caption>\n<thead>\n<tr><th scope=\"col\">#</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">verdict</th></tr>\n</thead>\n<tbody>\n",
+        escape(&page.target.metric.name),
+        escape(&page.target.metric.unit()),
+        escape(x_title),
+        escape(&page.target.metric.name)
+    );
+    for (i, p) in page.tried.iter().enumerate() {
+        out.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            i + 1,
+            p.x,
+            plot::number(p.value),
+            if p.holds { "holds" } else { "fails" }
+        ));
+    }
+    out.push_str("</tbody>\n</table>\n");
     out
 }

@@ -6,16 +6,19 @@
 //! `--seeds` seeds. Every run's report is reduced to its counts (integers, named by
 //! `seqsim check`'s count paths); the metrics (a count, or its share of its section) are
 //! computed from them when written. This crate holds the pure parts, each tested by hand: the
-//! axes (`axis`), the grid and its shards (`grid`), metrics (`metric`), the outputs (tidy CSV
-//! and JSON lines here, the HTML report with plotters' SVG in `html`), shard files and their
-//! merge (`shard`), and the goal search's bisection and monotonicity check (`goal`). Running
+//! axes (`axis`), the grid and its shards (`grid`), metrics (`metric`) and their units, the
+//! outputs (tidy CSV and JSON lines here, the HTML reports in `html`, each plot an SVG drawn by
+//! plotters in `plot`), the plots' names for the keys (`label`), shard files and their merge
+//! (`shard`), and the goal search's targets, bisection and monotonicity check (`goal`). Running
 //! is [`run`]: one rayon pool over the runs (`sim::run_many`).
 
 pub mod axis;
 pub mod goal;
 pub mod grid;
 pub mod html;
+pub mod label;
 pub mod metric;
+pub mod plot;
 pub mod shard;
 
 use scenarios::{parse_value, value_text, Setting};
@@ -44,6 +47,9 @@ pub struct Grid {
     pub metrics: Vec<String>,
     /// The metrics plotted in the HTML report.
     pub plots: Vec<String>,
+    /// The `--target`s drawn on their metrics' plots, as [`goal::Target::text`] writes them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
 }
 
 /// One axis as a shard file records it.
@@ -53,6 +59,9 @@ pub struct AxisHeader {
     pub path: String,
     /// Its values, in TOML's spelling (`48`, `0.5`, `"professional"`).
     pub values: Vec<String>,
+    /// Its `--label`, the name plots give it (`reps`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
 }
 
 impl AxisHeader {
@@ -61,6 +70,21 @@ impl AxisHeader {
         Self {
             path: axis.path.clone(),
             values: axis.values.iter().map(toml::Value::to_string).collect(),
+            label: None,
+        }
+    }
+
+    /// The name legends give the key: its label, else its path.
+    pub fn name(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.path)
+    }
+
+    /// The title of an axis of the key: its label and path (`reps (senders[0].count)`), or the
+    /// path alone.
+    pub fn title(&self) -> String {
+        match &self.label {
+            Some(label) => format!("{label} ({})", self.path),
+            None => self.path.clone(),
         }
     }
 
@@ -158,6 +182,7 @@ pub fn prepare(
         counts,
         metrics,
         plots,
+        targets: Vec::new(),
     };
     Ok(Prepared { grid, scenarios })
 }
@@ -215,6 +240,37 @@ impl Grid {
         (self.metrics.iter())
             .map(|m| Metric::parse(m, &self.counts).expect("checked when prepared"))
             .collect()
+    }
+
+    /// The targets, parsed.
+    pub fn targets(&self) -> Vec<goal::Target> {
+        (self.targets.iter())
+            .map(|t| goal::Target::parse(t, &self.counts).expect("checked when presented"))
+            .collect()
+    }
+
+    /// Puts the HTML report's presentation in place: the `--label` arguments `labels` (each
+    /// over the label its key had) and the `--target` arguments `targets` (added to the
+    /// grid's; a target's metric joins the metrics and the plots when missing). Errors name the
+    /// option and what is allowed.
+    pub fn present(&mut self, labels: &[String], targets: &[String]) -> Result<(), String> {
+        let paths: Vec<&str> = self.axes.iter().map(|a| a.path.as_str()).collect();
+        let given = label::labels(labels, &paths)?;
+        for (axis, text) in self.axes.iter_mut().zip(given) {
+            if text.is_some() {
+                axis.label = text;
+            }
+        }
+        for text in targets {
+            let target = goal::Target::parse(text, &self.counts)?;
+            for list in [&mut self.metrics, &mut self.plots] {
+                if !list.contains(&target.metric.name) {
+                    list.push(target.metric.name.clone());
+                }
+            }
+            self.targets.push(target.text());
+        }
+        Ok(())
     }
 
     /// How many runs the grid makes.

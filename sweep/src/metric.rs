@@ -139,6 +139,58 @@ impl Metric {
     }
 }
 
+/// Per section key (and `""` for the totals): what one of its counts counts, and what its share
+/// is a share of.
+const UNITS: [(&str, &str, &str); 6] = [
+    ("", "", ""),
+    ("enrollment", "attempts", "% of attempts"),
+    ("outcomes", "enrollments", "% of outcomes"),
+    ("attempts_by_source", "attempts", "% of attempts"),
+    (
+        "send_limit_reached_by_side",
+        "enrollments",
+        "% of SEND_LIMIT_REACHED",
+    ),
+    (
+        "sequences_daily_limit",
+        "attempts",
+        "% of refused and deferred",
+    ),
+];
+
+impl Metric {
+    /// The metric's unit: `% of outcomes` for a share of the outcomes, `enrollments` for an
+    /// outcome's count, `attempts` for `enrollment_attempts`, `events` for `events`.
+    pub fn unit(&self) -> String {
+        let base = self.name.trim_end_matches('%');
+        let (section, _) = base.split_once('.').unwrap_or(("", base));
+        let (_, count, share) = (UNITS.iter())
+            .find(|(s, _, _)| *s == section)
+            .copied()
+            .unwrap_or(("", "count", "% of its section"));
+        match (self.share_of.is_some(), section) {
+            (true, _) => share.to_owned(),
+            (false, "") if base == "enrollment_attempts" => "attempts".to_owned(),
+            (false, "") if base == "events" => "events".to_owned(),
+            (false, "") => "count".to_owned(),
+            (false, _) => count.to_owned(),
+        }
+    }
+
+    /// The y axis's title: the count's name within its section and the unit
+    /// (`SEND_LIMIT_REACHED (% of outcomes)`, `enrollment_attempts (attempts)`; `events`).
+    pub fn axis_title(&self) -> String {
+        let base = self.name.trim_end_matches('%');
+        let short = base.split_once('.').map_or(base, |(_, n)| n);
+        let unit = self.unit();
+        if unit == short {
+            unit
+        } else {
+            format!("{short} ({unit})")
+        }
+    }
+}
+
 /// The metrics of a sweep when `--metric` is not given: the attempts, every enrollment decision
 /// and outcome with its share, and the send-limit sides.
 pub fn default_metrics(names: &[String]) -> Vec<String> {
@@ -203,6 +255,36 @@ mod tests {
         );
         let err = Metric::parse("enrollment_attempts%", &names()).unwrap_err();
         assert!(err.contains("no share"), "{err}");
+    }
+
+    #[test]
+    fn units_name_what_a_metric_counts() {
+        let names = [
+            "enrollment_attempts",
+            "events",
+            "enrollment.ENROLLED",
+            "outcomes.SEND_LIMIT_REACHED",
+            "send_limit_reached_by_side.provider",
+            "sequences_daily_limit.refused",
+        ]
+        .map(str::to_owned);
+        let title = |m: &str| Metric::parse(m, &names).unwrap().axis_title();
+        assert_eq!(
+            title("SEND_LIMIT_REACHED%"),
+            "SEND_LIMIT_REACHED (% of outcomes)"
+        );
+        assert_eq!(
+            title("SEND_LIMIT_REACHED"),
+            "SEND_LIMIT_REACHED (enrollments)"
+        );
+        assert_eq!(title("ENROLLED%"), "ENROLLED (% of attempts)");
+        assert_eq!(
+            title("enrollment_attempts"),
+            "enrollment_attempts (attempts)"
+        );
+        assert_eq!(title("events"), "events");
+        assert_eq!(title("provider%"), "provider (% of SEND_LIMIT_REACHED)");
+        assert_eq!(title("refused"), "refused (attempts)");
     }
 
     #[test]

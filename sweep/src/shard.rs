@@ -2,7 +2,9 @@
 //!
 //! A shard file is JSON lines: a header naming the format, the shard (`shard`, `of`, the
 //! slicing) and the whole grid; then one line per run of the shard, `{"run", "seed",
-//! "counts"}`, counts in the order of the grid's `counts`. Merging checks that the shards are
+//! "counts"}`, counts in the order of the grid's `counts`. The grid holds the HTML report's
+//! presentation too: each axis's `--label` and the `--target`s (optional fields, left out when
+//! not given, so a shard file without them reads as it did). Merging checks that the shards are
 //! one sweep's: the same grid and shard count, every index once, every run once and in its
 //! shard, then gives the [`Sweep`] the unsharded sweep would have, so its outputs are the same
 //! bytes.
@@ -94,7 +96,7 @@ pub fn merge(files: &[(String, String)]) -> Result<Sweep, String> {
     let mut runs: Vec<Option<RunRow>> = vec![None; first.runs];
     for (origin, (header, rows)) in &read_files {
         if header.grid != first.grid || header.of != of || header.runs != first.runs {
-            return Err(format!("`{origin}` is a shard of another sweep than `{first_origin}` (its grid or shard count differs); allowed: the shards of one sweep"));
+            return Err(format!("`{origin}` is a shard of another sweep than `{first_origin}` (its grid, shard count, --label or --target differs); allowed: the shards of one sweep, run with the same arguments"));
         }
         if let Some(other) = seen[header.shard].replace(origin) {
             return Err(format!("shard {} of {of} is given twice: `{other}` and `{origin}`; allowed: each shard once", header.shard));

@@ -12,10 +12,12 @@ fn sweep() -> Sweep {
             AxisHeader {
                 path: "a".to_owned(),
                 values: vec!["1".to_owned(), "2".to_owned()],
+                label: None,
             },
             AxisHeader {
                 path: "b".to_owned(),
                 values: vec!["\"x\"".to_owned(), "\"y,z\"".to_owned()],
+                label: None,
             },
         ],
         seeds: 2,
@@ -24,6 +26,7 @@ fn sweep() -> Sweep {
             .to_vec(),
         metrics: ["outcomes.A", "outcomes.A%"].map(str::to_owned).to_vec(),
         plots: ["outcomes.A%"].map(str::to_owned).to_vec(),
+        targets: vec![],
     };
     let runs = (0..8)
         .map(|k| RunRow {
@@ -123,4 +126,97 @@ fn merged_shards_give_the_sweep_and_bad_sets_are_refused() {
     assert!(shard::merge(&[("x".to_owned(), "{}\n".to_owned())])
         .unwrap_err()
         .contains("not a shard file"));
+}
+
+#[test]
+fn labels_and_targets_are_presented_and_checked() {
+    let mut s = sweep();
+    s.grid
+        .present(&["b=letters".to_owned()], &["outcomes.B <= 4".to_owned()])
+        .unwrap();
+    assert_eq!(s.grid.axes[1].label.as_deref(), Some("letters"));
+    assert_eq!(s.grid.axes[1].title(), "letters (b)");
+    assert_eq!(s.grid.axes[0].title(), "a");
+    // The target's metric joins the metrics and the plots; its text reads back.
+    assert_eq!(s.grid.metrics, ["outcomes.A", "outcomes.A%", "outcomes.B"]);
+    assert_eq!(s.grid.plots, ["outcomes.A%", "outcomes.B"]);
+    assert_eq!(s.grid.targets, ["outcomes.B <= 4"]);
+    assert_eq!(s.grid.targets()[0].legend(), "target: B <= 4");
+    // A later --label (merge's) replaces the earlier one; other keys keep theirs.
+    s.grid.present(&["a=reps".to_owned()], &[]).unwrap();
+    assert_eq!(
+        (s.grid.axes[0].name(), s.grid.axes[1].name()),
+        ("reps", "letters")
+    );
+    let err = s.grid.present(&["c=x".to_owned()], &[]).unwrap_err();
+    assert!(
+        err.contains("--label `c=x`: `c` is not a varied key") && err.contains("`a`, `b`"),
+        "{err}"
+    );
+    let err = s.grid.present(&[], &["NOPE < 1".to_owned()]).unwrap_err();
+    assert!(
+        err.starts_with("--target") && err.contains("allowed"),
+        "{err}"
+    );
+    // Shard headers carry the presentation, and leave it out when there is none.
+    let text = shard::write(&s.grid, 0, 1, &s.runs);
+    assert!(text.contains(r#""label":"reps""#), "{text}");
+    assert_eq!(
+        shard::merge(&[("s".to_owned(), text)]).unwrap().grid,
+        s.grid
+    );
+    let plain = shard::write(&sweep().grid, 0, 1, &[]);
+    assert!(
+        !plain.contains("label") && !plain.contains("targets"),
+        "{plain}"
+    );
+}
+
+/// The 2-point `<polyline>`s of `svg` that are horizontal, by their height: dashes.
+fn dashes(svg: &str) -> Vec<i64> {
+    (svg.split("<polyline").skip(1))
+        .filter_map(|p| p.split("points=\"").nth(1)?.split('"').next())
+        .filter_map(|pts| {
+            let ys: Vec<i64> = (pts.split_whitespace())
+                .filter_map(|xy| xy.split_once(',')?.1.parse().ok())
+                .collect();
+            (ys.len() == 2 && ys[0] == ys[1]).then_some(ys[0])
+        })
+        .collect()
+}
+
+#[test]
+fn the_page_names_its_axes_and_tabulates_what_it_plots() {
+    let mut s = sweep();
+    s.grid
+        .present(
+            &["a=reps".to_owned(), "b=letters".to_owned()],
+            &["outcomes.A < 25%".to_owned()],
+        )
+        .unwrap();
+    let html = html::render(&s);
+    for text in [
+        "reps (a)",
+        "A (% of outcomes)",
+        "target: A &lt; 25%",
+        "letters=x",
+        "lowest to highest of 2 seeds",
+        "<li><code>a</code> (reps): 1, 2</li>",
+    ] {
+        assert!(html.contains(text), "{text}: {html}");
+    }
+    // outcomes.A% at a=1: b=x runs 0, 1 (0 and 1 of 1+4: 0%, 20%); b="y,z" runs 2, 3 (2 of 6,
+    // 3 of 7). Per line: mean, lowest, highest.
+    assert!(
+        html.contains("<tr><th scope=\"row\">1</th><td>10</td><td>0</td><td>20</td><td>38.0952</td><td>33.3333</td><td>42.8571</td></tr>"),
+        "{html}"
+    );
+    // The target is dashed across the plot at one height (a dash every 20 pixels of its 580 or
+    // so); the grid's lines are one a height, and the legend's sample two dashes.
+    let svg = html.split("<svg").nth(1).unwrap();
+    let ys = dashes(svg);
+    let at = |y: i64| ys.iter().filter(|&&h| h == y).count();
+    let line = *ys.iter().max_by_key(|&&y| at(y)).unwrap();
+    assert!((25..=30).contains(&at(line)), "{ys:?}");
+    assert!(ys.iter().any(|&y| at(y) == 2), "{ys:?}");
 }
