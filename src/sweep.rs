@@ -150,6 +150,10 @@ pub struct GoalArgs {
     /// Find the largest value meeting the target instead of the smallest.
     #[arg(long)]
     maximize: bool,
+    /// Judge each value on the end of its mean's interval at this level, on the bound's side
+    /// (the upper end for < and <=), not on the mean; needs --seeds N, N >= 2. Allowed: 0.95.
+    #[arg(long, value_name = "LEVEL", value_parser = parse_confidence)]
+    confidence: Option<sweep::goal::Judge>,
     /// Also write the points tried as an HTML page: a plot with the target line, and a table.
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
@@ -331,6 +335,10 @@ pub fn goal(args: GoalArgs) -> Result<ExitCode> {
         threads: args.threads.count(),
         ..sim::RunOptions::default()
     };
+    let judge = args.confidence.unwrap_or(sweep::goal::Judge::Mean);
+    if judge != sweep::goal::Judge::Mean && args.seeds < 2 {
+        bail!("--confidence judges the interval of the mean over several seeds; allowed: --confidence 0.95 with --seeds N, N >= 2 (5 or more give a useful interval)");
+    }
     let eval = |x: i64| -> Result<sweep::goal::Point> {
         let scenario = at(x)?;
         let seeds = sim::seeds_from(scenario.seed, args.seeds);
@@ -341,14 +349,9 @@ pub fn goal(args: GoalArgs) -> Result<ExitCode> {
                 .value(&sweep::metric::counts(&report, &names))
                 .as_f64()
         });
-        let value = values.iter().sum::<f64>() / values.len() as f64;
-        let holds = target.op.holds(value, target.bound);
-        eprintln!(
-            "  {path} = {x}: {} = {value:.4} ({})",
-            target.metric.name,
-            if holds { "holds" } else { "fails" }
-        );
-        Ok(sweep::goal::Point { x, value, holds })
+        let point = sweep::goal::Point::judge(x, &values, &target, judge);
+        eprintln!("  {path} = {x}: {}", point_text(&target, &point));
+        Ok(point)
     };
     let (verdict, tried) = sweep::goal::search(lo, hi, args.maximize, eval)?;
     if let Some(html) = html {
@@ -358,12 +361,14 @@ pub fn goal(args: GoalArgs) -> Result<ExitCode> {
             range: (lo, hi),
             target: &target,
             seeds: args.seeds,
+            judge,
             maximize: args.maximize,
             verdict: &verdict,
             tried: &tried,
         }))?;
     }
-    write_stdout(&render_goal(&path, &target, args.seeds, &verdict, &tried))?;
+    let judged = judge.text(target.op, args.seeds);
+    write_stdout(&render_goal(&path, &target, &judged, &verdict, &tried))?;
     Ok(match verdict {
         sweep::goal::Verdict::Found(_) => ExitCode::SUCCESS,
         _ => ExitCode::from(1),
@@ -387,35 +392,80 @@ fn goal_axis(args: &GoalArgs, path: &str) -> Result<sweep::AxisHeader> {
     })
 }
 
-/// The goal search's evidence and answer as text.
+/// `--confidence`'s level: 0.95, the one level whose t quantiles `reports::stats` tabulates.
+fn parse_confidence(text: &str) -> Result<sweep::goal::Judge, String> {
+    match text.trim().parse::<f64>() {
+        Ok(level) if level == 0.95 => Ok(sweep::goal::Judge::Interval95),
+        _ => Err(format!(
+            "`{text}` is not a level seqsim computes; allowed: 0.95 (the mean's 95% t-interval)"
+        )),
+    }
+}
+
+/// A point's mean, its interval and verdict in a few words (`0.8440%, 95% interval 0.6435%
+/// to 1.0445% (fails)`).
+fn point_text(target: &sweep::goal::Target, p: &sweep::goal::Point) -> String {
+    let percent = if target.metric.share_of.is_some() {
+        "%"
+    } else {
+        ""
+    };
+    let interval = p.interval.map_or(String::new(), |(low, high)| {
+        format!(", 95% interval {low:.4}{percent} to {high:.4}{percent}")
+    });
+    let verdict = if p.holds { "holds" } else { "fails" };
+    format!("mean {:.4}{percent}{interval} ({verdict})", p.mean)
+}
+
+/// The goal search's evidence and answer as text: the target with its unit and what is judged,
+/// every point tried (mean, interval, verdict), the answer and its two neighbours.
 fn render_goal(
     path: &str,
     target: &sweep::goal::Target,
-    seeds: u32,
+    judged: &str,
     verdict: &sweep::goal::Verdict,
     tried: &[sweep::goal::Point],
 ) -> String {
-    let over = if seeds > 1 {
-        format!(" (mean over {seeds} seeds)")
-    } else {
-        String::new()
-    };
-    let mut out = format!("target: {}{over}\n", target.text());
+    let mut out = format!("target: {}, judged on {judged}\n", target.described());
     let width = path.len().max(5);
+    let several = tried.iter().any(|p| p.interval.is_some());
+    let head = if several {
+        "     95% low    95% high"
+    } else {
+        ""
+    };
     out.push_str(&format!(
-        "{:>3}  {:>width$}  {:>14}  verdict\n",
-        "#", path, target.metric.name
+        "{:>3}  {:>width$}  {:>12}{head}  verdict\n",
+        "#", path, "mean"
     ));
     for (i, p) in tried.iter().enumerate() {
+        let interval = p.interval.map_or(String::new(), |(low, high)| {
+            format!("  {low:>10.4}  {high:>10.4}")
+        });
         let verdict = if p.holds { "holds" } else { "fails" };
         out.push_str(&format!(
-            "{:>3}  {:>width$}  {:>14.4}  {verdict}\n",
+            "{:>3}  {:>width$}  {:>12.4}{interval}  {verdict}\n",
             i + 1,
             p.x,
-            p.value
+            p.mean
         ));
     }
     out.push_str(&sweep::html::verdict_text(path, verdict));
     out.push('\n');
+    if let sweep::goal::Verdict::Found(x) = verdict {
+        for (at, what) in [(x - 1, "below"), (*x, "the answer"), (x + 1, "above")] {
+            if let Some(p) = tried.iter().find(|p| p.x == at) {
+                let what = if at == *x {
+                    what.to_owned()
+                } else {
+                    format!("neighbour {what}")
+                };
+                out.push_str(&format!(
+                    "  {path} = {at} ({what}): {}\n",
+                    point_text(target, p)
+                ));
+            }
+        }
+    }
     out
 }

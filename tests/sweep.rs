@@ -324,11 +324,8 @@ fn goal_finds_the_reps_and_says_when_the_ends_do_not_bracket() {
         .assert()
         .success();
     let out = String::from_utf8_lossy(&found.get_output().stdout).into_owned();
-    let answer: i64 = out
-        .lines()
-        .last()
-        .unwrap()
-        .strip_prefix("answer: senders[0].count = ")
+    let answer: i64 = (out.lines())
+        .find_map(|l| l.strip_prefix("answer: senders[0].count = "))
         .unwrap()
         .parse()
         .unwrap();
@@ -486,7 +483,9 @@ fn goal_writes_the_points_it_tried_with_the_target_line() {
         .success();
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     let page = std::fs::read_to_string(&html).unwrap();
-    let answer = stdout.lines().last().unwrap();
+    let answer = (stdout.lines())
+        .find(|l| l.starts_with("answer: "))
+        .unwrap();
     assert!(
         page.contains(&format!("<strong>{answer}</strong>")),
         "{page}"
@@ -525,4 +524,122 @@ fn goal_writes_the_points_it_tried_with_the_target_line() {
         .code(2)
         .stderr(contains("allowed: --label with --html FILE"));
     assert!(!dir.path().join("other.html").exists());
+}
+
+/// SEND_LIMIT_REACHED's share of the outcomes (in %) of capacity-planning with `reps` reps, in
+/// each of five seeds from the scenario's own, and its 95% t-interval worked out here.
+fn share_interval(reps: i64) -> (f64, f64, f64) {
+    let run = |seed: Option<u64>| {
+        let mut cmd = seqsim();
+        cmd.args(["run", "capacity-planning", "--format", "json", "--summary"])
+            .args(["--set", &format!("senders[0].count={reps}")]);
+        if let Some(seed) = seed {
+            cmd.args(["--seed", &seed.to_string()]);
+        }
+        json_of(&cmd.assert().success().get_output().stdout)
+    };
+    let first = run(None)["seed"].as_u64().unwrap();
+    let shares: Vec<f64> = (0..5)
+        .map(|i| {
+            let r = run(Some(first + i));
+            let outcomes = r["outcomes"].as_object().unwrap();
+            let total: u64 = outcomes.values().map(|v| v.as_u64().unwrap()).sum();
+            100.0 * outcomes["SEND_LIMIT_REACHED"].as_u64().unwrap() as f64 / total as f64
+        })
+        .collect();
+    let mean = shares.iter().sum::<f64>() / 5.0;
+    let sd = (shares.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / 4.0).sqrt();
+    let half = 2.776_445 * sd / 5f64.sqrt(); // Student's t at 4 degrees of freedom
+    (mean, mean - half, mean + half)
+}
+
+#[test]
+fn goal_with_confidence_answers_where_the_intervals_upper_end_meets_the_target() {
+    // The capacity planner's question of issue 26: on the mean alone the answer's upper end
+    // may still be over 1%; with --confidence 0.95 it may not.
+    let goal = |extra: &[&str]| {
+        let mut cmd = seqsim();
+        cmd.args([
+            "goal",
+            "capacity-planning",
+            "--vary",
+            "senders[0].count=30..80",
+        ])
+        .args(["--target", "SEND_LIMIT_REACHED < 1%", "--seeds", "5"])
+        .args(extra);
+        String::from_utf8(cmd.assert().success().get_output().stdout.clone()).unwrap()
+    };
+    let answer = |out: &str| -> i64 {
+        (out.lines())
+            .find_map(|l| l.strip_prefix("answer: senders[0].count = "))
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let (on_mean, confident) = (goal(&[]), goal(&["--confidence", "0.95"]));
+    let (m, c) = (answer(&on_mean), answer(&confident));
+    assert!(m <= c, "{on_mean}\n{confident}");
+    let (mean, _, high) = share_interval(c);
+    assert!(high < 1.0 && mean < 1.0, "{c}: {mean} {high}");
+    let (_, _, below_high) = share_interval(c - 1);
+    assert!(below_high >= 1.0, "{}: {below_high}", c - 1);
+    assert!(
+        confident.starts_with("target: outcomes.SEND_LIMIT_REACHED < 1% of outcomes, judged on the upper end of the mean's 95% interval over 5 seeds\n"),
+        "{confident}"
+    );
+    // The answer and both neighbours, each with its mean and interval as worked out here.
+    for (at, what) in [
+        (c - 1, "neighbour below"),
+        (c, "the answer"),
+        (c + 1, "neighbour above"),
+    ] {
+        let (mean, low, high) = share_interval(at);
+        let line = format!(
+            "  senders[0].count = {at} ({what}): mean {mean:.4}%, 95% interval {low:.4}% to {high:.4}% ({})",
+            if high < 1.0 { "holds" } else { "fails" }
+        );
+        assert!(confident.contains(&line), "{line}\n{confident}");
+    }
+}
+
+#[test]
+fn goal_says_a_count_target_is_a_count_and_refuses_other_confidences() {
+    let out = (seqsim().args(["goal", "capacity-planning"]).args(SMALL))
+        .args([
+            "--vary",
+            "senders[0].count=1..8",
+            "--target",
+            "SEND_LIMIT_REACHED < 1",
+        ])
+        .assert()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(
+        out.starts_with(
+            "target: outcomes.SEND_LIMIT_REACHED < 1 enrollments, judged on one seed\n"
+        ),
+        "{out}"
+    );
+    for (extra, says) in [
+        (vec!["--confidence", "0.9"], "allowed: 0.95"),
+        (vec!["--confidence", "high"], "allowed: 0.95"),
+        (
+            vec!["--confidence", "0.95"],
+            "allowed: --confidence 0.95 with --seeds N, N >= 2",
+        ),
+    ] {
+        (seqsim().args(["goal", "capacity-planning"]).args(SMALL))
+            .args([
+                "--vary",
+                "senders[0].count=1..8",
+                "--target",
+                "SEND_LIMIT_REACHED < 1%",
+            ])
+            .args(extra)
+            .assert()
+            .code(2)
+            .stderr(contains(says));
+    }
 }

@@ -8,7 +8,13 @@
 //! bisection keeps one failing and one holding point until they are neighbours. After every
 //! evaluation the points so far, in value order, must have metric values that move one way
 //! only (the way from A's to B's; equal neighbours allowed) and verdicts that change once;
-//! otherwise the search stops and says "non-monotone", with the points that show it.
+//! otherwise the search stops and says "non-monotone", with the points that show it. Once
+//! found, the answer's other neighbour is evaluated too (the bisection tried the failing one),
+//! so the answer is reported between both.
+//!
+//! A point is judged on the mean over its seeds, or with `--confidence 0.95` ([`Judge`]) on
+//! the end of the mean's 95% t-interval on the bound's side: `< 1%` then holds only where the
+//! interval lies wholly below 1%.
 
 use crate::metric::Metric;
 
@@ -124,6 +130,18 @@ impl Target {
         format!("{base} {}", self.bound_text())
     }
 
+    /// The target with its unit, so a count and a share cannot be mixed up
+    /// (`outcomes.SEND_LIMIT_REACHED < 1% of outcomes`, `outcomes.BOUNCED <= 200 enrollments`).
+    pub fn described(&self) -> String {
+        let base = self.metric.name.trim_end_matches('%');
+        let unit = self.metric.unit();
+        let number = crate::plot::number(self.bound);
+        match unit.strip_prefix('%') {
+            Some(of) => format!("{base} {} {number}%{of}", self.op.symbol()),
+            None => format!("{base} {} {number} {unit}", self.op.symbol()),
+        }
+    }
+
     /// The target as a plot's legend shows it, by the code alone (`target: SEND_LIMIT_REACHED
     /// < 1%`).
     pub fn legend(&self) -> String {
@@ -133,15 +151,76 @@ impl Target {
     }
 }
 
+/// How the seeds of a point are judged against the target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Judge {
+    /// The mean over the seeds must meet the bound.
+    Mean,
+    /// The end of the mean's 95% interval on the bound's side must meet it (`--confidence
+    /// 0.95`): the high end for `<` and `<=`, the low end for `>` and `>=`. Needs two seeds.
+    Interval95,
+}
+
+impl Judge {
+    /// What is judged, in a few words (`the mean over 5 seeds`).
+    pub fn text(self, op: Op, seeds: u32) -> String {
+        match self {
+            Judge::Mean if seeds == 1 => "one seed".to_owned(),
+            Judge::Mean => format!("the mean over {seeds} seeds"),
+            Judge::Interval95 => format!(
+                "the {} end of the mean's 95% interval over {seeds} seeds",
+                if matches!(op, Op::Lt | Op::Le) {
+                    "upper"
+                } else {
+                    "lower"
+                }
+            ),
+        }
+    }
+}
+
 /// One evaluated value.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Point {
     /// The key's value.
     pub x: i64,
-    /// The metric there (mean over the seeds).
+    /// The metric's mean over the seeds.
+    pub mean: f64,
+    /// The 95% t-interval of the mean (low, high); `None` for one seed.
+    pub interval: Option<(f64, f64)>,
+    /// The value judged: the mean, or the interval's end (see [`Judge`]).
     pub value: f64,
     /// Whether the target holds there.
     pub holds: bool,
+}
+
+impl Point {
+    /// The point at `x` whose seeds gave the metric `values` (at least one; two for
+    /// [`Judge::Interval95`]), judged against `target`.
+    pub fn judge(x: i64, values: &[f64], target: &Target, judge: Judge) -> Self {
+        assert!(!values.is_empty(), "a point has at least one seed");
+        let (mean, interval) = if values.len() >= 2 {
+            let (m, low, high) = reports::stats::interval(values);
+            (m, Some((low, high)))
+        } else {
+            (values[0], None)
+        };
+        let value = match (judge, interval) {
+            (Judge::Mean, _) => mean,
+            (Judge::Interval95, Some((low, high))) => match target.op {
+                Op::Lt | Op::Le => high,
+                Op::Gt | Op::Ge => low,
+            },
+            (Judge::Interval95, None) => panic!("an interval needs two seeds"),
+        };
+        Self {
+            x,
+            mean,
+            interval,
+            value,
+            holds: target.op.holds(value, target.bound),
+        }
+    }
 }
 
 /// How a search ended.
@@ -188,6 +267,15 @@ pub fn search<E>(
             fail = p;
         }
     }
+    // The answer's other neighbour (the failing one was tried): its mean and interval are
+    // reported beside the answer's, and it must agree with monotonicity too.
+    let beyond = if maximize { hold.x - 1 } else { hold.x + 1 };
+    if (lo..=hi).contains(&beyond) && tried.iter().all(|p| p.x != beyond) {
+        tried.push(eval(beyond)?);
+        if let Some(evidence) = non_monotone(&tried, maximize) {
+            return Ok((Verdict::NonMonotone(evidence), tried));
+        }
+    }
     Ok((Verdict::Found(hold.x), tried))
 }
 
@@ -211,22 +299,23 @@ fn no_bracket(a: Point, b: Point, maximize: bool) -> String {
 
 /// The evidence that `tried` is not monotone, if it is not: in value order, metric values that
 /// turn back against the direction from the lowest to the highest value tried, or verdicts that
-/// change more than once.
+/// change more than once. The direction is the means' (an interval's end wavers more than the
+/// mean with the seeds' spread); the verdicts are the judged values'.
 pub fn non_monotone(tried: &[Point], maximize: bool) -> Option<String> {
     let mut sorted = tried.to_vec();
     sorted.sort_by_key(|p| p.x);
     let (first, last) = (sorted[0], sorted[sorted.len() - 1]);
-    let direction = (last.value - first.value).signum();
+    let direction = (last.mean - first.mean).signum();
     let show = |p: &Point| {
         format!(
             "{} -> {} ({})",
             p.x,
-            p.value,
+            p.mean,
             if p.holds { "holds" } else { "fails" }
         )
     };
     for w in sorted.windows(2) {
-        let moved = (w[1].value - w[0].value) * direction;
+        let moved = (w[1].mean - w[0].mean) * direction;
         let turned = if maximize {
             !w[0].holds && w[1].holds
         } else {
@@ -266,6 +355,8 @@ mod tests {
         let value = f(x);
         Ok(Point {
             x,
+            mean: value,
+            interval: None,
             value,
             holds: value < 1.0,
         })
@@ -315,7 +406,8 @@ mod tests {
         let (verdict, tried) = search(30, 80, false, |x| point(x, f)).unwrap();
         assert_eq!(verdict, Verdict::Found(46));
         let xs: Vec<i64> = tried.iter().map(|p| p.x).collect();
-        assert_eq!(xs, [30, 80, 55, 42, 48, 45, 46]);
+        // The answer's neighbours are both tried: 45 by the bisection, 47 after it.
+        assert_eq!(xs, [30, 80, 55, 42, 48, 45, 46, 47]);
     }
 
     #[test]
@@ -354,16 +446,22 @@ mod tests {
         let pts = [
             Point {
                 x: 0,
+                mean: 3.0,
+                interval: None,
                 value: 3.0,
                 holds: false,
             },
             Point {
                 x: 1,
+                mean: 2.0,
+                interval: None,
                 value: 2.0,
                 holds: true,
             },
             Point {
                 x: 2,
+                mean: 1.0,
+                interval: None,
                 value: 1.0,
                 holds: false,
             },
@@ -372,5 +470,64 @@ mod tests {
             .unwrap()
             .contains("between 1 and 2"));
         assert_eq!(non_monotone(&pts[..2], false), None);
+    }
+
+    #[test]
+    fn a_point_is_judged_on_its_mean_or_its_intervals_end_by_hand() {
+        // The five seeds at 45 reps: mean 0.844; sd 0.161493 (sum of squares 0.10432
+        // over 4); t(4) = 2.776445; half-width 2.776445 * 0.161493 / sqrt(5) = 0.200520.
+        let seeds = [0.99, 0.96, 0.59, 0.89, 0.79];
+        let lt = Target::parse("SEND_LIMIT_REACHED < 1%", &names()).unwrap();
+        let mean = Point::judge(45, &seeds, &lt, Judge::Mean);
+        assert!((mean.mean - 0.844).abs() < 1e-12 && mean.holds);
+        let (low, high) = mean.interval.unwrap();
+        assert!((high - 1.044520).abs() < 1e-6, "{high}");
+        assert!((low - 0.643480).abs() < 1e-6, "{low}");
+        let bound = Point::judge(45, &seeds, &lt, Judge::Interval95);
+        assert_eq!((bound.value, bound.holds), (high, false));
+        let gt = Target::parse("SEND_LIMIT_REACHED > 0.7%", &names()).unwrap();
+        let bound = Point::judge(45, &seeds, &gt, Judge::Interval95);
+        assert_eq!((bound.value, bound.holds), (low, false));
+        assert!(Point::judge(45, &seeds, &gt, Judge::Mean).holds);
+        let one = Point::judge(45, &[0.5], &lt, Judge::Mean);
+        assert_eq!((one.mean, one.interval, one.holds), (0.5, None, true));
+    }
+
+    #[test]
+    fn judged_on_the_interval_the_answer_moves_by_its_half_width() {
+        // Two seeds at mean 10 - x/5, 0.1 either side: sd 0.1 * sqrt(2), so the half-width is
+        // t(1) * 0.1 = 1.2706205. The mean is below 1 from x = 46; the upper end, from
+        // 10 - x/5 < -0.2706205, that is x > 51.35: from 52.
+        let t = Target::parse("SEND_LIMIT_REACHED < 1%", &names()).unwrap();
+        let t = &t;
+        let at = |judge| {
+            move |x: i64| -> Result<Point, ()> {
+                let m = 10.0 - x as f64 / 5.0;
+                Ok(Point::judge(x, &[m - 0.1, m + 0.1], t, judge))
+            }
+        };
+        let (mean, _) = search(30, 80, false, at(Judge::Mean)).unwrap();
+        assert_eq!(mean, Verdict::Found(46));
+        let (bound, tried) = search(30, 80, false, at(Judge::Interval95)).unwrap();
+        assert_eq!(bound, Verdict::Found(52));
+        let xs: Vec<i64> = tried.iter().map(|p| p.x).collect();
+        assert!(xs.contains(&51) && xs.contains(&53), "{xs:?}");
+    }
+
+    #[test]
+    fn a_target_says_whether_it_is_a_count_or_a_share() {
+        let t = |text: &str| Target::parse(text, &names()).unwrap().described();
+        assert_eq!(
+            t("SEND_LIMIT_REACHED < 1%"),
+            "outcomes.SEND_LIMIT_REACHED < 1% of outcomes"
+        );
+        assert_eq!(
+            t("SEND_LIMIT_REACHED < 1"),
+            "outcomes.SEND_LIMIT_REACHED < 1 enrollments"
+        );
+        assert_eq!(
+            t("enrollment_attempts >= 20"),
+            "enrollment_attempts >= 20 attempts"
+        );
     }
 }

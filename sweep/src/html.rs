@@ -6,7 +6,7 @@
 
 use scenarios::value_text;
 
-use crate::goal::{Point, Target, Verdict};
+use crate::goal::{Judge, Point, Target, Verdict};
 use crate::plot::{self, Chart, Line};
 use crate::{AxisHeader, Metric, Sweep};
 
@@ -268,6 +268,8 @@ pub struct GoalPage<'a> {
     pub target: &'a Target,
     /// Seeds a value.
     pub seeds: u32,
+    /// How a value's seeds were judged.
+    pub judge: Judge,
     /// Whether the search was for the largest value.
     pub maximize: bool,
     /// How it ended.
@@ -292,12 +294,11 @@ pub fn goal(page: &GoalPage) -> String {
     out.push_str(&format!(
         "<h1>Goal search on <code>{}</code></h1>\n<ul>\n<li>target <code>{}</code>{}</li>\n",
         escape(page.scenario),
-        escape(&target.spelled()),
-        if page.seeds > 1 {
-            format!(", judged on the mean of {} seeds", page.seeds)
-        } else {
-            String::new()
-        }
+        escape(&target.described()),
+        escape(&format!(
+            ", judged on {}",
+            page.judge.text(target.op, page.seeds)
+        ))
     ));
     out.push_str(&format!(
         "<li>the {} value of <code>{}</code> in {}..{} meeting it</li>\n<li><strong>{}</strong></li>\n</ul>\n",
@@ -310,7 +311,12 @@ pub fn goal(page: &GoalPage) -> String {
     let mut sorted = page.tried.to_vec();
     sorted.sort_by_key(|p| p.x);
     let xs: Vec<f64> = sorted.iter().map(|p| p.x as f64).collect();
-    let means: Vec<f64> = sorted.iter().map(|p| p.value).collect();
+    let means: Vec<f64> = sorted.iter().map(|p| p.mean).collect();
+    let end = |pick: fn((f64, f64)) -> f64| -> Vec<f64> {
+        (sorted.iter())
+            .map(|p| p.interval.map_or(p.mean, pick))
+            .collect()
+    };
     let label = if page.seeds > 1 {
         seed_texts(page.seeds).0
     } else {
@@ -318,9 +324,9 @@ pub fn goal(page: &GoalPage) -> String {
     };
     let line = Series {
         label,
-        mean: means.clone(),
-        low: means.clone(),
-        high: means,
+        mean: means,
+        low: end(|(low, _)| low),
+        high: end(|(_, high)| high),
     };
     let drawn = [Line {
         y: target.bound,
@@ -335,7 +341,11 @@ pub fn goal(page: &GoalPage) -> String {
         x_ticks: None,
         series: std::slice::from_ref(&line),
         targets: &drawn,
-        band: "",
+        band: if page.seeds > 1 {
+            "95% interval of the mean"
+        } else {
+            ""
+        },
     });
     out.push_str(&format!(
         "<figure class=\"plot\">\n<figcaption>{}</figcaption>\n{}\n</figure>\n",
@@ -347,21 +357,35 @@ pub fn goal(page: &GoalPage) -> String {
     out
 }
 
-/// The goal page's table: every point in the order tried, its value and verdict.
+/// The goal page's table: every point in the order tried, its mean (and with several seeds
+/// its 95% interval) and verdict.
 fn goal_table(page: &GoalPage, x_title: &str) -> String {
+    let several = page.seeds > 1;
+    let interval_head = if several {
+        "<th scope=\"col\">95% low</th><th scope=\"col\">95% high</th>"
+    } else {
+        ""
+    };
     let mut out = format!(
-        "<table class=\"values\">\n<caption>The points tried, in order; {}, {}</caption>\n<thead>\n<tr><th scope=\"col\">#</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">verdict</th></tr>\n</thead>\n<tbody>\n",
+        "<table class=\"values\">\n<caption>The points tried, in order; {}, {}</caption>\n<thead>\n<tr><th scope=\"col\">#</th><th scope=\"col\">{}</th><th scope=\"col\">{} (mean)</th>{interval_head}<th scope=\"col\">verdict</th></tr>\n</thead>\n<tbody>\n",
         escape(&page.target.metric.name),
         escape(&page.target.metric.unit()),
         escape(x_title),
         escape(&page.target.metric.name)
     );
     for (i, p) in page.tried.iter().enumerate() {
+        let interval = p.interval.map_or(String::new(), |(low, high)| {
+            format!(
+                "<td>{}</td><td>{}</td>",
+                plot::number(low),
+                plot::number(high)
+            )
+        });
         out.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td>{}</td><td>{}</td><td>{}</td>{interval}<td>{}</td></tr>\n",
             i + 1,
             p.x,
-            plot::number(p.value),
+            plot::number(p.mean),
             if p.holds { "holds" } else { "fails" }
         ));
     }
