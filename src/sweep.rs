@@ -44,7 +44,7 @@ pub const GOAL_HELP: &str = "\
 Examples:
   seqsim goal capacity-planning --vary 'senders[0].count=30..80' --target 'SEND_LIMIT_REACHED < 1%'
   seqsim goal capacity-planning --vary 'senders[0].daily_limit=100..2000' \\
-      --target 'SEND_LIMIT_REACHED < 1%' --seeds 5
+      --target 'SEND_LIMIT_REACHED < 1%' --seeds 5 --confidence 0.95
   seqsim goal default --vary population.contacts=1000..100000 --target 'BOUNCED <= 500' --maximize
   seqsim goal capacity-planning --vary 'senders[0].count=30..80' --target 'SEND_LIMIT_REACHED < 1%' \\
       --html goal.html --label 'senders[0].count=reps'
@@ -52,7 +52,10 @@ Examples:
 Both ends are run first: the target must fail at A and hold at B (with --maximize: hold at A,
 fail at B). Bisection then halves the bracket; after every run the points so far must show
 the metric moving one way only and the verdict changing once. Every point is printed with its
-metric (the mean over --seeds) and verdict. --html FILE also writes them as a page: the points
+metric's mean over --seeds, its 95% interval and verdict; the answer with both neighbours. The
+target is judged on the mean, or with --confidence 0.95 on the interval's end on the bound's
+side (the upper end for < and <=). A bound with % is a share, without it a count: the first
+line says which (`< 1% of outcomes`, `< 1 enrollments`). --html FILE also writes them as a page: the points
 tried against the key (titled by its --label PATH=TEXT, if given), the target as a dashed
 line, and a table of the points in the order tried.
 
