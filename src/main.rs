@@ -276,8 +276,13 @@ struct ListArgs {
 // `seqsim validate`.
 #[derive(Args)]
 struct ValidateArgs {
-    /// Scenario file (TOML), or a library name.
-    scenario: PathBuf,
+    /// Scenario file (TOML), or a library name; a rule file (only description, order and
+    /// [[guards]]) is checked as a rule file.
+    #[arg(required_unless_present = "rules")]
+    scenario: Option<PathBuf>,
+    /// Rule file (rules/*.toml) to check: alone, or with SCENARIO the scenario under it.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
     #[command(flatten)]
     budget: budget::BudgetArgs,
     #[command(flatten)]
@@ -694,10 +699,16 @@ fn diff_seeds(
     reports::SeedsDiff::new((first, &r1), (second, &r2))
 }
 
-/// `seqsim validate`: a scenario file checked, and summed up.
+/// `seqsim validate`: a scenario file checked, and summed up; or a rule file on its own.
 fn validate(args: ValidateArgs) -> Result<()> {
-    let path = &args.scenario;
-    let scenario = load_scenario(path, &args.set.set)?;
+    let path = match (&args.scenario, &args.rules) {
+        (None, Some(rules)) => return validate_rules(rules, &args),
+        (Some(path), None) if scenarios::is_rule_file(path) => return validate_rules(path, &args),
+        (Some(path), _) => path,
+        (None, None) => unreachable!("clap requires SCENARIO or --rules"),
+    };
+    let mut scenario = load_scenario(path, &args.set.set)?;
+    apply_rules(&mut scenario, args.rules.as_deref())?;
     let estimate = args.budget.check(&scenario, 1)?;
     let kind = if path.exists() {
         "scenario file"
@@ -720,6 +731,27 @@ fn validate(args: ValidateArgs) -> Result<()> {
         reports::counted(scenario.sequences.len() as u64, "sequence"),
         budget::shown(estimate.memory_bytes),
         estimate.events,
+    ))
+}
+
+/// `seqsim validate --rules FILE` (or a rule file as SCENARIO): the file checked alone, its
+/// checks in order and its guards summed up.
+fn validate_rules(path: &Path, args: &ValidateArgs) -> Result<()> {
+    if !args.set.set.is_empty() {
+        bail!("--set edits a scenario's keys, and `{}` is checked as a rule file; allowed: --set with a SCENARIO", path.display());
+    }
+    let book = scenarios::load_rules(path)?;
+    let rules = &book.rules;
+    let order: Vec<&str> = rules.order().iter().map(|&c| rules.check_name(c)).collect();
+    let guards: String = (rules.guards().iter())
+        .map(|g| format!("\n  guard {}: {}", g.name, g.description))
+        .collect();
+    write_stdout(&format!(
+        "rule file `{}` is valid: {} in order: {}; {}{guards}\n",
+        path.display(),
+        reports::counted(order.len() as u64, "check"),
+        order.join(", "),
+        reports::counted(rules.guards().len() as u64, "guard"),
     ))
 }
 

@@ -116,6 +116,21 @@ pub fn load_rules(path: &Path) -> Result<RuleBook, ScenarioError> {
     parse_rules(&text, &shown)
 }
 
+/// Whether the file at `path` is shaped like a rule file rather than a scenario: a TOML table
+/// whose keys are only a rule file's (`description`, `order`, `guards`), with `order` or
+/// `guards` among them. An unreadable or malformed file is not: loading it as a scenario
+/// reports why.
+pub fn is_rule_file(path: &Path) -> bool {
+    let Ok(text) = read_text(path) else {
+        return false;
+    };
+    let Ok(table) = text.parse::<toml::Table>() else {
+        return false;
+    };
+    let rule_key = |k: &str| matches!(k, "description" | "order" | "guards");
+    table.keys().all(|k| rule_key(k)) && table.keys().any(|k| k != "description")
+}
+
 /// Parses and validates rule file `text`; `origin` names it in messages.
 pub fn parse_rules(text: &str, origin: &str) -> Result<RuleBook, ScenarioError> {
     match validate::validate_rules(text) {

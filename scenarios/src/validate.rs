@@ -40,6 +40,7 @@ pub(crate) fn validate_table(
     fallback_name: &str,
 ) -> Result<sim::Scenario, Vec<Problem>> {
     let (raw, mut problems) = deserialize::deserialize(table);
+    rules::hint_guard_syntax(&mut problems, "rules.");
     let mut warnings = Vec::new();
     let scenario = raw.and_then(|raw| {
         let mut v = Validator {
@@ -62,6 +63,7 @@ pub(crate) fn validate_table(
 pub(crate) fn validate_rules(text: &str) -> Result<rules::Checked, Vec<Problem>> {
     let (table, oversized) = parse_toml(text)?;
     let (raw, mut problems) = deserialize::deserialize::<crate::raw::RawRules>(table);
+    rules::hint_guard_syntax(&mut problems, "");
     let checked = raw.and_then(|raw| {
         let mut warnings = Vec::new();
         let mut v = Validator {

@@ -5,8 +5,42 @@ use model::{Catalogue, Check, GuardCode, RejectionCode, RuleSet, RuleSetError, M
 use sim::{Guard, GuardKind};
 
 use super::{quoted, Validator};
+use crate::error::Problem;
 use crate::key::{field, Key};
 use crate::raw::{GuardKindName, RawGuard, RawRules};
+
+/// How a guard is written, after an unknown key where a rule set is read; `table` is the
+/// guards' array of tables: `rules.guards` in a scenario, `guards` in a rule file.
+pub(crate) fn guard_syntax(table: &str) -> String {
+    format!(
+        "a guard is a [[{table}]] table with code (a reason code of its own, SENDER_BOUNCE_RATE_HIGH), description, kind, the kind's keys (sender_bounce_rate, sender_complaint_rate: window_hours or window_sends, threshold, min_sends; domain_bounces: bounces; cooldown, recent_engagement: days; daily_enrollment_cap: per_day) and optionally pause_hours"
+    )
+}
+
+/// Adds [`guard_syntax`] to the unknown-key problems of the rule set whose keys start with
+/// `prefix` (`rules.` in a scenario, empty in a rule file): a key of the rule set's table or of
+/// one of its guards. In a scenario, a top-level `guards` (a rule file's form) is told where
+/// guards go.
+pub(crate) fn hint_guard_syntax(problems: &mut [Problem], prefix: &str) {
+    let table = format!("{prefix}guards");
+    for p in problems.iter_mut() {
+        if !p.message.starts_with("unknown key") {
+            continue;
+        }
+        let misplaced = !prefix.is_empty() && p.key == "guards";
+        let of_rules = (p.key.strip_prefix(prefix))
+            .is_some_and(|key| !key.contains(['.', '[']) || key.starts_with("guards["));
+        if misplaced {
+            p.message = format!(
+                "{}; a scenario declares guards under [rules]: {}",
+                p.message,
+                guard_syntax(&table)
+            );
+        } else if of_rules {
+            p.message = format!("{}; {}", p.message, guard_syntax(&table));
+        }
+    }
+}
 
 /// The checks of a rule set and what its guards measure.
 pub(crate) type Checked = (RuleSet, Vec<Guard>);
