@@ -398,7 +398,7 @@ fn goal_axis(args: &GoalArgs, path: &str) -> Result<sweep::AxisHeader> {
 /// `--confidence`'s level: 0.95, the one level whose t quantiles `reports::stats` tabulates.
 fn parse_confidence(text: &str) -> Result<sweep::goal::Judge, String> {
     match text.trim().parse::<f64>() {
-        Ok(level) if level == 0.95 => Ok(sweep::goal::Judge::Interval95),
+        Ok(0.95) => Ok(sweep::goal::Judge::Interval95),
         _ => Err(format!(
             "`{text}` is not a level seqsim computes; allowed: 0.95 (the mean's 95% t-interval)"
         )),

@@ -35,7 +35,7 @@ pub enum Verdict {
     /// The bound does not hold.
     Fail,
     /// A relative bound not judged: the baseline's count is below `min_count`.
-    Ignored,
+    Skipped,
 }
 
 /// One bound of one expectation, judged.
@@ -242,7 +242,7 @@ pub fn judge(bound: Bound, got: Measure, baseline: Option<u64>, min_count: u64) 
         Bound::Relative(relative) => {
             let base = baseline.expect("a relative bound has a baseline");
             if base < min_count {
-                return Verdict::Ignored;
+                return Verdict::Skipped;
             }
             got.count.abs_diff(base) as f64 <= relative * base as f64
         }

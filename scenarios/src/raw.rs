@@ -233,6 +233,7 @@ pub(crate) struct RawGuard {
     pub description: String,
     pub kind: String,
     pub window_hours: Option<i64>,
+    pub window_sends: Option<i64>,
     pub threshold: Option<f64>,
     pub min_sends: Option<i64>,
     pub bounces: Option<i64>,

@@ -136,3 +136,129 @@ fn guard_codes_and_kinds_are_checked() {
     let left_out = format!("order = [\"MISSING_EMAIL_ADDRESS\", \"ALREADY_ENROLLED\"]\n{GUARD}");
     check(&left_out, &[("order", "guard SENDER_BOUNCE_RATE_HIGH is declared but not in the order, so it would never block; allowed: an order listing every declared guard (or no order: guards go after the pre-enrollment blocks)")]);
 }
+
+#[test]
+fn a_rate_guard_counts_its_window_in_hours_or_in_sends() {
+    use sim::{GuardKind, RateWindow};
+    let in_sends = GUARD.replace("window_hours = 168", "window_sends = 200\nmin_sends = 50");
+    let book = parse_rules(&in_sends, "test.toml").unwrap();
+    assert_eq!(
+        book.guards[0].kind,
+        GuardKind::SenderBounceRate {
+            window: RateWindow::Sends(200),
+            threshold: 0.05,
+            min_sends: 50,
+        }
+    );
+    let book = parse_rules(GUARD, "test.toml").unwrap();
+    assert_eq!(
+        book.guards[0].kind.rate().unwrap().0,
+        RateWindow::Hours(168)
+    );
+    let exactly_one = |given| {
+        format!("a rate guard's window is window_hours (the last N hours, 1 to 8760) or window_sends (the sender's last N sends, 1 to 1000000), exactly one of them, and {given}")
+    };
+    check(
+        &GUARD.replace(
+            "window_hours = 168",
+            "window_hours = 168\nwindow_sends = 200",
+        ),
+        &[("guards[0].window_sends", &exactly_one("both are given"))],
+    );
+    check(
+        &GUARD.replace("window_hours = 168", ""),
+        &[("guards[0].window_hours", &exactly_one("neither is given"))],
+    );
+    check(
+        &in_sends.replace("window_sends = 200", "window_sends = 20"),
+        &[("guards[0].min_sends", "50 sends is more than the window's 20 (window_sends), so the guard could never hold; allowed: at most window_sends")],
+    );
+    check(
+        &in_sends.replace("window_sends = 200", "window_sends = 0"),
+        &[(
+            "guards[0].window_sends",
+            "0 is out of range; allowed: a positive whole number from 1 to 1000000",
+        )],
+    );
+    let cooldown = "[[guards]]\ncode = \"C\"\ndescription = \"d\"\nkind = \"cooldown\"\ndays = 3\nwindow_sends = 9\n";
+    check(
+        cooldown,
+        &[(
+            "guards[0].window_sends",
+            "not a key of a cooldown guard; allowed here: days",
+        )],
+    );
+}
+
+#[test]
+fn an_unknown_key_of_a_rule_set_shows_how_a_guard_is_written() {
+    let syntax = |table: &str| {
+        format!("a guard is a [[{table}]] table with code (a reason code of its own, SENDER_BOUNCE_RATE_HIGH), description, kind, the kind's keys (sender_bounce_rate, sender_complaint_rate: window_hours or window_sends, threshold, min_sends; domain_bounces: bounces; cooldown, recent_engagement: days; daily_enrollment_cap: per_day) and optionally pause_hours")
+    };
+    check(
+        "[[guard]]\ncode = \"A\"\n",
+        &[(
+            "guard",
+            &format!(
+                "unknown key; the keys allowed here are: description, order, guards; {}",
+                syntax("guards")
+            ),
+        )],
+    );
+    // In a scenario: under [rules], and a rule file's top-level [[guards]] pasted as it is.
+    let default = scenarios::DEFAULT_SCENARIO;
+    for (extra, key, place) in [
+        ("\n[rules]\nguard = 3\n", "rules.guard", ""),
+        (
+            "\n[[guards]]\ncode = \"A\"\n",
+            "guards",
+            "a scenario declares guards under [rules]: ",
+        ),
+    ] {
+        let text = format!("{default}{extra}");
+        let Err(ScenarioError::Invalid { problems, .. }) = scenarios::parse(&text, "s.toml", "s")
+        else {
+            panic!("{extra} is invalid");
+        };
+        let problem = problems.iter().find(|p| p.key == key).expect(key);
+        assert!(
+            problem
+                .message
+                .starts_with("unknown key; the keys allowed here are: ")
+                && problem
+                    .message
+                    .ends_with(&format!("; {place}{}", syntax("rules.guards"))),
+            "{}",
+            problem.message
+        );
+    }
+}
+
+#[test]
+fn a_rule_file_is_told_from_a_scenario_by_its_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let rules = concat!(env!("CARGO_MANIFEST_DIR"), "/../rules");
+    for entry in std::fs::read_dir(rules).unwrap() {
+        assert!(scenarios::is_rule_file(&entry.unwrap().path()));
+    }
+    let library = concat!(env!("CARGO_MANIFEST_DIR"), "/library/default.toml");
+    assert!(!scenarios::is_rule_file(std::path::Path::new(library)));
+    assert!(!scenarios::is_rule_file(&file(
+        "d.toml",
+        "description = \"only\"\n"
+    )));
+    assert!(!scenarios::is_rule_file(&file("bad.toml", "order = [\n")));
+    assert!(!scenarios::is_rule_file(&file(
+        "mixed.toml",
+        "seed = 1\n[[guards]]\n"
+    )));
+    assert!(scenarios::is_rule_file(&file(
+        "o.toml",
+        "order = [\"ALREADY_ENROLLED\"]\n"
+    )));
+}

@@ -24,9 +24,9 @@ pub use engine::{
     TracedEvent, WorldShape, PROVIDER_SLOTS,
 };
 pub use scenario::{
-    Disconnections, Engagement, Guard, GuardKind, MailboxProvider, Outage, Plan, Population, Rates,
-    Reenrollment, Remedy, ResumeAt, Scenario, SenderGroup, Sending, Sequence, Source, SourceMix,
-    Step, StepKind, SubscriptionType, Tasks,
+    Disconnections, Engagement, Guard, GuardKind, MailboxProvider, Outage, Plan, Population,
+    RateWindow, Rates, Reenrollment, Remedy, ResumeAt, Scenario, SenderGroup, Sending, Sequence,
+    Source, SourceMix, Step, StepKind, SubscriptionType, Tasks,
 };
 pub use time::{Calendar, SimTime, Weekday};
 pub use world::World;

@@ -390,21 +390,21 @@ pub struct Guard {
 /// What a guard measures. Rates hold when *above* their threshold; counts when they reach it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum GuardKind {
-    /// The sender's hard bounces over its sends in the last `window_hours`, once it sent at
-    /// least `min_sends` in that window.
+    /// The sender's hard bounces over its sends in its rolling `window`, once it sent at least
+    /// `min_sends` in that window.
     SenderBounceRate {
-        /// The rolling window.
-        window_hours: u32,
+        /// The rolling window, in hours or in sends.
+        window: RateWindow,
         /// Holds when the rate is above this.
         threshold: f64,
         /// Fewer sends in the window never hold.
         min_sends: u32,
     },
-    /// The sender's spam complaints over its sends in the last `window_hours`, once it sent at
+    /// The sender's spam complaints over its sends in its rolling `window`, once it sent at
     /// least `min_sends` in that window.
     SenderComplaintRate {
-        /// The rolling window.
-        window_hours: u32,
+        /// The rolling window, in hours or in sends.
+        window: RateWindow,
         /// Holds when the rate is above this.
         threshold: f64,
         /// Fewer sends in the window never hold.
@@ -433,20 +433,30 @@ pub enum GuardKind {
     },
 }
 
+/// The rolling window of a rate guard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RateWindow {
+    /// The last so many hours: sends and hits less than that old.
+    Hours(u32),
+    /// The sender's last so many sends (all of them while it has sent fewer), and the hits
+    /// since the oldest of them left: "over the last 200 sends".
+    Sends(u32),
+}
+
 impl GuardKind {
-    /// The window (hours), threshold and minimum sends of a rate guard; `None` for the others.
-    pub fn rate(self) -> Option<(u32, f64, u32)> {
+    /// The window, threshold and minimum sends of a rate guard; `None` for the others.
+    pub fn rate(self) -> Option<(RateWindow, f64, u32)> {
         match self {
             Self::SenderBounceRate {
-                window_hours,
+                window,
                 threshold,
                 min_sends,
             }
             | Self::SenderComplaintRate {
-                window_hours,
+                window,
                 threshold,
                 min_sends,
-            } => Some((window_hours, threshold, min_sends)),
+            } => Some((window, threshold, min_sends)),
             _ => None,
         }
     }
@@ -649,9 +659,16 @@ impl Scenario {
 
 fn assert_guard(seed: u64, guard: &Guard) {
     let positive = match (guard.kind.rate(), guard.kind) {
-        (Some((window_hours, threshold, min_sends)), _) => {
+        (Some((window, threshold, min_sends)), _) => {
             assert_probability(seed, "a guard's threshold", threshold);
-            window_hours.min(min_sends)
+            if let RateWindow::Sends(sends) = window {
+                assert!(
+                    min_sends <= sends,
+                    "seed {seed}: min_sends {min_sends} over a window of {sends} sends never holds"
+                );
+            }
+            let (RateWindow::Hours(length) | RateWindow::Sends(length)) = window;
+            length.min(min_sends)
         }
         (None, GuardKind::DomainBounces { bounces }) => bounces,
         (None, GuardKind::Cooldown { days } | GuardKind::RecentEngagement { days }) => days,

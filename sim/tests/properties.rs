@@ -142,12 +142,12 @@ fn with_guards(s: &mut Scenario, which: u8) {
     use sim::{Guard, GuardKind};
     let kinds = [
         GuardKind::SenderBounceRate {
-            window_hours: 48,
+            window: sim::RateWindow::Hours(48),
             threshold: 0.02,
             min_sends: 5,
         },
         GuardKind::SenderComplaintRate {
-            window_hours: 48,
+            window: sim::RateWindow::Hours(48),
             threshold: 0.01,
             min_sends: 5,
         },

@@ -109,6 +109,8 @@ model::catalogue! {
         GuardDailyEnrollmentCap = "guard_daily_enrollment_cap",
         /// A `recent_engagement` guard.
         GuardRecentEngagement = "guard_recent_engagement",
+        /// A rate guard whose window counts sends (`window_sends`).
+        GuardWindowSends = "guard_window_sends",
         /// A guard that pauses the sender.
         GuardPause = "guard_pause",
         /// One of the library's rule files (rules/*.toml) as the scenario's rules.
@@ -117,7 +119,7 @@ model::catalogue! {
 }
 
 /// The library's rule files, embedded: the swarm runs each as a scenario's `[rules]`.
-pub const RULE_FILES: [(&str, &str); 6] = [
+pub const RULE_FILES: [(&str, &str); 7] = [
     ("default", include_str!("../../rules/default.toml")),
     (
         "list-hygiene",
@@ -130,6 +132,10 @@ pub const RULE_FILES: [(&str, &str); 6] = [
     (
         "sender-bounce-guard",
         include_str!("../../rules/sender-bounce-guard.toml"),
+    ),
+    (
+        "sender-bounce-last-200-sends",
+        include_str!("../../rules/sender-bounce-last-200-sends.toml"),
     ),
     ("two-guards", include_str!("../../rules/two-guards.toml")),
     (
@@ -707,8 +713,14 @@ impl Gen {
                 } else {
                     Feature::GuardSenderComplaintRate
                 };
+                let window = if self.chance(0.4) {
+                    self.mark(Feature::GuardWindowSends);
+                    format!("window_sends = {}", self.int(min_sends, 300))
+                } else {
+                    format!("window_hours = {hours}")
+                };
                 let body = format!(
-                    "kind = \"{kind}\"\nwindow_hours = {hours}\nthreshold = {threshold}\nmin_sends = {min_sends}"
+                    "kind = \"{kind}\"\n{window}\nthreshold = {threshold}\nmin_sends = {min_sends}"
                 );
                 (feature, body)
             }

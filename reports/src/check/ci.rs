@@ -37,14 +37,14 @@ fn workflow_escape(text: &str, property: bool) -> String {
 
 impl CheckReport {
     /// The checks as JUnit XML: one testsuite per scenario, one testcase per check (named by
-    /// its count and bound), a `failure` for each failed check and `skipped` for each ignored.
+    /// its count and bound), a `failure` for each failed check and `skipped` for each skipped one.
     pub fn junit(&self) -> String {
         let count = |v| self.count(v);
         let mut out = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"seqsim check\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n",
             self.checks.len(),
             count(Verdict::Fail),
-            count(Verdict::Ignored)
+            count(Verdict::Skipped)
         );
         let mut scenarios: Vec<&str> = Vec::new();
         for c in &self.checks {
@@ -61,7 +61,7 @@ impl CheckReport {
             let failed = checks.iter().filter(|c| c.verdict == Verdict::Fail).count();
             let skipped = checks
                 .iter()
-                .filter(|c| c.verdict == Verdict::Ignored)
+                .filter(|c| c.verdict == Verdict::Skipped)
                 .count();
             let name = xml_escape(scenario);
             let _ = writeln!(out, "  <testsuite name=\"{name}\" tests=\"{}\" failures=\"{failed}\" skipped=\"{skipped}\">", checks.len());
@@ -78,7 +78,7 @@ impl CheckReport {
                     Verdict::Fail => {
                         let _ = writeln!(out, ">\n      <failure message=\"{message}\" type=\"expectation\">{message}</failure>\n    </testcase>");
                     }
-                    Verdict::Ignored => {
+                    Verdict::Skipped => {
                         let _ = writeln!(
                             out,
                             ">\n      <skipped message=\"{message}\"/>\n    </testcase>"

@@ -116,7 +116,7 @@ impl Check {
         match self.verdict {
             Verdict::Pass => "pass",
             Verdict::Fail => "FAIL",
-            Verdict::Ignored => "ignored",
+            Verdict::Skipped => "skipped",
         }
     }
 
@@ -130,7 +130,7 @@ impl Check {
             self.expected(),
             self.by()
         );
-        if self.verdict == Verdict::Ignored {
+        if self.verdict == Verdict::Skipped {
             let base = match self.spread.and_then(|s| s.baseline) {
                 Some((_, mean, _)) => format!("mean {mean:.2}"),
                 None => thousands(self.baseline.unwrap_or(0)),
@@ -173,12 +173,12 @@ impl CheckReport {
     /// One line counting the checks and their verdicts.
     pub fn summary(&self) -> String {
         format!(
-            "{}: {} checks, {} passed, {} failed, {} ignored",
+            "{}: {} checks, {} passed, {} failed, {} skipped",
             self.file,
             self.checks.len(),
             self.count(Verdict::Pass),
             self.count(Verdict::Fail),
-            self.count(Verdict::Ignored)
+            self.count(Verdict::Skipped)
         )
     }
 
@@ -217,7 +217,7 @@ impl CheckReport {
             "\ncheck: {} passed, {} failed, {} skipped",
             self.count(Verdict::Pass),
             self.count(Verdict::Fail),
-            self.count(Verdict::Ignored)
+            self.count(Verdict::Skipped)
         );
         out
     }

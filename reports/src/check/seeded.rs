@@ -116,7 +116,7 @@ pub fn judge_spread(bound: Bound, s: &Spread, min_count: u64) -> Verdict {
         Bound::Relative(relative) => {
             let (_, base, test) = s.baseline.expect("a relative bound has a baseline");
             if base < min_count as f64 {
-                return Verdict::Ignored;
+                return Verdict::Skipped;
             }
             test.significant() && test.difference.abs() > relative * base
         }

@@ -31,14 +31,14 @@ fn absolute_and_share_bounds_hold_at_their_edge() {
 
 #[test]
 fn relative_bounds_judge_the_move_and_ignore_small_baselines() {
-    use Verdict::{Fail, Ignored, Pass};
+    use Verdict::{Fail, Pass, Skipped};
     let r = Bound::Relative(0.1);
     assert_eq!(judge(r, m(110, 0), Some(100), 0), Pass);
     assert_eq!(judge(r, m(90, 0), Some(100), 0), Pass);
     assert_eq!(judge(r, m(111, 0), Some(100), 0), Fail);
     assert_eq!(judge(r, m(89, 0), Some(100), 0), Fail);
     // min_count: a baseline below it is not judged; at it, it is.
-    assert_eq!(judge(r, m(80, 0), Some(49), 50), Ignored);
+    assert_eq!(judge(r, m(80, 0), Some(49), 50), Skipped);
     assert_eq!(judge(r, m(80, 0), Some(50), 50), Fail);
     // From zero, any count is an infinite move.
     assert_eq!(judge(r, m(0, 0), Some(0), 0), Pass);
@@ -121,7 +121,7 @@ fn sample() -> CheckReport {
         checks: vec![
             check(Bound::ShareMax(0.05), m(99, 1000), Verdict::Fail),
             check(Bound::Max(100), m(99, 1000), Verdict::Pass),
-            check(Bound::Relative(0.1), m(150, 1000), Verdict::Ignored),
+            check(Bound::Relative(0.1), m(150, 1000), Verdict::Skipped),
         ],
     }
 }
@@ -204,7 +204,7 @@ fn relative_spreads_need_significance_and_the_tolerance() {
     assert_eq!(judge_spread(Bound::Relative(0.0), &s, 0), Verdict::Fail);
     assert_eq!(judge_spread(Bound::Relative(0.6), &s, 0), Verdict::Fail);
     assert_eq!(judge_spread(Bound::Relative(0.7), &s, 0), Verdict::Pass);
-    assert_eq!(judge_spread(Bound::Relative(0.0), &s, 8), Verdict::Ignored);
+    assert_eq!(judge_spread(Bound::Relative(0.0), &s, 8), Verdict::Skipped);
     // Not significant: passes whatever the tolerance.
     let test = crate::stats::welch(&[1, 2, 3, 4], &[2, 3, 4, 5]);
     let s = Spread {

@@ -2,7 +2,7 @@
 //! share one shape: the order of the checks, and guards with their own reason codes.
 
 use model::{Catalogue, Check, GuardCode, RejectionCode, RuleSet, RuleSetError, MAX_GUARDS};
-use sim::{Guard, GuardKind};
+use sim::{Guard, GuardKind, RateWindow};
 
 use super::{quoted, Validator};
 use crate::error::Problem;
@@ -189,7 +189,7 @@ impl Validator<'_> {
         use GuardKindName as K;
         let takes: &[&str] = match kind {
             K::SenderBounceRate | K::SenderComplaintRate => {
-                &["window_hours", "threshold", "min_sends"]
+                &["window_hours", "window_sends", "threshold", "min_sends"]
             }
             K::DomainBounces => &["bounces"],
             K::Cooldown | K::RecentEngagement => &["days"],
@@ -197,6 +197,7 @@ impl Validator<'_> {
         };
         let given = [
             ("window_hours", g.window_hours.is_some()),
+            ("window_sends", g.window_sends.is_some()),
             ("threshold", g.threshold.is_some()),
             ("min_sends", g.min_sends.is_some()),
             ("bounces", g.bounces.is_some()),
@@ -223,19 +224,26 @@ impl Validator<'_> {
         let at = at.clone();
         match kind {
             K::SenderBounceRate | K::SenderComplaintRate => {
-                let window_hours = self.required_count(field!(at, g.window_hours), 1, 24 * 365);
+                let window = self.rate_window(&at, g);
                 let threshold = self.required_probability(field!(at, g.threshold));
                 let min_sends = self.optional_count(field!(at, g.min_sends), 1, 1_000_000)?;
-                let (window_hours, threshold) = (window_hours?, threshold?);
+                let (window, threshold) = (window?, threshold?);
                 let min_sends = min_sends.unwrap_or(1);
+                if let RateWindow::Sends(sends) = window {
+                    if min_sends > sends {
+                        let message = format!("{min_sends} sends is more than the window's {sends} (window_sends), so the guard could never hold; allowed: at most window_sends");
+                        self.problem(at.field("min_sends"), message);
+                        return None;
+                    }
+                }
                 Some(match kind {
                     K::SenderBounceRate => GuardKind::SenderBounceRate {
-                        window_hours,
+                        window,
                         threshold,
                         min_sends,
                     },
                     _ => GuardKind::SenderComplaintRate {
-                        window_hours,
+                        window,
                         threshold,
                         min_sends,
                     },
@@ -254,6 +262,31 @@ impl Validator<'_> {
             K::DailyEnrollmentCap => Some(GuardKind::DailyEnrollmentCap {
                 per_day: self.required_count(field!(at, g.per_day), 1, 1_000_000)?,
             }),
+        }
+    }
+
+    /// A rate guard's window: `window_hours` or `window_sends`, exactly one of them.
+    fn rate_window(&mut self, at: &Key, g: &RawGuard) -> Option<RateWindow> {
+        let at = at.clone();
+        match (g.window_hours, g.window_sends) {
+            (Some(_), None) => {
+                let hours = self.required_count(field!(at, g.window_hours), 1, 24 * 365)?;
+                Some(RateWindow::Hours(hours))
+            }
+            (None, Some(_)) => {
+                let sends = self.required_count(field!(at, g.window_sends), 1, 1_000_000)?;
+                Some(RateWindow::Sends(sends))
+            }
+            (hours, _) => {
+                let (key, given) = if hours.is_some() {
+                    ("window_sends", "both are given")
+                } else {
+                    ("window_hours", "neither is given")
+                };
+                let message = format!("a rate guard's window is window_hours (the last N hours, 1 to 8760) or window_sends (the sender's last N sends, 1 to 1000000), exactly one of them, and {given}");
+                self.problem(at.field(key), message);
+                None
+            }
         }
     }
 

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::scenario::{Guard, GuardKind};
+use crate::scenario::{Guard, GuardKind, RateWindow};
 use crate::time::{SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
 
 /// Marks "never" in per-contact times.
@@ -15,26 +15,53 @@ const NEVER: SimTime = SimTime::MAX;
 
 /// Events of one inbox in a rolling window: sends, and the events whose rate over sends a
 /// guard watches (hard bounces, or complaints).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub(crate) struct RollingRate {
+    window: RateWindow,
     sends: VecDeque<SimTime>,
     hits: VecDeque<SimTime>,
 }
 
 impl RollingRate {
-    fn expire(&mut self, now: SimTime, window: u32) {
-        for queue in [&mut self.sends, &mut self.hits] {
-            while queue.front().is_some_and(|&t| t + window <= now) {
-                queue.pop_front();
+    /// An empty window.
+    pub fn new(window: RateWindow) -> Self {
+        Self {
+            window,
+            sends: VecDeque::new(),
+            hits: VecDeque::new(),
+        }
+    }
+
+    /// Drops what left the window by `now`: in hours, what is at least that old; in sends,
+    /// the hits before the oldest send kept (the sends themselves leave as new ones come).
+    fn expire(&mut self, now: SimTime) {
+        match self.window {
+            RateWindow::Hours(hours) => {
+                let window = hours * SECONDS_PER_HOUR;
+                for queue in [&mut self.sends, &mut self.hits] {
+                    while queue.front().is_some_and(|&t| t + window <= now) {
+                        queue.pop_front();
+                    }
+                }
+            }
+            RateWindow::Sends(_) => {
+                if let Some(&oldest) = self.sends.front() {
+                    while self.hits.front().is_some_and(|&t| t < oldest) {
+                        self.hits.pop_front();
+                    }
+                }
             }
         }
     }
 
-    /// Whether, over the `window` seconds before `now`, at least `min_sends` sends were made
-    /// and hits over sends is above `threshold`.
-    pub fn above(&mut self, now: SimTime, window: u32, threshold: f64, min_sends: u32) -> bool {
-        self.expire(now, window);
+    /// Whether, over the window at `now`, at least `min_sends` sends were made and hits over
+    /// sends is above `threshold`.
+    pub fn above(&mut self, now: SimTime, threshold: f64, min_sends: u32) -> bool {
+        self.expire(now);
         let sends = self.sends.len();
+        if let RateWindow::Sends(n) = self.window {
+            assert!(sends <= n as usize, "a window of {n} sends holds {sends}");
+        }
         sends > 0
             && sends >= min_sends as usize
             && self.hits.len() as f64 > threshold * sends as f64
@@ -44,6 +71,12 @@ impl RollingRate {
     pub fn send(&mut self, t: SimTime) {
         debug_assert!(self.sends.back().is_none_or(|&last| last <= t));
         self.sends.push_back(t);
+        if let RateWindow::Sends(n) = self.window {
+            if self.sends.len() > n as usize {
+                self.sends.pop_front();
+                self.expire(t);
+            }
+        }
     }
 
     /// A hit at `t` (calls come in time order).
@@ -92,8 +125,9 @@ impl Guards {
         let stats = specs
             .iter()
             .map(|g| match g.kind {
-                GuardKind::SenderBounceRate { .. } | GuardKind::SenderComplaintRate { .. } => {
-                    Statistic::Rate(vec![RollingRate::default(); inboxes])
+                GuardKind::SenderBounceRate { window, .. }
+                | GuardKind::SenderComplaintRate { window, .. } => {
+                    Statistic::Rate(vec![RollingRate::new(window); inboxes])
                 }
                 GuardKind::DomainBounces { .. } => Statistic::DomainBounces(BTreeMap::new()),
                 GuardKind::Cooldown { .. } => Statistic::LastEnd(vec![NEVER; contacts]),
@@ -203,11 +237,8 @@ impl Guards {
 
 /// Whether a guard of `kind`, reading `stat`, holds for `subject` at `now`.
 fn holds(kind: GuardKind, stat: &mut Statistic, subject: &Subject, now: SimTime) -> bool {
-    if let (Some((window_hours, threshold, min_sends)), Statistic::Rate(rates)) =
-        (kind.rate(), &mut *stat)
-    {
-        let window = window_hours * SECONDS_PER_HOUR;
-        return rates[subject.inbox].above(now, window, threshold, min_sends);
+    if let (Some((_, threshold, min_sends)), Statistic::Rate(rates)) = (kind.rate(), &mut *stat) {
+        return rates[subject.inbox].above(now, threshold, min_sends);
     }
     match (kind, stat) {
         (GuardKind::DomainBounces { bounces }, Statistic::DomainBounces(counts)) => {
@@ -358,26 +389,26 @@ mod tests {
         }
 
         /// The incremental rate agrees with a plain recount over the window, at every query:
-        /// the guard holds exactly when the statistic is above the threshold.
+        /// the guard holds exactly when the statistic is above the threshold. A window in
+        /// sends is recounted as the last N sends and the hits since the oldest of them.
         #[test]
         fn the_rolling_rate_is_a_recount_of_the_window(
             events in events(),
-            window_hours in 1u32..48,
+            in_sends in any::<bool>(),
+            length in 1u32..48,
             threshold in 0.0f64..1.0,
             min_sends in 1u32..10,
         ) {
-            let window = window_hours * SECONDS_PER_HOUR;
-            let mut rate = RollingRate::default();
+            let window = if in_sends { RateWindow::Sends(length) } else { RateWindow::Hours(length) };
+            let mut rate = RollingRate::new(window);
             let mut seen: Vec<Event> = Vec::new();
             for event in events {
                 let now = match event {
                     Event::Send(t) | Event::Hit(t) => t,
                 };
-                let in_window = |t: SimTime| t + window > now;
-                let sends = seen.iter().filter(|e| matches!(e, Event::Send(t) if in_window(*t))).count();
-                let hits = seen.iter().filter(|e| matches!(e, Event::Hit(t) if in_window(*t))).count();
+                let (sends, hits) = recount_window(&seen, window, now);
                 let expected = sends >= min_sends as usize && hits as f64 / sends as f64 > threshold;
-                prop_assert_eq!(rate.above(now, window, threshold, min_sends), expected);
+                prop_assert_eq!(rate.above(now, threshold, min_sends), expected);
                 match event {
                     Event::Send(t) => rate.send(t),
                     Event::Hit(t) => rate.hit(t),
@@ -387,31 +418,86 @@ mod tests {
         }
     }
 
+    /// The sends and hits of `seen` (in time order) in `window` at `now`, counted plainly.
+    fn recount_window(seen: &[Event], window: RateWindow, now: SimTime) -> (usize, usize) {
+        let send_times: Vec<SimTime> = (seen.iter())
+            .filter_map(|e| {
+                if let Event::Send(t) = e {
+                    Some(*t)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let hit_times = (seen.iter()).filter_map(|e| {
+            if let Event::Hit(t) = e {
+                Some(*t)
+            } else {
+                None
+            }
+        });
+        match window {
+            RateWindow::Hours(hours) => {
+                let inside = |t: &SimTime| t + hours * SECONDS_PER_HOUR > now;
+                let sends = send_times.iter().filter(|t| inside(t)).count();
+                (sends, hit_times.filter(inside).count())
+            }
+            RateWindow::Sends(n) => {
+                let kept = &send_times[send_times.len().saturating_sub(n as usize)..];
+                let hits = kept
+                    .first()
+                    .map_or(0, |&oldest| hit_times.filter(|&t| t >= oldest).count());
+                (kept.len(), hits)
+            }
+        }
+    }
+
     const H: u32 = SECONDS_PER_HOUR;
 
     #[test]
     fn a_rate_is_above_only_over_its_window_and_minimum() {
-        let mut r = RollingRate::default();
+        let mut r = RollingRate::new(RateWindow::Hours(24));
         for t in 0..10 {
             r.send(t * H);
         }
         r.hit(5 * H);
         // 1 of 10 in the window: 10% is not above 10%, is above 9.99%.
-        assert!(!r.above(10 * H, 24 * H, 0.10, 1));
-        assert!(r.above(10 * H, 24 * H, 0.0999, 1));
-        assert!(
-            !r.above(10 * H, 24 * H, 0.0999, 11),
-            "fewer sends than the minimum"
-        );
+        assert!(!r.above(10 * H, 0.10, 1));
+        assert!(r.above(10 * H, 0.0999, 1));
+        assert!(!r.above(10 * H, 0.0999, 11), "fewer sends than the minimum");
         // A 10-hour window at 15 h holds (5 h, 15 h]: the hit at 5 h has just left it.
+        let mut r = RollingRate::new(RateWindow::Hours(10));
+        for t in 0..10 {
+            r.send(t * H);
+        }
+        r.hit(5 * H);
+        assert!(r.above(15 * H - 1, 0.0, 1), "at 15 h - 1 s it is still in");
+        assert!(!r.above(15 * H, 0.0, 1), "the hit at 5 h left at 15 h");
+    }
+
+    #[test]
+    fn a_rate_over_the_last_sends_forgets_the_hits_before_its_oldest_send() {
+        // Worked by hand: a window of 4 sends; sends at 0..6 h, one hit at 1 h and one at 4 h.
+        let mut r = RollingRate::new(RateWindow::Sends(4));
+        for t in 0..2 {
+            r.send(t * H);
+        }
+        r.hit(H);
+        // 2 sends (fewer than 4: all of them), 1 hit: 50%.
+        assert!(r.above(2 * H, 0.49, 1) && !r.above(2 * H, 0.5, 1));
         assert!(
-            r.above(15 * H - 1, 10 * H, 0.0, 1),
-            "at 15 h - 1 s it is still in"
+            !r.above(2 * H, 0.0, 3),
+            "2 sends, fewer than a minimum of 3"
         );
-        assert!(
-            !r.above(15 * H, 10 * H, 0.0, 1),
-            "the hit at 5 h left at 15 h"
-        );
+        for t in 2..5 {
+            r.send(t * H);
+        }
+        r.hit(4 * H);
+        // Sends at 1, 2, 3, 4 h are the last 4; the hits at 1 h and 4 h are since the oldest.
+        assert!(r.above(5 * H, 0.49, 4) && !r.above(5 * H, 0.5, 4));
+        r.send(5 * H);
+        // Sends at 2..5 h: the hit at 1 h has left; 1 of 4 is 25%, whatever the hour.
+        assert!(r.above(500 * H, 0.24, 4) && !r.above(500 * H, 0.25, 4));
     }
 
     fn subject(inbox: usize, contact: usize, domain: u32) -> Subject {
@@ -462,7 +548,7 @@ mod tests {
     fn a_pausing_guard_holds_for_its_hours_once_it_holds() {
         let spec = Guard {
             kind: GuardKind::SenderBounceRate {
-                window_hours: 1,
+                window: RateWindow::Hours(1),
                 threshold: 0.5,
                 min_sends: 1,
             },
