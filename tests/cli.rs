@@ -175,6 +175,71 @@ fn every_library_scenario_validates() {
 }
 
 #[test]
+fn rule_files_validate_on_their_own() {
+    // Every library rule file, given with --rules or as the file itself: exit 0, its checks
+    // in order (counted here from the file's own guards and the 15 built-in codes).
+    for entry in std::fs::read_dir("rules").unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let guards = text.matches("[[guards]]").count();
+        let checks = if text.contains("order = [") {
+            // An order lists its checks between the brackets, one quoted name each.
+            let order = &text[text.find("order = [").unwrap()..];
+            order[..order.find(']').unwrap()].matches('"').count() / 2
+        } else {
+            15 + guards
+        };
+        let expected = format!(
+            "rule file `{}` is valid: {checks} checks in order: ",
+            path.display()
+        );
+        for args in [vec!["validate", "--rules"], vec!["validate"]] {
+            seqsim()
+                .args(&args)
+                .arg(&path)
+                .assert()
+                .success()
+                .stdout(predicate::str::starts_with(expected.clone()))
+                .stdout(contains(format!("{} guard", guards)));
+        }
+    }
+    let (_dir, bad) = scenario_file(
+        "[[guards]]\ncode = \"G\"\ndescription = \"d\"\nkind = \"cooldown\"\nday = 3\n",
+    );
+    for args in [vec!["validate", "--rules"], vec!["validate"]] {
+        seqsim()
+            .args(&args)
+            .arg(&bad)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(contains(format!(
+                "rule file `{}` is invalid",
+                bad.display()
+            )))
+            .stderr(contains("key `guards[0].day`: unknown key"))
+            .stderr(contains("a guard is a [[guards]] table"));
+    }
+    // With a scenario: the scenario under the rule file.
+    seqsim()
+        .args(["validate", "default", "--rules", "rules/two-guards.toml"])
+        .assert()
+        .success()
+        .stdout(contains("library scenario `default` is valid"));
+    seqsim()
+        .args([
+            "validate",
+            "--rules",
+            "rules/two-guards.toml",
+            "--set",
+            "seed=1",
+        ])
+        .assert()
+        .code(2)
+        .stderr(contains("allowed: --set with a SCENARIO"));
+}
+
+#[test]
 fn malformed_toml_is_rejected() {
     assert_rejected("seed = 1\n[population\ncontacts = 3\n", &[]);
     assert_rejected("", &[]);
