@@ -476,6 +476,65 @@ fn an_http_error_exits_2_with_the_status_and_body() {
     assert!(stderr(&out).contains("HTTP"), "{}", stderr(&out));
 }
 
+/// An engine that enrolls everyone, served by Python's single-threaded `HTTPServer` with
+/// keep-alive (HTTP/1.1): one connection at a time.
+const SINGLE_THREADED_SERVER: &str = r#"
+import json
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+class H(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self):
+        batch = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        answers = [{"id": r["id"], "decision": "ENROLLED"} for r in batch["requests"]]
+        body = json.dumps({"answers": answers}).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *a):
+        pass
+
+s = HTTPServer(("127.0.0.1", 0), H)
+print("listening on http://127.0.0.1:%d/" % s.server_address[1], flush=True)
+s.serve_forever()
+"#;
+
+#[test]
+fn a_single_threaded_http_server_times_out_naming_the_cause() {
+    // Python's plain HTTPServer speaking HTTP/1.1 keeps serving the first keep-alive
+    // connection, so the harness's other requests in flight wait: the user's report (issue 26).
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("single.py");
+    std::fs::write(&script, SINGLE_THREADED_SERVER).unwrap();
+    let mut python = Command::new(PYTHON);
+    python.arg(&script);
+    let (mut child, url) = http_service(python);
+    let out = run(&[
+        "harness",
+        "--engine-url",
+        &url,
+        "--batch",
+        "100",
+        "--timeout-ms",
+        "1500",
+    ]);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    for says in [
+        "within 1500 ms (--timeout-ms)",
+        "a single-threaded server (Python's HTTPServer speaking HTTP/1.1)",
+        "ThreadingHTTPServer",
+        "docs/harness.md",
+    ] {
+        assert!(err.contains(says), "{says}: {err}");
+    }
+}
+
 /// A decider that always follows the reference model, counting its calls.
 struct Follow(std::sync::atomic::AtomicU64);
 

@@ -254,6 +254,7 @@ pub struct HttpEngine {
     submitted: u64,
     received: u64,
     timeout: Duration,
+    url: String,
 }
 
 impl HttpEngine {
@@ -292,7 +293,18 @@ impl HttpEngine {
             submitted: 0,
             received: 0,
             timeout,
+            url: url.to_owned(),
         }
+    }
+
+    /// No answer within the timeout, with its likeliest cause: a server that serves one
+    /// connection at a time while the harness keeps several open.
+    fn stalled(&self) -> EngineError {
+        EngineError::Http(format!(
+            "no answer from {} within {} ms (--timeout-ms); the harness keeps {HTTP_CONNECTIONS} requests in flight on keep-alive connections, and a single-threaded server (Python's HTTPServer speaking HTTP/1.1) serves one connection until it closes while the others wait: serve with a threaded server (ThreadingHTTPServer) or an async one; see docs/harness.md, \"HTTP engines\"",
+            self.url,
+            millis(self.timeout)
+        ))
     }
 }
 
@@ -338,7 +350,7 @@ impl Pipeline for HttpEngine {
                 Ok((index, result)) => {
                     self.done.insert(index, result);
                 }
-                Err(_) => return Err(EngineError::Timeout(millis(self.timeout))),
+                Err(_) => return Err(self.stalled()),
             }
         }
         let result = self.done.remove(&self.received).expect("present");
