@@ -298,17 +298,9 @@ fn bad_sweeps_exit_2_naming_the_argument() {
         cmd.args(["sweep", "capacity-planning"]).args(args);
         cmd.env_remove("JOB_COMPLETION_INDEX")
             .env_remove("SLURM_ARRAY_TASK_ID");
-        let assert = cmd.assert().code(2);
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-        assert!(
-            stderr.contains(says) && stderr.contains("allowed"),
-            "{args:?}: {stderr}"
-        );
+        refused(&mut cmd, says, &args);
     }
-    assert!(
-        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
-        "nothing written"
-    );
+    assert_nothing_in(dir.path());
 }
 
 #[test]
@@ -448,15 +440,25 @@ fn bad_labels_and_targets_exit_2_before_any_run() {
         ),
         (&["--target", "SEND_LIMIT_REACHED 1%"][..], "--target"),
     ] {
-        let assert = sweep_into(dir.path(), extra).assert().code(2);
-        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-        assert!(
-            stderr.contains(says) && stderr.contains("allowed"),
-            "{extra:?}: {stderr}"
-        );
+        refused(&mut sweep_into(dir.path(), extra), says, &extra);
     }
+    assert_nothing_in(dir.path());
+}
+
+/// Runs `cmd` (given as `args`), which must exit 2 saying `says` and what is allowed.
+fn refused(cmd: &mut Command, says: &str, args: &dyn std::fmt::Debug) {
+    let assert = cmd.assert().code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(
-        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        stderr.contains(says) && stderr.contains("allowed"),
+        "{args:?}: {stderr}"
+    );
+}
+
+/// Nothing was written into `dir`.
+fn assert_nothing_in(dir: &Path) {
+    assert!(
+        std::fs::read_dir(dir).unwrap().next().is_none(),
         "nothing written"
     );
 }
