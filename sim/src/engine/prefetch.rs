@@ -1,7 +1,7 @@
 //! A cache hint: ask the CPU to start loading a value some events before the engine reads it.
 //!
-//! The engine is bound by memory latency (ARCHITECTURE.md, "Performance"): the events of one
-//! simulated hour concern enrollments made hours or days apart, so each event's first read of
+//! The engine is bound by memory latency (docs/performance.md): the events of one simulated
+//! hour concern enrollments made hours or days apart, so each event's first read of
 //! its enrollment and of its contact's slot misses the cache. The hour's events are sorted
 //! before they are handled, so the engine knows which enrollments come next and can have their
 //! lines on the way while it handles the current one. A hint only: it reads nothing and writes
