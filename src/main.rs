@@ -303,7 +303,8 @@ struct CheckArgs {
     /// check when --baseline is not given.
     #[arg(long, value_name = "NAME|FILE")]
     save_baseline: Option<PathBuf>,
-    /// Output format: a table of every check, or a summary for a pull-request comment.
+    /// Output format: a table of every check, a summary for a pull-request comment, or a
+    /// self-contained HTML page (a row per bound: green passed, red failed, grey skipped).
     #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
     format: CheckFormat,
     /// Also write the checks as JUnit XML to this file (one testcase per check).
@@ -399,6 +400,7 @@ enum TraceFormat {
 enum CheckFormat {
     Table,
     Markdown,
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -799,6 +801,7 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     write_stdout(&match args.format {
         CheckFormat::Table => checked.render_table(),
         CheckFormat::Markdown => checked.render_markdown(),
+        CheckFormat::Html => checked.render_html(),
     })?;
     Ok(if checked.passed() {
         ExitCode::SUCCESS

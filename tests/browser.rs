@@ -231,3 +231,75 @@ fn blocks(rows: &[usize], gap: usize) -> Vec<(usize, usize, usize)> {
     }
     out
 }
+
+/// Pixels of `png_path` within 6 of `rgb` in every channel.
+fn pixels_of(png_path: &Path, rgb: [u8; 3]) -> usize {
+    let decoder = png::Decoder::new(std::fs::File::open(png_path).unwrap());
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    (buf[..info.buffer_size()].chunks(channels))
+        .filter(|p| (0..3).all(|i| p[i].abs_diff(rgb[i]) <= 6))
+        .count()
+}
+
+#[test]
+fn a_check_page_shows_every_bound_green_or_red_in_a_real_browser() {
+    // purchased-list bounces 9.91% of its enrollments (tests/check.rs): under 12% holds, under
+    // 2% fails by 7.91 points.
+    let dir = tempfile::tempdir().unwrap();
+    let library =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/library/purchased-list.toml");
+    let expect = dir.path().join("expect.toml");
+    std::fs::write(
+        &expect,
+        format!(
+            "[[scenario]]\nfile = {:?}\n[[scenario.expect]]\ncount = \"outcomes.BOUNCED\"\nshare_max = 0.12\n[[scenario.expect]]\ncount = \"outcomes.BOUNCED\"\nshare_max = 0.02\n",
+            library.display().to_string()
+        ),
+    )
+    .unwrap();
+    let html = dir.path().join("check.html");
+    let out = Command::cargo_bin("seqsim")
+        .unwrap()
+        .args(["check", "--format", "html"])
+        .arg(&expect)
+        .assert()
+        .code(1);
+    std::fs::write(&html, &out.get_output().stdout).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let dom = String::from_utf8(chromium(&html, profile.path(), "--dump-dom").stdout).unwrap();
+    assert!(dom.contains("<h1>seqsim check FAILED</h1>"), "{dom}");
+    assert!(
+        dom.contains("2 checks, 1 passed, 1 failed, 0 skipped"),
+        "{dom}"
+    );
+    let row = |class: &str, expected: &str, by: &str, result: &str| {
+        format!(
+            "<tr class=\"{class}\"><td class=\"name\">{}</td><td class=\"name\">outcomes.BOUNCED</td><td>{expected}</td><td>9.91% (3,734 of 37,685)</td><td>{by}</td><td class=\"name\">{result}</td></tr>",
+            library.display()
+        )
+    };
+    for want in [
+        row("pass", "share &lt;= 12.00%", "-2.09 pts", "pass"),
+        row("fail", "share &lt;= 2.00%", "+7.91 pts", "FAIL"),
+    ] {
+        assert!(dom.contains(&want), "{want}\n{dom}");
+    }
+    let png_path = dir.path().join("check.png");
+    chromium(
+        &html,
+        profile.path(),
+        &format!("--screenshot={}", png_path.display()),
+    );
+    // The rows' backgrounds (reports/src/html.rs): green #c8ecd0, red #f6c6c6.
+    let (green, red) = (
+        pixels_of(&png_path, [0xc8, 0xec, 0xd0]),
+        pixels_of(&png_path, [0xf6, 0xc6, 0xc6]),
+    );
+    assert!(
+        green > 2000 && red > 2000,
+        "green {green}, red {red} pixels"
+    );
+}

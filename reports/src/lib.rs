@@ -7,6 +7,7 @@
 
 pub mod check;
 mod diff;
+pub mod html;
 mod limits;
 mod seeds;
 pub mod stats;

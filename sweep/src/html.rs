@@ -4,6 +4,7 @@
 //! highest seed, and each `--target` on its metric as a dashed line. The goal search's has the
 //! points it tried and the target line. Below every plot a table holds the numbers it plots.
 
+use reports::html::{escape, head};
 use scenarios::value_text;
 
 use crate::goal::{Judge, Point, Target, Verdict};
@@ -11,13 +12,6 @@ use crate::plot::{self, Chart, Line};
 use crate::{AxisHeader, Metric, Sweep};
 
 pub use crate::plot::Series;
-
-/// The pages' style: dark text on white, large enough to read; plots scale to the window.
-const STYLE: &str = "body{font-family:sans-serif;font-size:17px;margin:1.5em;color:#111;background:#fff}\
-figure{margin:1.5em 0}figcaption{font-weight:bold;font-size:1.15em;margin-bottom:.4em}\
-svg{max-width:100%;height:auto}code{background:#f0f0f0;padding:0 .2em}\
-table{border-collapse:collapse;margin:.6em 0 2em}caption{text-align:left;padding:.3em 0}\
-th,td{border:1px solid #999;padding:.25em .6em}td{text-align:right;font-variant-numeric:tabular-nums}";
 
 /// The series of `metric`: the runs grouped by the other axes' values (in grid order), each
 /// point the seeds of one first-axis value. Without axes: one series of one point. A series
@@ -86,22 +80,6 @@ fn x_positions(axes: &[AxisHeader]) -> (Vec<f64>, Option<Vec<String>>) {
             Some(values.iter().map(value_text).collect()),
         ),
     }
-}
-
-/// Escapes text for HTML.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// A page's start: the document head with `title`, and the body opened.
-fn head(title: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        escape(title)
-    )
 }
 
 /// The numbers a plot plots: a row per x value, per line its mean and, with several seeds, its
@@ -252,7 +230,7 @@ pub fn render(sweep: &Sweep) -> String {
         let metric = Metric::parse(name, &grid.counts).expect("checked when prepared");
         out.push_str(&figure(sweep, &metric, &targets));
     }
-    out.push_str("</body>\n</html>\n");
+    out.push_str(reports::html::TAIL);
     out
 }
 
@@ -353,7 +331,7 @@ pub fn goal(page: &GoalPage) -> String {
         svg.trim_end()
     ));
     out.push_str(&goal_table(page, &x_title));
-    out.push_str("</body>\n</html>\n");
+    out.push_str(reports::html::TAIL);
     out
 }
 

@@ -241,4 +241,46 @@ impl CheckReport {
         out.push_str("\n</details>\n");
         out
     }
+
+    /// Every check as a self-contained HTML page: the verdict, the tally, and a row per bound
+    /// (green passed, red failed, grey skipped) with its scenario, count, expected and measured
+    /// values and by how much.
+    pub fn render_html(&self) -> String {
+        use crate::html::{escape, head, TAIL};
+        let verdict = if self.passed() { "passed" } else { "FAILED" };
+        let mut out = head(&format!("seqsim check {}: {verdict}", self.file));
+        let _ = write!(
+            out,
+            "<h1>seqsim check {verdict}</h1>\n<p><code>{}</code></p>\n<table class=\"checks\">\n<caption>Every bound of <code>{}</code>, in file order</caption>\n<thead>\n<tr>",
+            escape(&self.summary()),
+            escape(&self.file)
+        );
+        for name in ["scenario", "count", "expected", "got", "by", "result"] {
+            let _ = write!(out, "<th scope=\"col\">{name}</th>");
+        }
+        out.push_str("</tr>\n</thead>\n<tbody>\n");
+        for c in &self.checks {
+            let cells = [
+                (&c.scenario, "name"),
+                (&c.count, "name"),
+                (&c.expected(), ""),
+                (&c.got_text(), ""),
+                (&c.by(), ""),
+                (&c.result().to_owned(), "name"),
+            ];
+            let _ = write!(out, "<tr class=\"{}\">", c.result().to_lowercase());
+            for (text, class) in cells {
+                let class = if class.is_empty() {
+                    String::new()
+                } else {
+                    format!(" class=\"{class}\"")
+                };
+                let _ = write!(out, "<td{class}>{}</td>", escape(text));
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody>\n</table>\n");
+        out.push_str(TAIL);
+        out
+    }
 }
