@@ -530,4 +530,32 @@ mod tests {
             "enrollment_attempts >= 20 attempts"
         );
     }
+
+    #[test]
+    fn the_answers_other_neighbour_is_tried_after_the_search() {
+        // x/10 stays below 1 up to 9; over 0..100 the bisection tries 10 (fails) but not 8.
+        let (verdict, tried) = search(0, 100, true, |x| point(x, |x| x as f64 / 10.0)).unwrap();
+        assert_eq!(verdict, Verdict::Found(9));
+        let xs: Vec<i64> = tried.iter().map(|p| p.x).collect();
+        assert_eq!(xs, [0, 100, 50, 25, 12, 6, 9, 10, 8]);
+        // An answer at the range's end has no neighbour beyond it: 10 - x/5 < 1 from 46.
+        let (verdict, tried) =
+            search(30, 46, false, |x| point(x, |x| 10.0 - x as f64 / 5.0)).unwrap();
+        assert_eq!(verdict, Verdict::Found(46));
+        assert!(tried.iter().all(|p| p.x <= 46), "{tried:?}");
+    }
+
+    #[test]
+    fn what_is_judged_is_said_in_words() {
+        assert_eq!(Judge::Mean.text(Op::Lt, 1), "one seed");
+        assert_eq!(Judge::Mean.text(Op::Lt, 5), "the mean over 5 seeds");
+        assert_eq!(
+            Judge::Interval95.text(Op::Le, 5),
+            "the upper end of the mean's 95% interval over 5 seeds"
+        );
+        assert_eq!(
+            Judge::Interval95.text(Op::Gt, 3),
+            "the lower end of the mean's 95% interval over 3 seeds"
+        );
+    }
 }
