@@ -95,7 +95,34 @@ fn a_friday_enrollment_worked_by_hand() {
         .map(|s| (s.step, s.platform, s.provider))
         .collect();
     assert_eq!(by_step, [(1, 4, 0), (2, 0, 0), (3, 0, 0)]);
+    // The heat map: the four hits at step 1 on Friday, nothing else.
+    for row in &l.hits_by_weekday_step {
+        let want: &[u64] = if row.weekday == "Fri" {
+            &[4, 0, 0]
+        } else {
+            &[0, 0, 0]
+        };
+        assert_eq!(row.hits, want, "{}", row.weekday);
+    }
     assert_eq!(l.inboxes, 1);
+    // The one inbox is every rank: six of its cap of six; the histogram's last bin (at cap).
+    let ranked: Vec<(&str, u64, u64, u64)> = (l.peak_inboxes.iter())
+        .map(|r| (r.rank, r.sent_24h, r.cap, r.permille_of_cap))
+        .collect();
+    assert_eq!(
+        ranked,
+        [
+            ("max", 6, 6, 1_000),
+            ("p95", 6, 6, 1_000),
+            ("median", 6, 6, 1_000)
+        ]
+    );
+    let caps: Vec<(&str, u64, u64)> = (l.caps_by_provider.iter())
+        .map(|c| (c.provider, c.inboxes, c.daily_cap))
+        .collect();
+    assert_eq!(caps, [("google_workspace", 1, 6)]);
+    let bins: Vec<u64> = l.peak_share_histogram.iter().map(|b| b.inboxes).collect();
+    assert_eq!(bins, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
     let full = Spread {
         max: 6,
         p95: 6,
@@ -248,5 +275,31 @@ proptest! {
         let permille: Vec<u64> = sent.iter().map(|&s| (s * 1_000 + u64::from(limit) / 2) / u64::from(limit)).collect();
         prop_assert_eq!(l.peak_permille_of_cap.p95, percentile(&permille, 95));
         prop_assert_eq!(l.peak_permille_of_cap.median, percentile(&permille, 50));
+        // The heat map's rows add up to each weekday's hits (from the daily series); the
+        // ranked inboxes are the percentiles of the shares, each with its own cap; the
+        // histogram holds every inbox once.
+        for (heat, row) in l.hits_by_weekday_step.iter().zip(&l.by_weekday) {
+            prop_assert_eq!(heat.weekday, row.weekday);
+            let hits: u64 = heat.hits.iter().sum();
+            prop_assert_eq!(hits, row.send_limit_platform + row.send_limit_provider);
+        }
+        let ranks: Vec<u64> = l.peak_inboxes.iter().map(|r| r.permille_of_cap).collect();
+        let want = [100, 95, 50].map(|p| percentile(&permille, p));
+        prop_assert_eq!(ranks, want);
+        for r in &l.peak_inboxes {
+            prop_assert_eq!(r.cap, u64::from(limit));
+            prop_assert!(sent.contains(&r.sent_24h));
+        }
+        prop_assert_eq!(l.caps_by_provider.len(), 1);
+        prop_assert_eq!(l.caps_by_provider[0].provider, "google_workspace");
+        prop_assert_eq!(l.caps_by_provider[0].daily_cap, u64::from(senders * limit));
+        let binned: u64 = l.peak_share_histogram.iter().map(|b| b.inboxes).sum();
+        prop_assert_eq!(binned, u64::from(senders));
+        for b in &l.peak_share_histogram {
+            let inside = permille.iter().filter(|&&p| {
+                p >= b.from_permille && b.below_permille.is_none_or(|below| p < below)
+            });
+            prop_assert_eq!(inside.count() as u64, b.inboxes);
+        }
     }
 }

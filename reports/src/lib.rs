@@ -23,7 +23,10 @@ use sim::{DayCounter, DayCounts, RunResult, Scenario, Source, PROVIDER_SLOTS};
 pub use diff::{
     AttemptSummary, Change, Diff, DiffSet, DiffTotal, Example, PortalDiff, Row, Side, Transition,
 };
-pub use limits::{Limits, Peak, PeakWeekday, Spread, StepHits, WeekdayLoad};
+pub use limits::{
+    Limits, Peak, PeakWeekday, ProviderCap, RankedInbox, ShareBin, Spread, StepHits, WeekdayLoad,
+    WeekdaySteps,
+};
 pub use seeds::{diff::SeedsDiff, Group, SeedsReport, Series};
 pub use text::{counted, thousands};
 pub use trace::{render_trace, trace_json};
@@ -214,7 +217,7 @@ pub(crate) fn decision_name(scenario: &Scenario, d: Decision) -> String {
 }
 
 /// The name of daily-series provider slot `slot`.
-fn slot_name(slot: usize) -> &'static str {
+pub(crate) fn slot_name(slot: usize) -> &'static str {
     InboxProvider::ALL.get(slot).map_or("none", |p| p.name())
 }
 

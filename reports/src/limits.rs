@@ -20,10 +20,24 @@ pub struct Limits {
     /// Over the sending inboxes, each one's peak usage in per-mille of its daily cap (the
     /// smaller of the platform's sequence limit and the provider's daily limit).
     pub peak_permille_of_cap: Spread,
+    /// The inboxes at the maximum, 95th percentile and median of the peak usage's share of the
+    /// inbox's own cap (nearest rank, as [`Spread`]; equal shares ranked by sends, then by
+    /// inbox order): each one inbox's sends, cap and share, so that a row reads as one inbox.
+    pub peak_inboxes: Vec<RankedInbox>,
+    /// The sending inboxes by their peak usage's share of their cap, in tenths of the cap:
+    /// `[0%, 10%)` up to `[90%, 100%)`, then at the cap or over it (Gmail's own step-1 sends
+    /// can pass it).
+    pub peak_share_histogram: Vec<ShareBin>,
     /// Per weekday, Monday first: limit hits, and the load per inbox.
     pub by_weekday: Vec<WeekdayLoad>,
+    /// Per sender provider with sending inboxes, in catalogue order: how many, and the sum of
+    /// their daily caps (the most the provider's inboxes may send in a day).
+    pub caps_by_provider: Vec<ProviderCap>,
     /// SEND_LIMIT_REACHED by step number (1 is step 1), up to the longest sequence's last step.
     pub hits_by_step: Vec<StepHits>,
+    /// SEND_LIMIT_REACHED (both sides) per weekday, Monday first, by step: as many steps as
+    /// `hits_by_step`, each step's weekdays summing to its two sides there.
+    pub hits_by_weekday_step: Vec<WeekdaySteps>,
     /// The busiest weekday against the mean of the weekdays that carry sends in the estimate.
     pub peak_weekday: PeakWeekday,
 }
@@ -55,6 +69,51 @@ impl Spread {
             median: rank(50).unwrap_or(0),
         }
     }
+}
+
+/// One inbox of [`Limits::peak_inboxes`].
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RankedInbox {
+    /// `max`, `p95` or `median`.
+    pub rank: &'static str,
+    /// Its peak rolling-24-hour usage.
+    pub sent_24h: u64,
+    /// Its daily cap.
+    pub cap: u64,
+    /// The usage in per-mille of the cap.
+    pub permille_of_cap: u64,
+}
+
+/// One sender provider of [`Limits::caps_by_provider`].
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ProviderCap {
+    /// The provider's name, as in the daily series.
+    pub provider: &'static str,
+    /// Its sending inboxes.
+    pub inboxes: u64,
+    /// The sum of their daily caps.
+    pub daily_cap: u64,
+}
+
+/// One bin of [`Limits::peak_share_histogram`].
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ShareBin {
+    /// The bin's lowest share, in per-mille of the cap.
+    pub from_permille: u64,
+    /// The share the bin stops short of; absent for the last bin (at the cap or over).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub below_permille: Option<u64>,
+    /// Sending inboxes whose peak share falls in the bin.
+    pub inboxes: u64,
+}
+
+/// SEND_LIMIT_REACHED on one weekday, by step.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct WeekdaySteps {
+    /// Three letters.
+    pub weekday: &'static str,
+    /// Per step (the first is step 1): the step failures.
+    pub hits: Vec<u64>,
 }
 
 /// One weekday of the horizon.
@@ -131,7 +190,7 @@ impl Limits {
         let by_weekday = by_weekday(scenario, result);
         let longest = (scenario.sequences.iter()).map(|s| s.steps.len());
         let steps = longest.max().unwrap_or(0).max(limits.hits_by_step.len());
-        let hits_by_step = (0..steps)
+        let hits_by_step: Vec<StepHits> = (0..steps)
             .map(|i| {
                 let hits = limits.hits_by_step.get(i).copied().unwrap_or_default();
                 StepHits {
@@ -141,17 +200,117 @@ impl Limits {
                 }
             })
             .collect();
+        let shares: Vec<(u64, u64, u64)> = (peaks.iter())
+            .map(|p| {
+                let (sent, cap) = (u64::from(p.sent_24h), u64::from(p.cap));
+                (permille(p.sent_24h, p.cap), sent, cap)
+            })
+            .collect();
         Self {
             inboxes: peaks.len() as u64,
             peak_sent_24h: Spread::of(peaks.iter().map(|p| u64::from(p.sent_24h)).collect()),
-            peak_permille_of_cap: Spread::of(
-                peaks.iter().map(|p| permille(p.sent_24h, p.cap)).collect(),
-            ),
+            peak_permille_of_cap: Spread::of(shares.iter().map(|s| s.0).collect()),
+            peak_inboxes: ranked_inboxes(shares.clone()),
+            peak_share_histogram: share_histogram(&shares),
+            caps_by_provider: caps_by_provider(peaks),
             peak_weekday: peak_weekday(&by_weekday),
             by_weekday,
+            hits_by_weekday_step: by_weekday_step(scenario, result, &hits_by_step),
             hits_by_step,
         }
     }
+}
+
+/// The inboxes at the maximum, p95 and median of `shares` (per-mille of cap, sends, cap, one
+/// per inbox in inbox order), by nearest rank over the shares, equal shares by sends.
+fn ranked_inboxes(mut shares: Vec<(u64, u64, u64)>) -> Vec<RankedInbox> {
+    // A stable sort: equal (share, sends) keep inbox order.
+    shares.sort_by_key(|&(share, sent, _)| (share, sent));
+    let n = shares.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    [("max", 100), ("p95", 95), ("median", 50)]
+        .into_iter()
+        .map(|(rank, p)| {
+            let (share, sent, cap) = shares[(p * n).div_ceil(100).max(1) - 1];
+            RankedInbox {
+                rank,
+                sent_24h: sent,
+                cap,
+                permille_of_cap: share,
+            }
+        })
+        .collect()
+}
+
+/// The sending inboxes and the sum of their caps per provider slot, slots without inboxes
+/// left out.
+fn caps_by_provider(peaks: &[sim::InboxPeak]) -> Vec<ProviderCap> {
+    let mut slots = [(0u64, 0u64); sim::PROVIDER_SLOTS];
+    for p in peaks {
+        slots[p.slot].0 += 1;
+        slots[p.slot].1 += u64::from(p.cap);
+    }
+    (slots.iter().enumerate())
+        .filter(|(_, &(inboxes, _))| inboxes > 0)
+        .map(|(slot, &(inboxes, daily_cap))| ProviderCap {
+            provider: crate::slot_name(slot),
+            inboxes,
+            daily_cap,
+        })
+        .collect()
+}
+
+/// The histogram of the shares (the first of each triple), in tenths of the cap, then at the
+/// cap or over.
+fn share_histogram(shares: &[(u64, u64, u64)]) -> Vec<ShareBin> {
+    let mut bins: Vec<ShareBin> = (0..=10)
+        .map(|i| ShareBin {
+            from_permille: i * 100,
+            below_permille: (i < 10).then_some((i + 1) * 100),
+            inboxes: 0,
+        })
+        .collect();
+    for &(share, _, _) in shares {
+        bins[(share / 100).min(10) as usize].inboxes += 1;
+    }
+    debug_assert_eq!(
+        bins.iter().map(|b| b.inboxes).sum::<u64>(),
+        shares.len() as u64
+    );
+    bins
+}
+
+/// SEND_LIMIT_REACHED per weekday and step, from the run's counts per day and step; as many
+/// steps as `by_step`, whose two sides each step's weekdays sum to.
+fn by_weekday_step(
+    scenario: &Scenario,
+    result: &RunResult,
+    by_step: &[StepHits],
+) -> Vec<WeekdaySteps> {
+    let mut rows: Vec<WeekdaySteps> = (Weekday::ALL.iter())
+        .map(|w| WeekdaySteps {
+            weekday: w.name(),
+            hits: vec![0; by_step.len()],
+        })
+        .collect();
+    let limits = &result.counters.limits;
+    for (day, steps) in limits.hits_by_day_step.iter().enumerate() {
+        let row = &mut rows[scenario.calendar.weekday(day as u32).index()];
+        assert!(steps.len() <= by_step.len(), "a hit beyond the last step");
+        row.hits.iter_mut().zip(steps).for_each(|(a, b)| *a += b);
+    }
+    for (i, step) in by_step.iter().enumerate() {
+        let sum: u64 = rows.iter().map(|r| r.hits[i]).sum();
+        assert_eq!(
+            sum,
+            step.platform + step.provider,
+            "step {}'s hits by weekday",
+            step.step
+        );
+    }
+    rows
 }
 
 /// Each weekday's hits and loads, Monday first.
@@ -286,16 +445,15 @@ pub(crate) fn render(l: &Limits, markdown: bool, out: &mut String) {
         headline(l)
     );
     let share = |permille: u64| format!("{}.{}%", permille / 10, permille % 10);
-    let mut peaks = Grid::new(&["peak rolling 24 h per inbox", "sends", "of cap"], 1);
-    let (sent, of_cap) = (&l.peak_sent_24h, &l.peak_permille_of_cap);
-    for (name, s, c) in [
-        ("max", sent.max, of_cap.max),
-        ("p95", sent.p95, of_cap.p95),
-        ("median", sent.median, of_cap.median),
-    ] {
-        peaks
-            .rows
-            .push(vec![name.to_owned(), thousands(s), share(c)]);
+    let title = "peak rolling 24 h: the inbox at each rank of share of its cap";
+    let mut peaks = Grid::new(&[title, "sends", "cap", "of cap"], 1);
+    for inbox in &l.peak_inboxes {
+        peaks.rows.push(vec![
+            inbox.rank.to_owned(),
+            thousands(inbox.sent_24h),
+            thousands(inbox.cap),
+            share(inbox.permille_of_cap),
+        ]);
     }
     peaks.write(out, markdown);
     let header = [
@@ -356,8 +514,12 @@ mod tests {
             inboxes: 1,
             peak_sent_24h: Spread::default(),
             peak_permille_of_cap: Spread::default(),
+            peak_inboxes: Vec::new(),
+            peak_share_histogram: Vec::new(),
+            caps_by_provider: Vec::new(),
             by_weekday: Vec::new(),
             hits_by_step: Vec::new(),
+            hits_by_weekday_step: Vec::new(),
             peak_weekday: PeakWeekday {
                 expected: Peak {
                     weekday: "Mon",
@@ -385,5 +547,51 @@ mod tests {
         // 1..=20: the median is the 10th value, the p95 the 19th.
         let s = Spread::of((1..=20).rev().collect());
         assert_eq!((s.max, s.p95, s.median), (20, 19, 10));
+    }
+
+    #[test]
+    fn each_rank_is_one_inbox_with_its_own_cap() {
+        // Three inboxes: 159 of 716 (22.2%), 264 of 264 (100%), 50 of 500 (10%); and a fourth
+        // at 100% with fewer sends, ranked below the 264 one.
+        let shares = vec![
+            (222, 159, 716),
+            (1_000, 264, 264),
+            (100, 50, 500),
+            (1_000, 40, 40),
+        ];
+        let ranked = ranked_inboxes(shares);
+        let rows: Vec<(&str, u64, u64, u64)> = (ranked.iter())
+            .map(|r| (r.rank, r.sent_24h, r.cap, r.permille_of_cap))
+            .collect();
+        // Sorted: 10%, 22.2%, 100% (40), 100% (264). p95: rank ceil(3.8) = 4; median rank 2.
+        assert_eq!(
+            rows,
+            [
+                ("max", 264, 264, 1_000),
+                ("p95", 264, 264, 1_000),
+                ("median", 159, 716, 222)
+            ]
+        );
+        assert!(ranked_inboxes(Vec::new()).is_empty());
+    }
+
+    #[test]
+    fn the_histogram_bins_tenths_of_the_cap_then_at_or_over_it() {
+        let shares: Vec<(u64, u64, u64)> = [0, 99, 100, 555, 999, 1_000, 1_250]
+            .iter()
+            .map(|&s| (s, 0, 0))
+            .collect();
+        let bins = share_histogram(&shares);
+        assert_eq!(bins.len(), 11);
+        let counts: Vec<u64> = bins.iter().map(|b| b.inboxes).collect();
+        assert_eq!(counts, [2, 1, 0, 0, 0, 1, 0, 0, 0, 1, 2]);
+        assert_eq!(
+            (bins[9].from_permille, bins[9].below_permille),
+            (900, Some(1_000))
+        );
+        assert_eq!(
+            (bins[10].from_permille, bins[10].below_permille),
+            (1_000, None)
+        );
     }
 }

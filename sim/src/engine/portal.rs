@@ -122,7 +122,10 @@ impl PortalRun {
             .map(|(&u, inbox)| {
                 let user = &users[u as usize];
                 let sends = crate::estimate::sends_sequences(user.seat, user.inbox);
-                inbox.daily_cap().filter(|_| sends)
+                inbox
+                    .daily_cap()
+                    .filter(|_| sends)
+                    .map(|cap| (cap, provider_slot(user)))
             })
             .collect();
         let recorder = Recorder::new(RecorderConfig {

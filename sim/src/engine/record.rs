@@ -33,8 +33,9 @@ pub(crate) struct RecorderConfig {
     pub horizon_days: u32,
     /// Whether to hash every event per day.
     pub event_hashes: bool,
-    /// Per inbox of the portal (in its users' order): its daily cap if it is a sending inbox.
-    pub inbox_caps: Vec<Option<u32>>,
+    /// Per inbox of the portal (in its users' order): its daily cap and provider slot if it
+    /// is a sending inbox.
+    pub inbox_caps: Vec<Option<(u32, usize)>>,
 }
 
 /// One portal's recorder.
@@ -48,7 +49,7 @@ pub(crate) struct Recorder {
     attempts: Option<Vec<DecidedAttempt>>,
     /// Per simulated day, a running hash of the day's events, when asked for.
     hashes: Option<Vec<u64>>,
-    inbox_caps: Vec<Option<u32>>,
+    inbox_caps: Vec<Option<(u32, usize)>>,
     /// Per inbox: the highest rolling-24-hour usage seen.
     peak_sent_24h: Vec<u32>,
 }
@@ -252,7 +253,9 @@ impl Recorder {
         let counter = match (failed.failure, failed.side) {
             (StepFailure::SendLimitReached, Some(side)) => {
                 self.counters.limit_outcomes_by_side[side.index()] += 1;
-                self.counters.limits.hit(step, side);
+                self.counters
+                    .limits
+                    .hit((time / SECONDS_PER_DAY) as usize, step, side);
                 match side {
                     LimitSide::Platform => DayCounter::LimitHitsPlatform,
                     LimitSide::Provider => DayCounter::LimitHitsProvider,
@@ -327,10 +330,11 @@ impl Recorder {
             audit.outcomes.resize(enrollments, Outcome::StillActive);
         }
         for (&peak, cap) in self.peak_sent_24h.iter().zip(&self.inbox_caps) {
-            if let Some(cap) = *cap {
+            if let Some((cap, slot)) = *cap {
                 (self.counters.limits.inbox_peaks).push(InboxPeak {
                     sent_24h: peak,
                     cap,
+                    slot,
                 });
             }
         }

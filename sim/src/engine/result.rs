@@ -105,6 +105,10 @@ pub struct LimitCounts {
     /// SEND_LIMIT_REACHED step failures by step index (0 is step 1), each indexed by
     /// [`LimitSide::index`]; as long as the highest step that met a limit.
     pub hits_by_step: Vec<[u64; LimitSide::ALL.len()]>,
+    /// SEND_LIMIT_REACHED step failures per day (both sides), each day's by step index; a
+    /// day's list is as long as its highest step that met a limit. Summed over the days, the
+    /// same counts as `hits_by_step`.
+    pub hits_by_day_step: Vec<Vec<u64>>,
     /// Per day: attempts the sequences daily limit refused (SEQUENCES_DAILY_LIMIT_REACHED),
     /// enrollments it deferred, and sends the custom per-minute limit moved to the next clock
     /// minute (counted when placed, by the day they fell due), in that order.
@@ -124,25 +128,33 @@ pub struct InboxPeak {
     /// The inbox's binding daily cap: the smaller of the platform's sequence limit and the
     /// provider's daily limit (less the user's other emails), when provider limits apply.
     pub cap: u32,
+    /// The daily-series slot of the inbox's provider.
+    pub slot: usize,
 }
 
 impl LimitCounts {
     fn new(horizon_days: u32) -> Self {
         Self {
             hits_by_step: Vec::new(),
+            hits_by_day_step: vec![Vec::new(); horizon_days as usize],
             deferrals_by_day: vec![[0; 3]; horizon_days as usize],
             inbox_peaks: Vec::new(),
         }
     }
 
-    /// A SEND_LIMIT_REACHED of `side` at step index `step`.
-    pub(crate) fn hit(&mut self, step: u8, side: LimitSide) {
+    /// A SEND_LIMIT_REACHED of `side` at step index `step` on day `day`.
+    pub(crate) fn hit(&mut self, day: usize, step: u8, side: LimitSide) {
         let step = usize::from(step);
         if self.hits_by_step.len() <= step {
             self.hits_by_step
                 .resize(step + 1, [0; LimitSide::ALL.len()]);
         }
         self.hits_by_step[step][side.index()] += 1;
+        let steps = &mut self.hits_by_day_step[day];
+        if steps.len() <= step {
+            steps.resize(step + 1, 0);
+        }
+        steps[step] += 1;
     }
 
     fn add(&mut self, other: &LimitCounts) {
@@ -151,6 +163,13 @@ impl LimitCounts {
         }
         for (a, b) in self.hits_by_step.iter_mut().zip(&other.hits_by_step) {
             add_arrays(a, b);
+        }
+        assert_eq!(self.hits_by_day_step.len(), other.hits_by_day_step.len());
+        for (a, b) in (self.hits_by_day_step.iter_mut()).zip(&other.hits_by_day_step) {
+            if a.len() < b.len() {
+                a.resize(b.len(), 0);
+            }
+            a.iter_mut().zip(b).for_each(|(a, b)| *a += b);
         }
         assert_eq!(self.deferrals_by_day.len(), other.deferrals_by_day.len());
         for (a, b) in (self.deferrals_by_day.iter_mut()).zip(&other.deferrals_by_day) {
@@ -244,6 +263,11 @@ impl Counters {
         assert_eq!(
             limited, by_step,
             "seed {seed}: every limit hit has one step"
+        );
+        let by_day_step: u64 = self.limits.hits_by_day_step.iter().flatten().sum();
+        assert_eq!(
+            limited, by_day_step,
+            "seed {seed}: every limit hit has one day and step"
         );
         let by_day = (self.limits.deferrals_by_day.iter())
             .fold([0, 0], |[r, d], day| [r + day[0], d + day[1]]);
