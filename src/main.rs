@@ -364,12 +364,16 @@ fn parse_setting(arg: &str) -> Result<scenarios::Setting, String> {
 // Where a report goes and in which format.
 #[derive(Args)]
 struct OutputArgs {
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    format: FormatArg,
+    /// Report format: a terminal table, JSON, Markdown, or a self-contained HTML page (charts
+    /// with the numbers they draw in tables below them; one seed's run or diff).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    format: ReportFormat,
     /// Write the report to this file instead of standard output (written whole or not at all).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Also write the report as an HTML page to this file, beside --format's report.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
 }
 
 // The worker threads of a run.
@@ -399,6 +403,14 @@ enum TraceFormat {
 #[derive(Clone, Copy, ValueEnum)]
 enum CheckFormat {
     Table,
+    Markdown,
+    Html,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ReportFormat {
+    Table,
+    Json,
     Markdown,
     Html,
 }
@@ -463,10 +475,13 @@ fn run(args: RunArgs) -> Result<()> {
     for path in &paths {
         scenarios.push(load_scenario(path, &args.set.set)?);
     }
-    // Claim the output file before the runs, so a bad path fails at once rather than after a
-    // long simulation; the reports replace it whole when done.
-    let output = args.output.prepare()?;
-    let mut texts = Vec::with_capacity(scenarios.len());
+    if args.output.wants_html() && args.seeds.several(0).is_some() {
+        bail!("an HTML page draws one seed's run; allowed: --format html or --html FILE without --seeds N (N >= 2), or --seeds N with --format table|json|markdown");
+    }
+    // Claim the output files before the runs, so a bad path fails at once rather than after a
+    // long simulation; the reports replace them whole when done.
+    let outputs = args.output.prepare()?;
+    let mut runs = Vec::with_capacity(scenarios.len());
     for mut scenario in scenarios {
         args.overrides.apply(&mut scenario)?;
         if let Some(contacts) = args.contacts {
@@ -474,14 +489,42 @@ fn run(args: RunArgs) -> Result<()> {
         }
         let seeds = args.seeds.several(0).map_or(1, |s| s.len());
         args.budget.check(&scenario, args.threads.at_once(seeds))?;
-        texts.push(run_one(&scenario, &args));
+        runs.push(run_one(&scenario, &args));
     }
-    let text = match args.output.format {
-        _ if !listed => texts.remove(0),
-        FormatArg::Json => reports::json_array(&texts),
-        FormatArg::Table | FormatArg::Markdown => texts.join("\n"),
+    let text = || {
+        let format = args.output.text_format().expect("a text format");
+        let mut texts: Vec<String> = runs.iter().map(|r| r.render(format)).collect();
+        match format {
+            _ if !listed => texts.remove(0),
+            reports::Format::Json => reports::json_array(&texts),
+            reports::Format::Table | reports::Format::Markdown => texts.join("\n"),
+        }
     };
-    emit(output, &text)
+    let page = || {
+        let one: Vec<reports::Report> = (runs.iter())
+            .map(|r| match r {
+                RunReport::One(report) => (**report).clone(),
+                RunReport::Seeds(_) => unreachable!("HTML with --seeds is refused above"),
+            })
+            .collect();
+        reports::html::run::render(&one)
+    };
+    args.output.emit(outputs, text, page)
+}
+
+/// A run's report: one seed's, or the counts over several.
+enum RunReport {
+    One(Box<reports::Report>),
+    Seeds(reports::SeedsReport),
+}
+
+impl RunReport {
+    fn render(&self, format: reports::Format) -> String {
+        match self {
+            RunReport::One(r) => r.render(format),
+            RunReport::Seeds(r) => r.render(format),
+        }
+    }
 }
 
 /// `seqsim run --check-determinism`: every scenario run with 1 and N threads and compared.
@@ -494,7 +537,10 @@ fn check_determinism(args: RunArgs) -> Result<ExitCode> {
     for path in &paths {
         scenarios.push(load_scenario(path, &args.set.set)?);
     }
-    let output = args.output.prepare()?;
+    if args.output.wants_html() {
+        bail!("--check-determinism prints a verdict, not a report; allowed: --check-determinism without --format html or --html");
+    }
+    let (output, _) = args.output.prepare()?;
     let (mut text, mut code) = (String::new(), ExitCode::SUCCESS);
     for mut scenario in scenarios {
         args.overrides.apply(&mut scenario)?;
@@ -512,16 +558,15 @@ fn check_determinism(args: RunArgs) -> Result<ExitCode> {
     Ok(code)
 }
 
-/// One scenario's report for `seqsim run`, rendered.
-fn run_one(scenario: &sim::Scenario, args: &RunArgs) -> String {
+/// One scenario's report for `seqsim run`.
+fn run_one(scenario: &sim::Scenario, args: &RunArgs) -> RunReport {
     let options = sim::RunOptions {
         threads: args.threads.count(),
         ..sim::RunOptions::default()
     };
-    let format = args.output.format.into();
     if let Some(seeds) = args.seeds.several(scenario.seed) {
         let runs = sim::run_seeds(scenario, &seeds, &options, reports::Report::new_owned);
-        return reports::SeedsReport::new(&runs).render(format);
+        return RunReport::Seeds(reports::SeedsReport::new(&runs));
     }
     let bar = ProgressBar::new(u64::from(scenario.calendar.horizon_days));
     let result = sim::run_with_progress(scenario, &options, &|p| bar.update(p));
@@ -530,7 +575,7 @@ fn run_one(scenario: &sim::Scenario, args: &RunArgs) -> String {
     if args.summary {
         report = report.summary();
     }
-    report.render(format)
+    RunReport::One(Box::new(report))
 }
 
 /// `run`'s scenario arguments with glob patterns expanded (for shells that did not, or
@@ -622,8 +667,14 @@ fn diff(args: DiffArgs) -> Result<()> {
         args.budget.check(first, 2 * args.threads.at_once(seeds))?;
         args.budget.check(second, 2 * args.threads.at_once(seeds))?;
     }
-    let output = args.output.prepare()?;
-    let format = args.output.format.into();
+    let Some(format) = args
+        .output
+        .text_format()
+        .filter(|_| args.output.html.is_none())
+    else {
+        bail!("diff has no HTML page yet; allowed: --format table|json|markdown");
+    };
+    let (output, _) = args.output.prepare()?;
     if args.seeds.several(0).is_some() {
         let texts: Vec<String> = (pairs.iter())
             .map(|(first, second)| {
@@ -921,11 +972,45 @@ fn apply_rules(scenario: &mut sim::Scenario, path: Option<&Path>) -> Result<()> 
 }
 
 impl OutputArgs {
-    /// The claimed `--out` file, or `None` for standard output.
-    fn prepare(&self) -> Result<Option<Output>> {
-        (self.out.as_deref())
-            .map(|p| Output::prepare(p, "--out"))
-            .transpose()
+    /// The claimed `--out` file (`None` for standard output), and the claimed `--html` file.
+    fn prepare(&self) -> Result<(Option<Output>, Option<Output>)> {
+        let out = (self.out.as_deref()).map(|p| Output::prepare(p, "--out"));
+        let html = (self.html.as_deref()).map(|p| Output::prepare(p, "--html"));
+        Ok((out.transpose()?, html.transpose()?))
+    }
+
+    /// Whether an HTML page is asked for (`--format html` or `--html FILE`).
+    fn wants_html(&self) -> bool {
+        self.format == ReportFormat::Html || self.html.is_some()
+    }
+
+    /// The text format of `--format`; `None` for HTML.
+    fn text_format(&self) -> Option<reports::Format> {
+        match self.format {
+            ReportFormat::Table => Some(reports::Format::Table),
+            ReportFormat::Json => Some(reports::Format::Json),
+            ReportFormat::Markdown => Some(reports::Format::Markdown),
+            ReportFormat::Html => None,
+        }
+    }
+
+    /// Writes `text` (the `--format` report) and `page` (the HTML page, made only when asked
+    /// for) where they go.
+    fn emit(
+        &self,
+        (out, html): (Option<Output>, Option<Output>),
+        text: impl FnOnce() -> String,
+        page: impl FnOnce() -> String,
+    ) -> Result<()> {
+        let page = self.wants_html().then(page);
+        let text = match self.format {
+            ReportFormat::Html => page.clone().expect("an HTML format makes the page"),
+            _ => text(),
+        };
+        if let (Some(html), Some(page)) = (html, &page) {
+            html.commit(page)?;
+        }
+        emit(out, &text)
     }
 }
 

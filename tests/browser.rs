@@ -43,6 +43,11 @@ fn report(dir: &Path) -> PathBuf {
 
 /// Chromium, headless and quiet, on `html` with `what` (`--dump-dom`, `--screenshot=...`).
 fn chromium(html: &Path, profile: &Path, what: &str) -> std::process::Output {
+    chromium_tall(html, profile, what, 2200)
+}
+
+/// [`chromium`] with a window `height` pixels tall (a screenshot's height).
+fn chromium_tall(html: &Path, profile: &Path, what: &str, height: u32) -> std::process::Output {
     assert!(
         Path::new(CHROMIUM).exists(),
         "{CHROMIUM} is missing: install Debian's `chromium` (apt-get install -y chromium; bash .ci/test does it)"
@@ -61,7 +66,8 @@ fn chromium(html: &Path, profile: &Path, what: &str) -> std::process::Output {
             "--disable-sync",
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
-        .args(["--window-size=1000,2200", "--hide-scrollbars", what])
+        .arg(format!("--window-size=1000,{height}"))
+        .args(["--hide-scrollbars", what])
         .arg(format!("file://{}", html.display()))
         .output()
         .expect("chromium runs");
@@ -302,4 +308,156 @@ fn a_check_page_shows_every_bound_green_or_red_in_a_real_browser() {
         green > 2000 && red > 2000,
         "green {green}, red {red} pixels"
     );
+}
+
+/// The rows of the table `id` in `dom`, each as its cells' text (thousands separators kept).
+fn table_rows(dom: &str, id: &str) -> Vec<Vec<String>> {
+    let start = format!("<table id=\"{id}\">");
+    let table = (dom.split(&start).nth(1)).unwrap_or_else(|| panic!("no table {id}"));
+    let table = table.split("</table>").next().unwrap();
+    (table.split("<tr>").skip(1))
+        .map(|row| {
+            (row.split("<td").skip(1))
+                .filter_map(|c| c.split_once('>')?.1.split("</td>").next())
+                .map(|c| c.replace("&amp;", "&"))
+                .collect::<Vec<String>>()
+        })
+        .filter(|cells| !cells.is_empty())
+        .collect()
+}
+
+/// A count as a table prints it (`14,977`) as a number.
+fn count(cell: &str) -> u64 {
+    cell.replace(',', "")
+        .parse()
+        .unwrap_or_else(|_| panic!("`{cell}` is not a count"))
+}
+
+#[test]
+fn a_run_page_draws_every_chart_and_its_tables_equal_the_json_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let (json_path, html) = (dir.path().join("r.json"), dir.path().join("r.html"));
+    Command::cargo_bin("seqsim")
+        .unwrap()
+        .args([
+            "run",
+            "--set",
+            "population.contacts=6000",
+            "--format",
+            "json",
+            "--out",
+        ])
+        .arg(&json_path)
+        .arg("--html")
+        .arg(&html)
+        .assert()
+        .success();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let dom = String::from_utf8(chromium(&html, profile.path(), "--dump-dom").stdout).unwrap();
+    let charts = ["enrollment", "outcomes", "daily", "heat", "peaks"];
+    for chart in charts {
+        let figure = (dom
+            .split(&format!("<figure class=\"chart\" id=\"r0-{chart}\">"))
+            .nth(1))
+        .unwrap_or_else(|| panic!("no chart {chart}"));
+        let svg = figure.split("</figure>").next().unwrap();
+        assert!(
+            svg.contains("<svg") && svg.contains("<rect"),
+            "{chart}: {svg}"
+        );
+    }
+    for name in [
+        json["scenario"].as_str().unwrap(),
+        &json["seed"].to_string(),
+    ] {
+        assert!(
+            dom.contains(&format!("<td class=\"name\">{name}</td>")),
+            "{name}"
+        );
+    }
+    // Every named count: the chart's table row for row, zeros included.
+    for (section, table) in [
+        ("enrollment", "r0-enrollment-table"),
+        ("outcomes", "r0-outcomes-table"),
+    ] {
+        let want: Vec<(String, u64)> = (json[section].as_object().unwrap().iter())
+            .map(|(k, v)| (k.clone(), v.as_u64().unwrap()))
+            .collect();
+        let mut got: Vec<(String, u64)> = (table_rows(&dom, table).iter())
+            .map(|r| (r[0].clone(), count(&r[1])))
+            .collect();
+        // serde_json's map holds its keys sorted.
+        got.sort();
+        assert_eq!(got, want, "{section}");
+    }
+    run_page_limit_tables(&dom, &json);
+    let png_path = dir.path().join("run.png");
+    let profile = tempfile::tempdir().unwrap();
+    let shot = format!("--screenshot={}", png_path.display());
+    chromium_tall(&html, profile.path(), &shot, 12_000);
+    // Coloured pixels gather in a block per chart: the tables between them are grey.
+    let blocks = blocks(&coloured_rows(&png_path), 40);
+    let drawn: Vec<&(usize, usize, usize)> = blocks.iter().filter(|b| b.2 > 500).collect();
+    assert!(drawn.len() >= charts.len(), "coloured blocks {blocks:?}");
+}
+
+/// The run page's limits and daily tables hold the JSON report's numbers.
+fn run_page_limit_tables(dom: &str, json: &serde_json::Value) {
+    let limits = &json["limits"];
+    let heat: Vec<Vec<u64>> = (table_rows(dom, "r0-heat-table").iter())
+        .map(|r| r[1..].iter().map(|c| count(c)).collect())
+        .collect();
+    let want: Vec<Vec<u64>> = (limits["hits_by_weekday_step"].as_array().unwrap().iter())
+        .map(|w| {
+            w["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h.as_u64().unwrap())
+                .collect()
+        })
+        .collect();
+    assert_eq!(heat, want);
+    assert!(
+        heat.iter().flatten().sum::<u64>() > 0,
+        "the default scenario meets its limits"
+    );
+    let bins: Vec<u64> = table_rows(dom, "r0-peaks-table")
+        .iter()
+        .map(|r| count(&r[1]))
+        .collect();
+    let want: Vec<u64> = (limits["peak_share_histogram"].as_array().unwrap().iter())
+        .map(|b| b["inboxes"].as_u64().unwrap())
+        .collect();
+    assert_eq!(bins, want);
+    let caps: Vec<(String, u64)> = (table_rows(dom, "r0-caps").iter())
+        .map(|r| (r[0].clone(), count(&r[2])))
+        .collect();
+    let want: Vec<(String, u64)> = (limits["caps_by_provider"].as_array().unwrap().iter())
+        .map(|c| {
+            (
+                c["provider"].as_str().unwrap().to_owned(),
+                c["daily_cap"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(caps, want);
+    // The daily table: per day and provider, the sends of the JSON's daily series.
+    let daily: Vec<(u64, String, u64)> = (table_rows(dom, "r0-daily-table").iter())
+        .map(|r| (count(&r[0]), r[3].clone(), count(&r[4])))
+        .collect();
+    let mut want = Vec::new();
+    for day in json["daily"].as_array().unwrap() {
+        for p in day["providers"].as_array().unwrap() {
+            let provider = p["provider"].as_str().unwrap().to_owned();
+            want.push((
+                day["day"].as_u64().unwrap(),
+                provider,
+                p["sent"].as_u64().unwrap(),
+            ));
+        }
+    }
+    assert_eq!(daily, want);
 }

@@ -1137,3 +1137,49 @@ fn out_writes_only_regular_files_and_threads_are_bounded() {
         .code(2)
         .stderr(contains("65535 is not in 1..=256"));
 }
+
+#[test]
+fn an_html_page_of_several_seeds_is_refused_naming_what_is_allowed() {
+    let out = Command::cargo_bin("seqsim")
+        .unwrap()
+        .args(["run", "clean-opt-in", "--seeds", "3", "--format", "html"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("one seed's run") && stderr.contains("--seeds"),
+        "{stderr}"
+    );
+    assert!(out.get_output().stdout.is_empty());
+}
+
+#[test]
+fn run_writes_its_html_page_to_stdout_or_beside_another_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("r.html");
+    let out = Command::cargo_bin("seqsim")
+        .unwrap()
+        .args(["run", "clean-opt-in", "--summary", "--html"])
+        .arg(&page)
+        .assert()
+        .success();
+    // The table goes to standard output, the page to the file.
+    let table = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(table.contains("enrollment decision"), "{table}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
+    assert!(
+        html.contains("left out of a summary"),
+        "a summary has no daily chart"
+    );
+    let stdout = Command::cargo_bin("seqsim")
+        .unwrap()
+        .args(["run", "clean-opt-in", "--summary", "--format", "html"])
+        .assert()
+        .success();
+    assert_eq!(
+        stdout.get_output().stdout,
+        html.as_bytes(),
+        "the same page either way"
+    );
+}

@@ -10,6 +10,9 @@ th,td{border:1px solid #999;padding:.25em .6em}td{text-align:right;font-variant-
 td.name{text-align:left}tr.pass td{background:#c8ecd0}tr.fail td{background:#f6c6c6}\
 tr.skipped td{background:#e4e4e4}";
 
+pub mod chart;
+pub mod run;
+
 /// `text` safe inside HTML text and attribute values.
 pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -29,6 +32,66 @@ pub fn head(title: &str) -> String {
 /// A page's end.
 pub const TAIL: &str = "</body>\n</html>\n";
 
+/// A chart in a figure with its caption; `id` names it for links and tests.
+pub fn figure(id: &str, caption: &str, svg: &str) -> String {
+    format!(
+        "<figure class=\"chart\" id=\"{}\">\n<figcaption>{}</figcaption>\n{svg}\n</figure>\n",
+        escape(id),
+        escape(caption)
+    )
+}
+
+/// A table of text cells: the first `names` cells of each row are names (left-aligned), the
+/// others numbers.
+pub struct Table<'a> {
+    /// Its id, for links and tests.
+    pub id: String,
+    /// Its caption.
+    pub caption: &'a str,
+    /// The column heads.
+    pub header: &'a [&'a str],
+    /// The rows, each as long as the header.
+    pub rows: Vec<Vec<String>>,
+    /// How many leading cells of a row are names.
+    pub names: usize,
+}
+
+impl Table<'_> {
+    /// The table as HTML, every cell escaped.
+    pub fn html(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = format!(
+            "<table id=\"{}\">\n<caption>{}</caption>\n<tr>",
+            escape(&self.id),
+            escape(self.caption)
+        );
+        for h in self.header {
+            let _ = write!(out, "<th>{}</th>", escape(h));
+        }
+        out.push_str("</tr>\n");
+        for row in &self.rows {
+            assert_eq!(
+                row.len(),
+                self.header.len(),
+                "table {}: a cell per column",
+                self.id
+            );
+            out.push_str("<tr>");
+            for (i, cell) in row.iter().enumerate() {
+                let class = if i < self.names {
+                    " class=\"name\""
+                } else {
+                    ""
+                };
+                let _ = write!(out, "<td{class}>{}</td>", escape(cell));
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</table>\n");
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -40,5 +103,21 @@ mod tests {
             "a &lt; b &amp; &quot;c&quot; &gt; d"
         );
         assert!(head("x<y").contains("<title>x&lt;y</title>"));
+    }
+
+    #[test]
+    fn tables_escape_and_align_their_cells() {
+        let t = Table {
+            id: "t".into(),
+            caption: "a & b",
+            header: &["name", "count"],
+            rows: vec![vec!["<x>".into(), "1,200".into()]],
+            names: 1,
+        };
+        assert_eq!(
+            t.html(),
+            "<table id=\"t\">\n<caption>a &amp; b</caption>\n<tr><th>name</th><th>count</th></tr>\n<tr><td class=\"name\">&lt;x&gt;</td><td>1,200</td></tr>\n</table>\n"
+        );
+        assert!(figure("f", "F", "<svg/>").starts_with("<figure class=\"chart\" id=\"f\">"));
     }
 }

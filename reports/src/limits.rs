@@ -393,7 +393,7 @@ fn peak_weekday(rows: &[WeekdayLoad]) -> PeakWeekday {
 }
 
 /// Thousandths as a decimal with one digit, rounded half up: `2833` as `2.8`.
-fn tenths(milli: u64) -> String {
+pub(crate) fn tenths(milli: u64) -> String {
     let tenths = (milli + 50) / 100;
     format!("{}.{}", tenths / 10, tenths % 10)
 }

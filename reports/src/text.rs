@@ -19,7 +19,7 @@ const DAILY_COLUMNS: [(&str, &str); 11] = [
     ("inbox_disconnected", "disconn"),
 ];
 
-fn headline(r: &Report) -> String {
+pub(crate) fn headline(r: &Report) -> String {
     format!(
         "{} in {}, {}, {} from {}; {}, {}",
         counted(r.population.contacts, "contact"),
