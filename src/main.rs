@@ -661,28 +661,35 @@ fn named_baseline(arg: &Path) -> PathBuf {
 /// each under two rule files, and their total.
 fn diff(args: DiffArgs) -> Result<()> {
     let pairs = diff_pairs(&args)?;
+    if args.output.wants_html() && pairs.len() > 1 {
+        bail!("an HTML page shows one pair of runs; allowed: --format html or --html FILE with BEFORE AFTER, or one SCENARIO with --before-rules and --after-rules");
+    }
     // Both sides' results are held at once (with every contact's journey).
     let seeds = args.seeds.several(0).map_or(1, |s| s.len());
     for (first, second) in &pairs {
         args.budget.check(first, 2 * args.threads.at_once(seeds))?;
         args.budget.check(second, 2 * args.threads.at_once(seeds))?;
     }
-    let Some(format) = args
-        .output
-        .text_format()
-        .filter(|_| args.output.html.is_none())
-    else {
-        bail!("diff has no HTML page yet; allowed: --format table|json|markdown");
-    };
-    let (output, _) = args.output.prepare()?;
+    let outputs = args.output.prepare()?;
+    let format = args.output.text_format();
     if args.seeds.several(0).is_some() {
-        let texts: Vec<String> = (pairs.iter())
+        let diffs: Vec<reports::SeedsDiff> = (pairs.iter())
             .map(|(first, second)| {
                 let seeds = args.seeds.several(first.seed).expect("several seeds");
-                diff_seeds((first, second), &seeds, &args.threads).render(format)
+                diff_seeds((first, second), &seeds, &args.threads)
             })
             .collect();
-        return emit(output, &texts.join("\n"));
+        let text = || {
+            let format = format.expect("a text format");
+            diffs
+                .iter()
+                .map(|d| d.render(format))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        return (args.output).emit(outputs, text, || {
+            reports::html::diff::render_seeds(&diffs[0])
+        });
     }
     let options = sim::RunOptions {
         threads: args.threads.count(),
@@ -696,11 +703,17 @@ fn diff(args: DiffArgs) -> Result<()> {
             reports::Diff::new((first, &r1), (second, &r2), args.examples)
         })
         .collect();
-    let text = match diffs.len() {
-        1 => diffs.remove(0).render(format, args.by_portal),
-        _ => reports::DiffSet::new(diffs).render(format, args.by_portal),
+    let traced = args.scenarios[0].display().to_string();
+    // Rendered before the text consumes the diffs, and only when asked for.
+    let page = (args.output.wants_html()).then(|| reports::html::diff::render(&diffs[0], &traced));
+    let text = || match diffs.len() {
+        1 => diffs
+            .remove(0)
+            .render(format.expect("a text format"), args.by_portal),
+        _ => reports::DiffSet::new(diffs).render(format.expect("a text format"), args.by_portal),
     };
-    emit(output, &text)
+    args.output
+        .emit(outputs, text, || page.expect("rendered when wanted"))
 }
 
 /// The (before, after) scenarios `diff` compares, each pair one world: with both rule files,

@@ -461,3 +461,120 @@ fn run_page_limit_tables(dom: &str, json: &serde_json::Value) {
     }
     assert_eq!(daily, want);
 }
+
+/// Runs `seqsim diff default default --after-rules rules/two-guards.toml` with `extra` args,
+/// writing its JSON to `dir/d.json` and its page to `dir/d.html`; the parsed JSON and the
+/// page's DOM in Chromium.
+fn diff_page(dir: &Path, extra: &[&str]) -> (serde_json::Value, String) {
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/two-guards.toml");
+    let (json_path, html) = (dir.join("d.json"), dir.join("d.html"));
+    Command::cargo_bin("seqsim")
+        .unwrap()
+        .args([
+            "diff",
+            "default",
+            "default",
+            "--set",
+            "population.contacts=6000",
+        ])
+        .arg("--after-rules")
+        .arg(&rules)
+        .args(extra)
+        .args(["--format", "json", "--out"])
+        .arg(&json_path)
+        .arg("--html")
+        .arg(&html)
+        .assert()
+        .success();
+    let json = serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let dom = String::from_utf8(chromium(&html, profile.path(), "--dump-dom").stdout).unwrap();
+    (json, dom)
+}
+
+#[test]
+fn a_diff_page_pairs_the_counts_and_lists_the_transitions_of_the_json_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let (json, dom) = diff_page(dir.path(), &[]);
+    for chart in ["enrollment", "outcomes"] {
+        assert!(
+            dom.contains(&format!("<figure class=\"chart\" id=\"{chart}\">")),
+            "{chart}"
+        );
+        let rows: Vec<(String, u64, u64)> = (table_rows(&dom, &format!("{chart}-table")).iter())
+            .map(|r| (r[0].clone(), count(&r[1]), count(&r[2])))
+            .collect();
+        let want: Vec<(String, u64, u64)> = (json[chart].as_array().unwrap().iter())
+            .map(|r| {
+                let n = |k: &str| r[k].as_u64().unwrap();
+                (
+                    r["name"].as_str().unwrap().to_owned(),
+                    n("before"),
+                    n("after"),
+                )
+            })
+            .collect();
+        assert_eq!(rows, want, "{chart}");
+    }
+    let transitions: Vec<u64> = (table_rows(&dom, "transitions").iter())
+        .map(|r| count(&r[4]))
+        .collect();
+    let want: Vec<u64> = (json["transitions"].as_array().unwrap().iter())
+        .map(|t| t["contacts"].as_u64().unwrap())
+        .collect();
+    assert_eq!(transitions, want);
+    assert!(!want.is_empty(), "the guards change some journeys");
+    // Each example with the command that traces it.
+    let examples = table_rows(&dom, "examples");
+    let ids: Vec<u64> = json["examples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["contact"].as_u64().unwrap())
+        .collect();
+    assert_eq!(examples.len(), ids.len());
+    for (row, id) in examples.iter().zip(&ids) {
+        let seed = &json["seed"];
+        assert_eq!(
+            row[4],
+            format!("seqsim trace default --seed {seed} --contact {id}")
+        );
+    }
+}
+
+#[test]
+fn a_seeds_diff_page_draws_each_change_with_its_interval() {
+    let dir = tempfile::tempdir().unwrap();
+    let (json, dom) = diff_page(dir.path(), &["--seeds", "3"]);
+    assert!(dom.contains("<figure class=\"chart\" id=\"changes\">"));
+    let rows = table_rows(&dom, "changes-table");
+    let beyond = rows.iter().filter(|r| r[7] == "yes").count() as u64;
+    assert_eq!(beyond, json["changes_beyond_noise"].as_u64().unwrap());
+    assert!(rows.len() > 10, "{rows:?}");
+    // The guard's code: 0 before in every seed, its mean after as the JSON has it.
+    let guard = rows
+        .iter()
+        .find(|r| r[1] == "SENDER_BOUNCE_RATE_HIGH")
+        .expect("the guard's row");
+    assert_eq!(guard[2], "0.00");
+    // Every enrollment row's means and interval as the JSON report has them.
+    for row in rows.iter().filter(|r| r[0] == "enrollment decision") {
+        let c = &json["enrollment"][&row[1]];
+        let cells = [&c["before_mean"], &c["after_mean"], &c["change"]["mean"]];
+        let cells = cells
+            .into_iter()
+            .chain([&c["change"]["ci95_low"], &c["change"]["ci95_high"]]);
+        for (cell, want) in row[2..7].iter().zip(cells) {
+            let got: f64 = cell.parse().unwrap();
+            assert!(
+                (got - want.as_f64().unwrap()).abs() < 0.006,
+                "{row:?}: {want}"
+            );
+        }
+        assert_eq!(
+            row[7] == "yes",
+            c["beyond_noise"].as_bool().unwrap(),
+            "{row:?}"
+        );
+    }
+}

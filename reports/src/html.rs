@@ -11,6 +11,7 @@ td.name{text-align:left}tr.pass td{background:#c8ecd0}tr.fail td{background:#f6c
 tr.skipped td{background:#e4e4e4}";
 
 pub mod chart;
+pub mod diff;
 pub mod run;
 
 /// `text` safe inside HTML text and attribute values.

@@ -27,7 +27,10 @@ pub use limits::{
     Limits, Peak, PeakWeekday, ProviderCap, RankedInbox, ShareBin, Spread, StepHits, WeekdayLoad,
     WeekdaySteps,
 };
-pub use seeds::{diff::SeedsDiff, Group, SeedsReport, Series};
+pub use seeds::{
+    diff::{SeedsDiff, SeedsRow},
+    Group, SeedsReport, Series,
+};
 pub use text::{counted, thousands};
 pub use trace::{render_trace, trace_json};
 

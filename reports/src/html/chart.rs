@@ -148,7 +148,7 @@ fn axis_number(v: f64) -> String {
 /// The width of a label column for `names`: about 9 pixels a character, within bounds.
 fn label_width(names: &[String]) -> u32 {
     let widest = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
-    (widest as u32 * 9 + 24).clamp(60, 420)
+    (widest as u32 * 9 + 24).clamp(60, 540)
 }
 
 /// Draws with `draw` on a white `size` canvas; the SVG document.

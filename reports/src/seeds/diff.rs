@@ -38,6 +38,21 @@ impl Side {
     }
 }
 
+/// One count of [`SeedsDiff::rows`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeedsRow {
+    /// Its group's title (`enrollment decision`, ...).
+    pub group: &'static str,
+    /// What is counted.
+    pub name: String,
+    /// The mean before.
+    pub before: f64,
+    /// The mean after.
+    pub after: f64,
+    /// The change (after - before) seed by seed, summarized.
+    pub change: Summary,
+}
+
 /// One count before and after, over the seeds.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Change {
@@ -114,6 +129,30 @@ impl SeedsDiff {
             after: mean(&a),
             change: Summary::of(&changes),
         }
+    }
+
+    /// Every count that is not 0 in every run, group by group in the report's order: its
+    /// group's title, its name, and its means before and after and its paired change.
+    pub fn rows(&self) -> Vec<SeedsRow> {
+        (self.indices())
+            .filter(|&(g, i)| {
+                let (b, a) = (
+                    &self.before_counts[g].series[i],
+                    &self.after_counts[g].series[i],
+                );
+                b.values.iter().chain(&a.values).any(|&v| v > 0)
+            })
+            .map(|(g, i)| {
+                let c = self.change(g, i);
+                SeedsRow {
+                    group: self.before_counts[g].title,
+                    name: self.before_counts[g].series[i].name.clone(),
+                    before: c.before,
+                    after: c.after,
+                    change: c.change,
+                }
+            })
+            .collect()
     }
 
     /// Every (group, count) index pair.
