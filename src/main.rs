@@ -310,6 +310,9 @@ struct CheckArgs {
     /// Also write the checks as JUnit XML to this file (one testcase per check).
     #[arg(long, value_name = "FILE")]
     junit: Option<PathBuf>,
+    /// Also write the checks as an HTML page to this file (a row per bound, green or red).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
     /// Run each scenario with N seeds (its seed, then each next integer): an absolute bound
     /// fails only when the whole 95% interval of the mean is on its wrong side, a relative one
     /// only when Welch's t-test against a baseline of several seeds finds a significant move
@@ -848,6 +851,9 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     let save = (args.save_baseline.as_deref())
         .map(|p| Output::prepare(p, "--save-baseline"))
         .transpose()?;
+    let html = (args.html.as_deref())
+        .map(|p| Output::prepare(p, "--html"))
+        .transpose()?;
     let options = sim::RunOptions {
         threads: args.threads.count(),
         ..sim::RunOptions::default()
@@ -858,6 +864,9 @@ fn check(args: CheckArgs) -> Result<ExitCode> {
     };
     if let Some(junit) = junit {
         junit.commit(&checked.junit())?;
+    }
+    if let Some(html) = html {
+        html.commit(&checked.render_html())?;
     }
     if std::env::var_os("GITHUB_ACTIONS").is_some() {
         eprint!("{}", checked.github_annotations());

@@ -271,9 +271,17 @@ fn a_check_page_shows_every_bound_green_or_red_in_a_real_browser() {
         .unwrap()
         .args(["check", "--format", "html"])
         .arg(&expect)
+        .arg("--html")
+        .arg(dir.path().join("also.html"))
         .assert()
         .code(1);
     std::fs::write(&html, &out.get_output().stdout).unwrap();
+    let also = std::fs::read(dir.path().join("also.html")).unwrap();
+    assert_eq!(
+        also,
+        out.get_output().stdout,
+        "--html FILE writes the same page"
+    );
     let profile = tempfile::tempdir().unwrap();
     let dom = String::from_utf8(chromium(&html, profile.path(), "--dump-dom").stdout).unwrap();
     assert!(dom.contains("<h1>seqsim check FAILED</h1>"), "{dom}");
