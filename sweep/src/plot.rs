@@ -11,17 +11,9 @@ use plotters::prelude::*;
 /// The chart's size in pixels, without the legend panel.
 pub const CHART_SIZE: (u32, u32) = (720, 480);
 
-/// The lines' colours: Okabe and Ito's palette (told apart with any colour vision), dark
-/// enough on white; the eighth line takes the first colour again.
-const COLOURS: [RGBColor; 7] = [
-    RGBColor(0, 114, 178),
-    RGBColor(213, 94, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(230, 159, 0),
-    RGBColor(86, 180, 233),
-    RGBColor(100, 100, 100),
-];
+/// The lines' colours: the pages' palette (Okabe and Ito's), shared with the run and diff
+/// pages.
+use reports::html::chart::colour;
 
 /// The colour of the target lines.
 const TARGET: RGBColor = RGBColor(20, 20, 20);
@@ -116,11 +108,6 @@ fn x_range(xs: &[f64]) -> (f64, f64) {
         hi.abs().max(1.0) * 0.5
     };
     (lo - pad, hi + pad)
-}
-
-/// The colour of line `i`.
-fn colour(i: usize) -> RGBColor {
-    COLOURS[i % COLOURS.len()]
 }
 
 /// A number as axes and tables show it: at most four decimals, no trailing zeros.
