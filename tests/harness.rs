@@ -571,7 +571,22 @@ fn recorded_attempts_do_not_depend_on_threads_and_a_run_driven_by_the_reference_
 }
 
 /// Whether process `pid` is gone: no entry in /proc, or a zombie waiting to be reaped.
+/// Whether `pid` is gone (or a zombie) within a few seconds: SIGKILL to a process group returns
+/// before its members have died, and a loaded machine may take a moment to end them.
 fn process_gone(pid: &str) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        if process_gone_now(pid) {
+            return true;
+        }
+        if std::time::Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+fn process_gone_now(pid: &str) -> bool {
     match std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())) {
         Err(_) => true,
         // The state follows the command's closing parenthesis.
