@@ -66,6 +66,8 @@ Examples:
   seqsim trace scenarios/library/spam-wave.toml --contact 42
   seqsim trace scenarios/library/purchased-list.toml --contact 45000 --rules rules/sender-bounce-guard.toml
   seqsim trace --contact 312 --format json      every fact the rules read, for tools
+  seqsim trace scenarios/library/default.toml --contact 42 --format html > journey.html
+                                                the journey on a time line, and every event
 
 Exit codes: 0 the journey was written; 2 bad input (a file, a contact id out of range).";
 
@@ -220,7 +222,10 @@ struct TraceArgs {
     contact: u32,
     #[command(flatten)]
     input: ScenarioArgs,
-    /// Output format: readable lines, or one JSON document with every fact the rules read.
+    /// Output format: readable lines; one JSON document with every fact the rules read; or one
+    /// self-contained HTML page (no script, nothing fetched): the journey on a time line (days,
+    /// weekends shaded, a lane per kind of event, a marker per event), a table of every event,
+    /// the contact's facts at the start, the scenario, seed, rules and provenance.
     #[arg(long, value_enum, default_value_t = TraceFormat::Table)]
     format: TraceFormat,
     #[command(flatten)]
@@ -401,6 +406,7 @@ struct SeedsArgs {
 enum TraceFormat {
     Table,
     Json,
+    Html,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -636,6 +642,19 @@ fn trace(args: TraceArgs) -> Result<()> {
     let text = match args.format {
         TraceFormat::Table => reports::render_trace(&scenario, &result),
         TraceFormat::Json => reports::trace_json(&scenario, &result),
+        TraceFormat::Html => {
+            let scenario_file = args
+                .input
+                .scenario
+                .as_ref()
+                .map(|p| p.display().to_string());
+            let rules_file = (args.input.overrides.rules.as_ref()).map(|p| p.display().to_string());
+            let inputs = reports::html::trace::Inputs {
+                scenario: scenario_file.as_deref(),
+                rules: rules_file.as_deref(),
+            };
+            reports::html::trace::trace_html(&scenario, &result, inputs)
+        }
     };
     let text = text.expect("the contact exists");
     write_stdout(&text)

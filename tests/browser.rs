@@ -1,8 +1,10 @@
-//! The sweep's HTML report in a real browser: headless Chromium (Debian's `chromium`, which
-//! `.ci/test`, the README's test command, installs when missing) renders it; its DOM must hold
-//! every plot's SVG with drawn lines, its axes' titles (a `--label`'s text among them), the
-//! `--target` as a dashed line on its metric's plot and in the legend, and a table of the
-//! plotted numbers; a screenshot must show coloured data in every plot.
+//! seqsim's HTML pages in a real browser: headless Chromium (Debian's `chromium`, which
+//! `.ci/test`, the README's test command, installs when missing) renders them. The sweep's
+//! report: its DOM must hold every plot's SVG with drawn lines, its axes' titles (a `--label`'s
+//! text among them), the `--target` as a dashed line on its metric's plot and in the legend, and
+//! a table of the plotted numbers; a screenshot must show coloured data in every plot. The check
+//! page: its rows green and red. The trace page: its time line's SVG, an event table equal to
+//! the JSON trace, and coloured markers inside the plot area.
 
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
@@ -204,22 +206,16 @@ fn check_target_line(svg: &str, targeted: bool) {
 /// Per row of the screenshot, how many of its pixels are coloured (not white, grey or black):
 /// the data lines, points and bands; text and the mesh are grey.
 fn coloured_rows(png_path: &Path) -> Vec<usize> {
-    let decoder = png::Decoder::new(std::fs::File::open(png_path).unwrap());
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    let channels = info.color_type.samples();
-    assert!(channels >= 3, "{:?}", info.color_type);
-    (buf[..info.buffer_size()].chunks(info.line_size))
-        .map(|row| {
-            (row.chunks(channels))
-                .filter(|p| {
-                    let (lo, hi) = (p[..3].iter().min().unwrap(), p[..3].iter().max().unwrap());
-                    hi - lo > 40
-                })
-                .count()
-        })
+    let (width, rgb) = pixels(png_path);
+    (rgb.chunks(width))
+        .map(|row| (row.iter()).filter(|p| coloured(p)).count())
         .collect()
+}
+
+/// Whether a pixel is coloured: its channels differ by more than 40 (white, grey and black
+/// do not).
+fn coloured(p: &[u8; 3]) -> bool {
+    p.iter().max().unwrap() - p.iter().min().unwrap() > 40
 }
 
 /// Blocks of rows holding coloured pixels, split by at least `gap` rows without: (first row,
@@ -240,14 +236,24 @@ fn blocks(rows: &[usize], gap: usize) -> Vec<(usize, usize, usize)> {
 
 /// Pixels of `png_path` within 6 of `rgb` in every channel.
 fn pixels_of(png_path: &Path, rgb: [u8; 3]) -> usize {
+    let (_, pixels) = pixels(png_path);
+    (pixels.iter())
+        .filter(|p| (0..3).all(|i| p[i].abs_diff(rgb[i]) <= 6))
+        .count()
+}
+
+/// The screenshot at `png_path`: its width and its pixels' RGB, row by row.
+fn pixels(png_path: &Path) -> (usize, Vec<[u8; 3]>) {
     let decoder = png::Decoder::new(std::fs::File::open(png_path).unwrap());
     let mut reader = decoder.read_info().unwrap();
     let mut buf = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut buf).unwrap();
     let channels = info.color_type.samples();
-    (buf[..info.buffer_size()].chunks(channels))
-        .filter(|p| (0..3).all(|i| p[i].abs_diff(rgb[i]) <= 6))
-        .count()
+    assert!(channels >= 3, "{:?}", info.color_type);
+    let rgb = (buf[..info.buffer_size()].chunks(channels))
+        .map(|p| [p[0], p[1], p[2]])
+        .collect();
+    (info.width as usize, rgb)
 }
 
 #[test]
@@ -585,4 +591,133 @@ fn a_seeds_diff_page_draws_each_change_with_its_interval() {
             "{row:?}"
         );
     }
+}
+
+/// The traced journey: at-send-limits' contact 261 is enrolled, hits the platform's send limit,
+/// is re-enrolled by its user two days later, soft-bounces (452) and is delivered on the retry,
+/// gets two more steps delivered, finishes and unsubscribes from all email.
+const TRACED: [&str; 4] = ["trace", "at-send-limits", "--contact", "261"];
+
+/// `seqsim trace` of [`TRACED`] in `format`, its standard output.
+fn trace(format: &str) -> String {
+    let out = Command::cargo_bin("seqsim")
+        .unwrap()
+        .args(TRACED)
+        .args(["--format", format])
+        .assert()
+        .success();
+    String::from_utf8(out.get_output().stdout.clone()).unwrap()
+}
+
+/// The text of the cell of class `class` in `row` (the HTML after `<tr class="event `).
+fn cell<'a>(row: &'a str, class: &str) -> &'a str {
+    let start = format!("<td class=\"{class}\">");
+    (row.split(&start).nth(1))
+        .and_then(|c| c.split("</td>").next())
+        .unwrap_or_else(|| panic!("no cell {class} in {row}"))
+}
+
+#[test]
+fn a_trace_page_shows_the_journey_as_the_json_does_in_a_real_browser() {
+    let json: serde_json::Value = serde_json::from_str(&trace("json")).unwrap();
+    let events = json["events"].as_array().unwrap();
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    for kind in [
+        "attempt",
+        "sent",
+        "step_failed",
+        "re_enroll_scheduled",
+        "reacted",
+        "ended",
+    ] {
+        assert!(
+            kinds.contains(&kind),
+            "the journey has no {kind}: {kinds:?}"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let html = dir.path().join("trace.html");
+    std::fs::write(&html, trace("html")).unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let dom = String::from_utf8(chromium(&html, profile.path(), "--dump-dom").stdout).unwrap();
+    let figure = dom
+        .split("<figure class=\"timeline\">")
+        .nth(1)
+        .expect("the time line");
+    let svg = figure.split("</figure>").next().unwrap();
+    assert!(
+        svg.contains("<svg") && svg.contains("</svg>"),
+        "no SVG: {figure}"
+    );
+    // Sends delivered: one blue circle each, and the legend's.
+    let delivered = (events.iter())
+        .filter(|e| e["event"] == "sent" && e["reply"]["class"] == 2)
+        .count();
+    assert_eq!(
+        svg.matches("fill=\"#0072B2\"").count(),
+        delivered + 1,
+        "{svg}"
+    );
+    let table = dom
+        .split("<table class=\"events\">")
+        .nth(1)
+        .expect("the events' table");
+    let table = table.split("</table>").next().unwrap();
+    let rows: Vec<&str> = table.split("<tr class=\"event ").skip(1).collect();
+    assert_eq!(rows.len(), events.len(), "{table}");
+    assert!(
+        table.contains(&format!("({} events)", events.len())),
+        "{table}"
+    );
+    for (row, event) in rows.iter().zip(events) {
+        assert_eq!(cell(row, "seconds"), event["seconds"].to_string(), "{row}");
+        assert_eq!(cell(row, "event name"), event["event"].as_str().unwrap());
+        let code = event["reply"]["code"].as_str().unwrap_or("");
+        assert_eq!(cell(row, "smtp name"), code, "{row}");
+    }
+    assert!(
+        table.contains("452 4.2.2"),
+        "the soft bounce's code: {table}"
+    );
+    let png_path = dir.path().join("trace.png");
+    chromium(
+        &html,
+        profile.path(),
+        &format!("--screenshot={}", png_path.display()),
+    );
+    check_plot_area(&png_path);
+}
+
+/// The plot area of the trace page's screenshot (the rows its weekend bands, grey #DCDCDC,
+/// cross; between the bands' first and last columns) holds coloured (not grey) pixels: the
+/// markers.
+fn check_plot_area(png_path: &Path) {
+    let (width, rgb) = pixels(png_path);
+    let near = |p: &[u8; 3], c: [u8; 3]| (0..3).all(|i| p[i].abs_diff(c[i]) <= 6);
+    let shaded = |row: &[[u8; 3]]| row.iter().filter(|p| near(p, [0xdc; 3])).count();
+    let rows: &Vec<&[[u8; 3]]> = &rgb.chunks(width).collect();
+    // A band is a day wide (over 20 pixels) and a month holds several: the legend's sample
+    // (20 pixels) is not a plot row.
+    let plot: Vec<usize> = (0..rows.len()).filter(|&y| shaded(rows[y]) > 60).collect();
+    assert!(plot.len() > 200, "no shaded weekends: {} rows", plot.len());
+    let columns: Vec<usize> = (plot.iter())
+        .flat_map(|&y| (0..width).filter(move |&x| near(&rows[y][x], [0xdc; 3])))
+        .collect();
+    let (left, right) = (columns.iter().min().unwrap(), columns.iter().max().unwrap());
+    let (top, bottom) = (plot[0], plot[plot.len() - 1]);
+    let markers: usize = (top..=bottom)
+        .map(|y| {
+            rows[y][*left..=*right]
+                .iter()
+                .filter(|p| coloured(p))
+                .count()
+        })
+        .sum();
+    assert!(
+        markers > 800,
+        "the plot area (rows {top}..{bottom}, columns {left}..{right}) is nearly blank: {markers} coloured pixels"
+    );
 }

@@ -8,11 +8,13 @@ svg{max-width:100%;height:auto}code{background:#f0f0f0;padding:0 .2em}\
 table{border-collapse:collapse;margin:.6em 0 2em}caption{text-align:left;padding:.3em 0}\
 th,td{border:1px solid #999;padding:.25em .6em}td{text-align:right;font-variant-numeric:tabular-nums}\
 td.name{text-align:left}tr.pass td{background:#c8ecd0}tr.fail td{background:#f6c6c6}\
-tr.skipped td{background:#e4e4e4}";
+tr.skipped td{background:#e4e4e4}table.events td.at{white-space:nowrap}\
+table.events{font-size:15px;width:100%}table.run td,table.facts td,table.events td.details{overflow-wrap:anywhere}";
 
 pub mod chart;
 pub mod diff;
 pub mod run;
+pub mod trace;
 
 /// `text` safe inside HTML text and attribute values.
 pub fn escape(text: &str) -> String {

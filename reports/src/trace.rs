@@ -9,6 +9,7 @@ use crate::date_after;
 
 mod json;
 
+pub(crate) use json::reaction_name;
 pub use json::trace_json;
 
 /// The journey of the contact traced in `result` (see `sim::RunOptions::trace_contact`), or
@@ -47,16 +48,7 @@ fn header(scenario: &Scenario, t: &TracedContact) -> String {
     if let Some(original) = t.duplicate_of {
         let _ = writeln!(out, "  duplicate record of contact {original}");
     }
-    let address: Vec<&str> = AddressFlags::ALL
-        .iter()
-        .filter(|(f, _)| t.address.contains(*f))
-        .map(|(_, code)| code.name())
-        .collect();
-    let record: Vec<&str> = ContactFlags::ALL
-        .iter()
-        .filter(|(f, _)| t.flags.contains(*f))
-        .map(|(_, code)| code.name())
-        .collect();
+    let (address, record) = (address_facts(t), record_facts(t));
     let _ = writeln!(out, "  address facts at start: {}", list(&address));
     if t.address.contains(AddressFlags::BOUNCED_GLOBALLY) {
         let _ = writeln!(
@@ -89,8 +81,47 @@ fn header(scenario: &Scenario, t: &TracedContact) -> String {
     out
 }
 
+/// The platform-wide facts of the traced contact's address at the start, as the codes they
+/// raise, in catalogue order.
+pub(crate) fn address_facts(t: &TracedContact) -> Vec<&'static str> {
+    (AddressFlags::ALL.iter())
+        .filter(|(f, _)| t.address.contains(*f))
+        .map(|(_, code)| code.name())
+        .collect()
+}
+
+/// The facts of the traced record (and of its address in the portal) at the start, as codes,
+/// in catalogue order.
+pub(crate) fn record_facts(t: &TracedContact) -> Vec<&'static str> {
+    (ContactFlags::ALL.iter())
+        .filter(|(f, _)| t.flags.contains(*f))
+        .map(|(_, code)| code.name())
+        .collect()
+}
+
+/// The name the JSON trace tags `event` with (its `event` key).
+pub(crate) fn event_name(event: &TracedEvent) -> &'static str {
+    match event {
+        TracedEvent::Attempt { .. } => "attempt",
+        TracedEvent::EnrollmentDeferred { .. } => "enrollment_deferred",
+        TracedEvent::TaskCreated { .. } => "task_created",
+        TracedEvent::Sent { .. } => "sent",
+        TracedEvent::StepFailed { .. } => "step_failed",
+        TracedEvent::SendStopped { .. } => "send_stopped",
+        TracedEvent::Reacted { .. } => "reacted",
+        TracedEvent::Ended(_) => "ended",
+        TracedEvent::ReEnrollScheduled { .. } => "re_enroll_scheduled",
+        TracedEvent::UserDoesNotAct => "user_does_not_act",
+        TracedEvent::GlobalBounceListed { .. } => "global_bounce_listed",
+    }
+}
+
 /// One event of the journey, without its moment.
-fn event_line(scenario: &Scenario, traced: &TracedContact, what: &TracedEvent) -> String {
+pub(crate) fn event_line(
+    scenario: &Scenario,
+    traced: &TracedContact,
+    what: &TracedEvent,
+) -> String {
     match what {
         TracedEvent::Attempt {
             user,
@@ -299,7 +330,7 @@ fn list(names: &[&str]) -> String {
 }
 
 /// `2026-03-04 Wed 10:15:23`.
-fn moment(scenario: &Scenario, t: sim::SimTime) -> String {
+pub(crate) fn moment(scenario: &Scenario, t: sim::SimTime) -> String {
     let day = t / 86_400;
     let s = t % 86_400;
     format!(

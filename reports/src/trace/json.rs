@@ -1,7 +1,7 @@
 //! `seqsim trace --format json`: the traced contact and every event of its journey, with every
 //! fact the rules read, as one JSON document built from the same recordings as the text.
 
-use model::{AddressFlags, Conditions, ContactFlags, Decision, RejectionCode};
+use model::{Conditions, Decision, RejectionCode};
 use model::{LimitSide, RuleSet, SmtpReply};
 use serde::Serialize;
 use sim::{Reaction, RunResult, Scenario, SimTime, Source, TracedContact, TracedEvent};
@@ -168,14 +168,8 @@ fn contact(t: &TracedContact) -> Contact<'_> {
         mailbox_provider: &t.mailbox_provider,
         mailbox_invalid: t.invalid,
         enrolled_elsewhere: t.enrolled_elsewhere,
-        address_facts: (AddressFlags::ALL.iter())
-            .filter(|(f, _)| t.address.contains(*f))
-            .map(|(_, code)| code.name())
-            .collect(),
-        record_facts: (ContactFlags::ALL.iter())
-            .filter(|(f, _)| t.flags.contains(*f))
-            .map(|(_, code)| code.name())
-            .collect(),
+        address_facts: super::address_facts(t),
+        record_facts: super::record_facts(t),
         opted_out_of: &t.opted_out_of,
         rejected_in: &t.rejected_in,
     }
@@ -224,7 +218,8 @@ fn attempt(
     }
 }
 
-fn reaction_name(reaction: Reaction) -> &'static str {
+/// The name the JSON trace gives `reaction` (its `reaction` key).
+pub(crate) fn reaction_name(reaction: Reaction) -> &'static str {
     match reaction {
         Reaction::Reply => "reply",
         Reaction::MeetingBooked => "meeting_booked",
