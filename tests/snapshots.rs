@@ -6,8 +6,8 @@
 //! outcome occurs somewhere, and the feedback codes emerge from dynamics alone.
 //!
 //! `SEQSIM_SNAPSHOTS_PASS=1` forces the snapshot comparisons (and only them) to pass, so that a
-//! mutation test (README, "Mutation testing") counts a mutant that only moves a snapshot as
-//! surviving: every behaviour must be protected by a test of its own.
+//! mutation test (docs/guide/reliability.md, "Mutation testing") counts a mutant that only moves
+//! a snapshot as surviving: every behaviour must be protected by a test of its own.
 
 use std::collections::BTreeMap;
 

@@ -3,7 +3,7 @@
 //! the grid, reducing each run to its counts, the pool) over the runs themselves, on one
 //! thread and on two.
 //!
-//! The same from the command line, whole process included (README, "Capacity planning"):
+//! The same from the command line, whole process included (docs/guide/sweep-goal.md, "Speed"):
 //! `seqsim sweep default --vary 'senders[0].count=1..100' --seeds 2 --threads 1 --out-dir out`.
 
 use std::hint::black_box;

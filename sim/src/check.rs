@@ -218,7 +218,7 @@ pub fn sends_are_allowed(scenario: &Scenario, result: &RunResult) -> Result<(), 
                 format!("sent to contact {} marked {flag:?}", s.contact)
             })?;
         }
-        // A rule set may leave OTHER_SEND_REJECTED out (README, "Rule files"): then the
+        // A rule set may leave OTHER_SEND_REJECTED out (docs/guide/rules.md, "Order"): then the
         // rejection does not stop a new enrollment in the sequence, as the rule set asks.
         ensure(
             !(s.rejected_in_sequence && checks_rejection),

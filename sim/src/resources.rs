@@ -19,8 +19,8 @@
 //! ```
 //!
 //! `PER_CONTACT` and `PER_ATTEMPT` are calibrated against the peak RSS of `scale-1m` at 1M and
-//! 10M contacts (`/usr/bin/time -v`, see the README's figures); `PER_PORTAL_DAY` is the size of
-//! a day's counters.
+//! 10M contacts (`/usr/bin/time -v`, see docs/guide/scenarios.md, "Checking a scenario");
+//! `PER_PORTAL_DAY` is the size of a day's counters.
 
 use crate::engine::{DayCounts, PROVIDER_SLOTS};
 use crate::plan::Attempt;
