@@ -57,10 +57,28 @@ fn sent(step: u8, reply: SmtpReply) -> TracedEvent {
     }
 }
 
+fn reacted(reaction: Reaction) -> TracedEvent {
+    TracedEvent::Reacted {
+        reaction,
+        sequence: 0,
+    }
+}
+
+/// Day `day`, `hour` o'clock.
+fn at(day: u32, hour: u32) -> u32 {
+    day * DAY + hour * HOUR
+}
+
 /// Every kind of event, some twice: (time, event, the marker it must draw).
 fn every_kind() -> Vec<(u32, TracedEvent, Mark)> {
+    let mut events = first_days();
+    events.extend(later_days());
+    events
+}
+
+/// The journey's first five days: a refusal, an enrollment, sends, a task, a limit.
+fn first_days() -> Vec<(u32, TracedEvent, Mark)> {
     let refused = RejectionCode::Unsubscribed;
-    let at = |day: u32, hour: u32| day * DAY + hour * HOUR;
     vec![
         (
             at(0, 9),
@@ -81,14 +99,7 @@ fn every_kind() -> Vec<(u32, TracedEvent, Mark)> {
             Mark::Deferred,
         ),
         (at(3, 9), sent(0, SmtpReply::Delivered), Mark::Sent2xx),
-        (
-            at(3, 12),
-            TracedEvent::Reacted {
-                reaction: Reaction::OutOfOffice,
-                sequence: 0,
-            },
-            Mark::OutOfOffice,
-        ),
+        (at(3, 12), reacted(Reaction::OutOfOffice), Mark::OutOfOffice),
         (at(4, 9), sent(1, SmtpReply::MailboxFull), Mark::Sent4xx),
         (at(4, 13), sent(1, SmtpReply::Delivered), Mark::Sent2xx),
         (
@@ -110,6 +121,12 @@ fn every_kind() -> Vec<(u32, TracedEvent, Mark)> {
             },
             Mark::StepFailed,
         ),
+    ]
+}
+
+/// The journey's later days: the remedy, a bounce, the global list, reactions.
+fn later_days() -> Vec<(u32, TracedEvent, Mark)> {
+    vec![
         (
             at(5, 10),
             TracedEvent::Ended(Outcome::StepFailed(StepFailure::SendLimitReached)),
@@ -145,38 +162,14 @@ fn every_kind() -> Vec<(u32, TracedEvent, Mark)> {
             Mark::SendStopped,
         ),
         (at(7, 9), TracedEvent::UserDoesNotAct, Mark::NoAction),
-        (
-            at(7, 11),
-            TracedEvent::Reacted {
-                reaction: Reaction::Reply,
-                sequence: 0,
-            },
-            Mark::Reply,
-        ),
-        (
-            at(7, 12),
-            TracedEvent::Reacted {
-                reaction: Reaction::MeetingBooked,
-                sequence: 0,
-            },
-            Mark::Meeting,
-        ),
+        (at(7, 11), reacted(Reaction::Reply), Mark::Reply),
+        (at(7, 12), reacted(Reaction::MeetingBooked), Mark::Meeting),
         (
             at(8, 12),
-            TracedEvent::Reacted {
-                reaction: Reaction::Unsubscribe { all: false },
-                sequence: 0,
-            },
+            reacted(Reaction::Unsubscribe { all: false }),
             Mark::Unsubscribe,
         ),
-        (
-            at(9, 12),
-            TracedEvent::Reacted {
-                reaction: Reaction::SpamComplaint,
-                sequence: 0,
-            },
-            Mark::Spam,
-        ),
+        (at(9, 12), reacted(Reaction::SpamComplaint), Mark::Spam),
     ]
 }
 
