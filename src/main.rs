@@ -498,7 +498,7 @@ fn run(args: RunArgs) -> Result<()> {
         }
         let seeds = args.seeds.several(0).map_or(1, |s| s.len());
         args.budget.check(&scenario, args.threads.at_once(seeds))?;
-        runs.push(run_one(&scenario, &args));
+        runs.push(run_one(&scenario, &args)?);
     }
     let text = || {
         let format = args.output.text_format().expect("a text format");
@@ -568,23 +568,54 @@ fn check_determinism(args: RunArgs) -> Result<ExitCode> {
 }
 
 /// One scenario's report for `seqsim run`.
-fn run_one(scenario: &sim::Scenario, args: &RunArgs) -> RunReport {
+fn run_one(scenario: &sim::Scenario, args: &RunArgs) -> Result<RunReport> {
     let options = sim::RunOptions {
         threads: args.threads.count(),
         ..sim::RunOptions::default()
     };
     if let Some(seeds) = args.seeds.several(scenario.seed) {
-        let runs = sim::run_seeds(scenario, &seeds, &options, reports::Report::new_owned);
-        return RunReport::Seeds(reports::SeedsReport::new(&runs));
+        let runs = run_seeds(scenario, &seeds, &options, reports::Report::new_owned)?;
+        return Ok(RunReport::Seeds(reports::SeedsReport::new(&runs)));
     }
     let bar = ProgressBar::new(u64::from(scenario.calendar.horizon_days));
     let result = sim::run_with_progress(scenario, &options, &|p| bar.update(p));
     bar.finish();
+    let result = checked(scenario, result)?;
     let mut report = reports::Report::new(scenario, &result);
     if args.summary {
         report = report.summary();
     }
-    RunReport::One(Box::new(report))
+    Ok(RunReport::One(Box::new(report)))
+}
+
+/// `result`, unless a CEL check of `scenario` failed to evaluate in it: then that failure, as
+/// an input error, before anything is written.
+fn checked(scenario: &sim::Scenario, result: sim::RunResult) -> Result<sim::RunResult> {
+    match &result.rule_error {
+        Some(e) => bail!(e.describe(scenario)),
+        None => Ok(result),
+    }
+}
+
+/// [`sim::run_with`], [`checked`].
+fn run_checked(scenario: &sim::Scenario, options: &sim::RunOptions) -> Result<sim::RunResult> {
+    checked(scenario, sim::run_with(scenario, options))
+}
+
+/// [`sim::run_seeds`], each run [`checked`] before `each` reads it.
+fn run_seeds<T: Send>(
+    scenario: &sim::Scenario,
+    seeds: &[u64],
+    options: &sim::RunOptions,
+    each: impl Fn(&sim::Scenario, sim::RunResult) -> T + Sync,
+) -> Result<Vec<T>> {
+    let runs = sim::run_seeds(scenario, seeds, options, |s, r| match &r.rule_error {
+        Some(e) => Err(e.describe(s)),
+        None => Ok(each(s, r)),
+    });
+    runs.into_iter()
+        .collect::<std::result::Result<Vec<T>, String>>()
+        .map_err(anyhow::Error::msg)
 }
 
 /// `run`'s scenario arguments with glob patterns expanded (for shells that did not, or
@@ -638,7 +669,7 @@ fn trace(args: TraceArgs) -> Result<()> {
         trace_contact: Some(contact),
         ..sim::RunOptions::default()
     };
-    let result = sim::run_with(&scenario, &options);
+    let result = run_checked(&scenario, &options)?;
     let text = match args.format {
         TraceFormat::Table => reports::render_trace(&scenario, &result),
         TraceFormat::Json => reports::trace_json(&scenario, &result),
@@ -700,7 +731,7 @@ fn diff(args: DiffArgs) -> Result<()> {
                 let seeds = args.seeds.several(first.seed).expect("several seeds");
                 diff_seeds((first, second), &seeds, &args.threads)
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let text = || {
             let format = format.expect("a text format");
             diffs
@@ -720,11 +751,11 @@ fn diff(args: DiffArgs) -> Result<()> {
     };
     let mut diffs: Vec<reports::Diff> = (pairs.iter())
         .map(|(first, second)| {
-            let r1 = sim::run_with(first, &options);
-            let r2 = sim::run_with(second, &options);
-            reports::Diff::new((first, &r1), (second, &r2), args.examples)
+            let r1 = run_checked(first, &options)?;
+            let r2 = run_checked(second, &options)?;
+            Ok(reports::Diff::new((first, &r1), (second, &r2), args.examples))
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let traced = args.scenarios[0].display().to_string();
     // Rendered before the text consumes the diffs, and only when asked for.
     let page = (args.output.wants_html()).then(|| reports::html::diff::render(&diffs[0], &traced));
@@ -777,14 +808,14 @@ fn diff_seeds(
     (first, second): (&sim::Scenario, &sim::Scenario),
     seeds: &[u64],
     threads: &ThreadArgs,
-) -> reports::SeedsDiff {
+) -> Result<reports::SeedsDiff> {
     let options = sim::RunOptions {
         threads: threads.count(),
         ..sim::RunOptions::default()
     };
-    let r1 = sim::run_seeds(first, seeds, &options, reports::Report::new_owned);
-    let r2 = sim::run_seeds(second, seeds, &options, reports::Report::new_owned);
-    reports::SeedsDiff::new((first, &r1), (second, &r2))
+    let r1 = run_seeds(first, seeds, &options, reports::Report::new_owned)?;
+    let r2 = run_seeds(second, seeds, &options, reports::Report::new_owned)?;
+    Ok(reports::SeedsDiff::new((first, &r1), (second, &r2)))
 }
 
 /// `seqsim validate`: a scenario file checked, and summed up; or a rule file on its own.
@@ -940,8 +971,8 @@ fn check_one_seed(
     save: Option<Output>,
 ) -> Result<reports::check::CheckReport> {
     let runs: Vec<reports::Report> = (expectations.scenarios.iter())
-        .map(|s| reports::Report::new(&s.scenario, &sim::run_with(&s.scenario, options)))
-        .collect();
+        .map(|s| Ok(reports::Report::new(&s.scenario, &run_checked(&s.scenario, options)?)))
+        .collect::<Result<_>>()?;
     if let Some(save) = save {
         let text = reports::check::baseline_json(expectations, &runs);
         if baseline.is_none() {
@@ -966,8 +997,8 @@ fn check_seeds(
         .map(|s| sim::seeds_from(s.scenario.seed, n))
         .collect();
     let runs: Vec<Vec<reports::Report>> = (expectations.scenarios.iter().zip(&seeds))
-        .map(|(s, seeds)| sim::run_seeds(&s.scenario, seeds, options, reports::Report::new_owned))
-        .collect();
+        .map(|(s, seeds)| run_seeds(&s.scenario, seeds, options, reports::Report::new_owned))
+        .collect::<Result<_>>()?;
     if let Some(save) = save {
         let text = reports::check::seeded_baseline_json(expectations, &seeds, &runs);
         if baseline.is_none() {

@@ -222,6 +222,31 @@ pub(crate) struct RawRules {
     pub order: Option<Vec<String>>,
     #[serde(default)]
     pub guards: Vec<RawGuard>,
+    #[serde(default)]
+    pub checks: Vec<RawCheck>,
+}
+
+/// A CEL check as a rule set declares it: its own reason code, and the expression that
+/// refuses an attempt when true.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawCheck {
+    pub code: String,
+    pub description: String,
+    pub when: String,
+    pub action: Option<String>,
+    pub pause_hours: Option<i64>,
+}
+
+model::catalogue! {
+    /// What a CEL check does when its expression is true, as `action` spells it.
+    pub(crate) enum CheckAction {
+        /// Refuse this attempt (the default).
+        Refuse = "refuse",
+        /// Pause the sender for `pause_hours`: every attempt of theirs is refused with the
+        /// check's code meanwhile.
+        Pause = "pause",
+    }
 }
 
 /// A guard as a rule set declares it: its own reason code, and what it measures. Which of the

@@ -8,6 +8,7 @@
 //! describes.
 
 pub(crate) mod deserialize;
+mod checks;
 mod dynamics;
 mod flow;
 mod remedies;

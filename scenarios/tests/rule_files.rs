@@ -105,7 +105,7 @@ fn guard_codes_and_kinds_are_checked() {
         &[
             (
                 "guards[0].code",
-                "BOUNCED is a built-in code; allowed: a code of the guard's own",
+                "BOUNCED is a built-in code; allowed: a code of the check's own",
             ),
             (
                 "guards[0].window_hours",
@@ -130,11 +130,11 @@ fn guard_codes_and_kinds_are_checked() {
         &twice,
         &[(
             "guards[1].code",
-            "SENDER_BOUNCE_RATE_HIGH names two guards; allowed: a code no other guard has",
+            "SENDER_BOUNCE_RATE_HIGH names two checks; allowed: a code no other guard or CEL check has",
         )],
     );
     let left_out = format!("order = [\"MISSING_EMAIL_ADDRESS\", \"ALREADY_ENROLLED\"]\n{GUARD}");
-    check(&left_out, &[("order", "guard SENDER_BOUNCE_RATE_HIGH is declared but not in the order, so it would never block; allowed: an order listing every declared guard (or no order: guards go after the pre-enrollment blocks)")]);
+    check(&left_out, &[("order", "guard SENDER_BOUNCE_RATE_HIGH is declared but not in the order, so it would never block; allowed: an order listing every declared guard and CEL check (or no order: they go after the pre-enrollment blocks)")]);
 }
 
 #[test]
@@ -193,14 +193,15 @@ fn a_rate_guard_counts_its_window_in_hours_or_in_sends() {
 #[test]
 fn an_unknown_key_of_a_rule_set_shows_how_a_guard_is_written() {
     let syntax = |table: &str| {
-        format!("a guard is a [[{table}]] table with code (a reason code of its own, SENDER_BOUNCE_RATE_HIGH), description, kind, the kind's keys (sender_bounce_rate, sender_complaint_rate: window_hours or window_sends, threshold, min_sends; domain_bounces: bounces; cooldown, recent_engagement: days; daily_enrollment_cap: per_day) and optionally pause_hours")
+        let checks = table.replace("guards", "checks");
+        format!("a guard is a [[{table}]] table with code (a reason code of its own, SENDER_BOUNCE_RATE_HIGH), description, kind, the kind's keys (sender_bounce_rate, sender_complaint_rate: window_hours or window_sends, threshold, min_sends; domain_bounces: bounces; cooldown, recent_engagement: days; daily_enrollment_cap: per_day) and optionally pause_hours; a CEL check is a [[{checks}]] table with code, description, when (a CEL expression, true refuses) and optionally action = \"pause\" with pause_hours")
     };
     check(
         "[[guard]]\ncode = \"A\"\n",
         &[(
             "guard",
             &format!(
-                "unknown key; the keys allowed here are: description, order, guards; {}",
+                "unknown key; the keys allowed here are: description, order, guards, checks; {}",
                 syntax("guards")
             ),
         )],

@@ -5,6 +5,7 @@
 //! [`Scenario`] as plain data and returns integer counts. Same scenario, same seed: same world,
 //! same counts, on any machine and any number of threads.
 
+pub mod cel;
 pub mod check;
 pub mod compare;
 pub mod engine;
@@ -20,7 +21,7 @@ pub use engine::{
     first_divergence, run, run_driven, run_many, run_seeds, run_with, run_with_progress, run_world,
     seeds_from, AttemptFacts, AttemptRecord, Audit, Counters, DayCounter, DayCounts, Decide,
     DecidedAttempt, EnrollmentJourney, InboxPeak, Journey, JourneyEntry, Journeys, LimitCounts,
-    Progress, Reaction, Recordings, RunOptions, RunResult, SendRecord, TraceEntry, TracedContact,
+    Progress, Reaction, Recordings, RuleError, RunOptions, RunResult, SendRecord, TraceEntry, TracedContact,
     TracedEvent, WorldShape, PROVIDER_SLOTS,
 };
 pub use scenario::{

@@ -379,7 +379,7 @@ pub struct Tasks {
 /// [`RuleSet`]), that holds while a statistic the engine keeps is over its threshold. With
 /// `pause_hours`, the guard instead pauses the sender once it holds: every attempt of the
 /// sender is refused with the guard's code for that many hours, whatever the statistic does.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Guard {
     /// What it measures and where its threshold is.
     pub kind: GuardKind,
@@ -388,8 +388,11 @@ pub struct Guard {
 }
 
 /// What a guard measures. Rates hold when *above* their threshold; counts when they reach it.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum GuardKind {
+    /// A CEL check: holds when the expression is true on the attempt's facts
+    /// ([`crate::cel`]).
+    Expression(crate::cel::Expression),
     /// The sender's hard bounces over its sends in its rolling `window`, once it sent at least
     /// `min_sends` in that window.
     SenderBounceRate {
@@ -445,8 +448,8 @@ pub enum RateWindow {
 
 impl GuardKind {
     /// The window, threshold and minimum sends of a rate guard; `None` for the others.
-    pub fn rate(self) -> Option<(RateWindow, f64, u32)> {
-        match self {
+    pub fn rate(&self) -> Option<(RateWindow, f64, u32)> {
+        match *self {
             Self::SenderBounceRate {
                 window,
                 threshold,
@@ -658,7 +661,7 @@ impl Scenario {
 }
 
 fn assert_guard(seed: u64, guard: &Guard) {
-    let positive = match (guard.kind.rate(), guard.kind) {
+    let positive = match (guard.kind.rate(), &guard.kind) {
         (Some((window, threshold, min_sends)), _) => {
             assert_probability(seed, "a guard's threshold", threshold);
             if let RateWindow::Sends(sends) = window {
@@ -670,9 +673,10 @@ fn assert_guard(seed: u64, guard: &Guard) {
             let (RateWindow::Hours(length) | RateWindow::Sends(length)) = window;
             length.min(min_sends)
         }
-        (None, GuardKind::DomainBounces { bounces }) => bounces,
-        (None, GuardKind::Cooldown { days } | GuardKind::RecentEngagement { days }) => days,
-        (None, GuardKind::DailyEnrollmentCap { per_day }) => per_day,
+        (None, GuardKind::DomainBounces { bounces }) => *bounces,
+        (None, GuardKind::Cooldown { days } | GuardKind::RecentEngagement { days }) => *days,
+        (None, GuardKind::DailyEnrollmentCap { per_day }) => *per_day,
+        (None, GuardKind::Expression(_)) => 1,
         (None, _) => unreachable!("every other kind is a rate"),
     };
     assert!(positive > 0, "seed {seed}: a guard's window or count is 0");

@@ -158,12 +158,12 @@ fn with_guards(s: &mut Scenario, which: u8) {
     ];
     let chosen: Vec<GuardKind> = (0..6)
         .filter(|i| which & (1 << i) != 0)
-        .map(|i| kinds[i])
+        .map(|i| kinds[i].clone())
         .collect();
     let pause = |i: usize| (i == 0).then_some(12);
     s.guards = (chosen.iter().enumerate())
-        .map(|(i, &kind)| Guard {
-            kind,
+        .map(|(i, kind)| Guard {
+            kind: kind.clone(),
             pause_hours: pause(i),
         })
         .collect();

@@ -13,7 +13,8 @@ use crate::raw::{GuardKindName, RawGuard, RawRules};
 /// guards' array of tables: `rules.guards` in a scenario, `guards` in a rule file.
 pub(crate) fn guard_syntax(table: &str) -> String {
     format!(
-        "a guard is a [[{table}]] table with code (a reason code of its own, SENDER_BOUNCE_RATE_HIGH), description, kind, the kind's keys (sender_bounce_rate, sender_complaint_rate: window_hours or window_sends, threshold, min_sends; domain_bounces: bounces; cooldown, recent_engagement: days; daily_enrollment_cap: per_day) and optionally pause_hours"
+        "a guard is a [[{table}]] table with code (a reason code of its own, SENDER_BOUNCE_RATE_HIGH), description, kind, the kind's keys (sender_bounce_rate, sender_complaint_rate: window_hours or window_sends, threshold, min_sends; domain_bounces: bounces; cooldown, recent_engagement: days; daily_enrollment_cap: per_day) and optionally pause_hours; a CEL check is a [[{checks}]] table with code, description, when (a CEL expression, true refuses) and optionally action = \"pause\" with pause_hours",
+        checks = table.replace("guards", "checks")
     )
 }
 
@@ -29,7 +30,9 @@ pub(crate) fn hint_guard_syntax(problems: &mut [Problem], prefix: &str) {
         }
         let misplaced = !prefix.is_empty() && p.key == "guards";
         let of_rules = (p.key.strip_prefix(prefix))
-            .is_some_and(|key| !key.contains(['.', '[']) || key.starts_with("guards["));
+            .is_some_and(|key| {
+                !key.contains(['.', '[']) || key.starts_with("guards[") || key.starts_with("checks[")
+            });
         if misplaced {
             p.message = format!(
                 "{}; a scenario declares guards under [rules]: {}",
@@ -67,18 +70,30 @@ impl Validator<'_> {
     /// The rule set of `raw`; every problem reported.
     pub(super) fn rules(&mut self, (at, raw): (Key, &RawRules)) -> Option<Checked> {
         let (guards_key, raw_guards) = field!(at, raw.guards);
-        if raw_guards.len() > MAX_GUARDS {
-            let message = format!("{} guards; allowed: at most {MAX_GUARDS}", raw_guards.len());
+        let (checks_key, raw_checks) = field!(at, raw.checks);
+        let declared: Vec<&str> = (raw_guards.iter().map(|g| g.code.as_str()))
+            .chain(raw_checks.iter().map(|c| c.code.as_str()))
+            .collect();
+        if declared.len() > MAX_GUARDS {
+            let message = format!(
+                "{} guards and {} CEL checks; allowed: at most {MAX_GUARDS} in all",
+                raw_guards.len(),
+                raw_checks.len()
+            );
             self.problem(guards_key, message);
             return None;
         }
-        let checked: Vec<Option<(GuardCode, Guard)>> = (raw_guards.iter().enumerate())
-            .map(|(i, g)| self.guard((guards_key.index(i), g), &raw_guards[..i]))
+        let mut checked: Vec<Option<(GuardCode, Guard)>> = (raw_guards.iter().enumerate())
+            .map(|(i, g)| self.guard((guards_key.index(i), g), &declared[..i]))
             .collect();
+        checked.extend((raw_checks.iter().enumerate()).map(|(j, c)| {
+            let earlier = &declared[..raw_guards.len() + j];
+            self.cel_check((checks_key.index(j), c), earlier)
+        }));
         let (order_key, order) = field!(at, raw.order);
         let order = match order {
-            None => Some(default_order(raw_guards.len())),
-            Some(names) => self.order((order_key.clone(), names), raw_guards),
+            None => Some(default_order(declared.len())),
+            Some(names) => self.order((order_key.clone(), names), &declared),
         };
         let guards: Vec<(GuardCode, Guard)> = checked.into_iter().collect::<Option<_>>()?;
         let (codes, kinds): (Vec<GuardCode>, Vec<Guard>) = guards.into_iter().unzip();
@@ -87,7 +102,7 @@ impl Validator<'_> {
             Err(RuleSetError::Duplicate(check)) => {
                 let name = match check {
                     Check::Code(code) => code.name().to_owned(),
-                    Check::Guard(i) => raw_guards[usize::from(i)].code.clone(),
+                    Check::Guard(i) => declared[usize::from(i)].to_owned(),
                 };
                 format!("{name} is listed twice; allowed: each check at most once")
             }
@@ -104,21 +119,18 @@ impl Validator<'_> {
         None
     }
 
-    /// The checks `names` lists: built-in codes or the codes of `guards`, each declared guard
-    /// listed (a guard left out would never block, which is surely a mistake).
-    fn order(
-        &mut self,
-        (at, names): (Key, &Vec<String>),
-        guards: &[RawGuard],
-    ) -> Option<Vec<Check>> {
+    /// The checks `names` lists: built-in codes or the `declared` codes of the guards and CEL
+    /// checks, each declared one listed (one left out would never block, which is surely a
+    /// mistake).
+    fn order(&mut self, (at, names): (Key, &Vec<String>), guards: &[&str]) -> Option<Vec<Check>> {
         let checked: Vec<Option<Check>> = (names.iter().enumerate())
             .map(|(i, name)| {
-                let guard = guards.iter().position(|g| &g.code == name);
+                let guard = guards.iter().position(|g| g == name);
                 let check = guard
                     .map(|g| Check::Guard(g as u8))
                     .or_else(|| RejectionCode::from_name(name).map(Check::Code));
                 if check.is_none() {
-                    let declared = quoted(guards.iter().map(|g| g.code.as_str()));
+                    let declared = quoted(guards.iter().copied());
                     let also = if guards.is_empty() {
                         String::new()
                     } else {
@@ -133,10 +145,9 @@ impl Validator<'_> {
             })
             .collect();
         let mut complete = true;
-        for g in guards.iter().filter(|g| !names.contains(&g.code)) {
+        for g in guards.iter().filter(|g| !names.iter().any(|n| n == *g)) {
             let message = format!(
-                "guard {} is declared but not in the order, so it would never block; allowed: an order listing every declared guard (or no order: guards go after the pre-enrollment blocks)",
-                g.code
+                "guard {g} is declared but not in the order, so it would never block; allowed: an order listing every declared guard and CEL check (or no order: they go after the pre-enrollment blocks)"
             );
             self.problem(at.clone(), message);
             complete = false;
@@ -145,28 +156,27 @@ impl Validator<'_> {
         order.filter(|_| complete)
     }
 
-    /// Guard `g`, whose code must differ from the `earlier` guards' and the built-in ones.
-    fn guard(
-        &mut self,
-        (at, g): (Key, &RawGuard),
-        earlier: &[RawGuard],
-    ) -> Option<(GuardCode, Guard)> {
-        let (code_key, code) = field!(at, g.code);
-        let good_code = if !code_like(code) {
-            let message = format!("{code:?} is not spelled like a reason code; allowed: capitals, digits and underscores, starting with a capital (SENDER_BOUNCE_RATE_HIGH)");
-            self.problem(code_key, message);
-            false
+    /// Whether `code` (at `key`) may name a guard or CEL check: spelled like a reason code, not
+    /// a built-in one, and not one of the `earlier` declared ones.
+    pub(super) fn declared_code(&mut self, key: Key, code: &str, earlier: &[&str]) -> bool {
+        let message = if !code_like(code) {
+            format!("{code:?} is not spelled like a reason code; allowed: capitals, digits and underscores, starting with a capital (SENDER_BOUNCE_RATE_HIGH)")
         } else if RejectionCode::from_name(code).is_some() {
-            let message = format!("{code} is a built-in code; allowed: a code of the guard's own");
-            self.problem(code_key, message);
-            false
-        } else if earlier.iter().any(|e| &e.code == code) {
-            let message = format!("{code} names two guards; allowed: a code no other guard has");
-            self.problem(code_key, message);
-            false
+            format!("{code} is a built-in code; allowed: a code of the check's own")
+        } else if earlier.contains(&code) {
+            format!("{code} names two checks; allowed: a code no other guard or CEL check has")
         } else {
-            true
+            return true;
         };
+        self.problem(key, message);
+        false
+    }
+
+    /// Guard `g`, whose code must differ from the `earlier` declared ones and the built-in
+    /// ones.
+    fn guard(&mut self, (at, g): (Key, &RawGuard), earlier: &[&str]) -> Option<(GuardCode, Guard)> {
+        let (code_key, code) = field!(at, g.code);
+        let good_code = self.declared_code(code_key, code, earlier);
         let (kind_key, kind) = field!(at, g.kind);
         let kind = self.named::<GuardKindName>(kind_key, kind, "a guard kind", "");
         let measured = kind.and_then(|kind| self.guard_kind(&at, g, kind));

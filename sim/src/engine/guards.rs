@@ -7,8 +7,17 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::scenario::{Guard, GuardKind, RateWindow};
+use model::Outcome;
+
+use crate::cel::Reads;
+use crate::scenario::{Guard, GuardKind, RateWindow, Source};
 use crate::time::{SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
+
+mod history;
+
+pub(crate) use history::Inputs;
+pub use history::RuleError;
+use history::History;
 
 /// Marks "never" in per-contact times.
 const NEVER: SimTime = SimTime::MAX;
@@ -98,6 +107,8 @@ enum Statistic {
     Enrollments(Vec<(u32, u32)>),
     /// Per local contact: its last reply or meeting.
     LastEngagement(Vec<SimTime>),
+    /// A CEL check reads the portal's [`History`].
+    Expression,
 }
 
 /// One portal's guards.
@@ -106,6 +117,10 @@ pub(crate) struct Guards {
     stats: Vec<Statistic>,
     /// Per guard and inbox: the end of the sender's pause, for pausing guards.
     paused_until: Vec<Vec<SimTime>>,
+    /// The statistics the CEL checks read, if there are any.
+    history: Option<History>,
+    /// The first evaluation error of a CEL check, if one failed.
+    error: Option<RuleError>,
 }
 
 /// What one attempt's guards read.
@@ -137,13 +152,26 @@ impl Guards {
                 GuardKind::RecentEngagement { .. } => {
                     Statistic::LastEngagement(vec![NEVER; contacts])
                 }
+                GuardKind::Expression(_) => Statistic::Expression,
             })
             .collect();
+        let reads = (specs.iter()).fold(Reads::NONE, |reads, g| match &g.kind {
+            GuardKind::Expression(e) => reads.union(e.reads()),
+            _ => reads,
+        });
+        let expressions = specs.iter().any(|g| matches!(g.kind, GuardKind::Expression(_)));
         Self {
             specs: specs.to_vec(),
             stats,
             paused_until: vec![vec![0; inboxes]; specs.len()],
+            history: expressions.then(|| History::new(reads, inboxes, contacts)),
+            error: None,
         }
+    }
+
+    /// The first evaluation error of a CEL check in the run so far.
+    pub fn error(&self) -> Option<&RuleError> {
+        self.error.as_ref()
     }
 
     /// Whether any guard is declared.
@@ -151,9 +179,15 @@ impl Guards {
         !self.specs.is_empty()
     }
 
-    /// The guards that hold for an attempt about `subject` at `now` (bit `i`: guard `i`). A
-    /// pausing guard that holds pauses the sender from now on.
-    pub fn holding(&mut self, subject: &Subject, now: SimTime) -> u16 {
+    /// The guards that hold for an attempt about `subject` at `now` (bit `i`: guard `i`); the
+    /// CEL checks read `inputs`, which they require. A pausing guard that holds pauses the
+    /// sender from now on. A CEL check that fails to evaluate does not hold, and its error is
+    /// kept (the first one) for [`Self::error`].
+    pub fn holding(&mut self, subject: &Subject, inputs: Option<&Inputs>, now: SimTime) -> u16 {
+        let facts = (self.history.as_ref()).map(|history| {
+            let inputs = inputs.expect("CEL checks read the attempt's facts");
+            history.facts(inputs, subject, now)
+        });
         let mut bits = 0u16;
         for i in 0..self.specs.len() {
             let paused = &mut self.paused_until[i][subject.inbox];
@@ -161,7 +195,21 @@ impl Guards {
                 bits |= 1 << i;
                 continue;
             }
-            if holds(self.specs[i].kind, &mut self.stats[i], subject, now) {
+            let holding = match &self.specs[i].kind {
+                GuardKind::Expression(e) => {
+                    let facts = facts.as_ref().expect("kept with an expression");
+                    match e.holds(facts) {
+                        Ok(holds) => holds,
+                        Err(message) => {
+                            let error = RuleError::new(i, facts, message);
+                            self.error.get_or_insert(error);
+                            false
+                        }
+                    }
+                }
+                kind => holds(kind, &mut self.stats[i], subject, now),
+            };
+            if holding {
                 bits |= 1 << i;
                 if let Some(hours) = self.specs[i].pause_hours {
                     *paused = now + hours * SECONDS_PER_HOUR;
@@ -173,6 +221,9 @@ impl Guards {
 
     /// Inbox `inbox` sent an email at `t`.
     pub fn on_send(&mut self, inbox: usize, t: SimTime) {
+        if let Some(history) = &mut self.history {
+            history.on_send(inbox, t);
+        }
         for stat in &mut self.stats {
             if let Statistic::Rate(rates) = stat {
                 rates[inbox].send(t);
@@ -182,8 +233,11 @@ impl Guards {
 
     /// An email of inbox `inbox` to an address on `domain` hard-bounced at `t`.
     pub fn on_hard_bounce(&mut self, inbox: usize, domain: u32, t: SimTime) {
+        if let Some(history) = &mut self.history {
+            history.on_hard_bounce(inbox, domain, t);
+        }
         for (spec, stat) in self.specs.iter().zip(&mut self.stats) {
-            match (spec.kind, stat) {
+            match (&spec.kind, stat) {
                 (GuardKind::SenderBounceRate { .. }, Statistic::Rate(rates)) => rates[inbox].hit(t),
                 (_, Statistic::DomainBounces(counts)) => *counts.entry(domain).or_default() += 1,
                 _ => {}
@@ -193,9 +247,12 @@ impl Guards {
 
     /// A recipient of inbox `inbox` complained at `t`.
     pub fn on_complaint(&mut self, inbox: usize, t: SimTime) {
+        if let Some(history) = &mut self.history {
+            history.on_complaint(inbox, t);
+        }
         for (spec, stat) in self.specs.iter().zip(&mut self.stats) {
             if let (GuardKind::SenderComplaintRate { .. }, Statistic::Rate(rates)) =
-                (spec.kind, stat)
+                (&spec.kind, stat)
             {
                 rates[inbox].hit(t);
             }
@@ -204,6 +261,9 @@ impl Guards {
 
     /// Contact `contact` replied or booked a meeting at `t`.
     pub fn on_engagement(&mut self, contact: usize, t: SimTime) {
+        if let Some(history) = &mut self.history {
+            history.on_engagement(contact, t);
+        }
         for stat in &mut self.stats {
             if let Statistic::LastEngagement(last) = stat {
                 last[contact] = t;
@@ -211,8 +271,11 @@ impl Guards {
         }
     }
 
-    /// An enrollment of contact `contact` ended at `t`.
-    pub fn on_end(&mut self, contact: usize, t: SimTime) {
+    /// An enrollment of contact `contact` ended at `t` with `outcome`.
+    pub fn on_end(&mut self, contact: usize, outcome: Outcome, t: SimTime) {
+        if let Some(history) = &mut self.history {
+            history.on_end(contact, outcome, t);
+        }
         for stat in &mut self.stats {
             if let Statistic::LastEnd(last) = stat {
                 last[contact] = t;
@@ -220,8 +283,11 @@ impl Guards {
         }
     }
 
-    /// Inbox `inbox`'s user enrolled a contact at `t`.
-    pub fn on_enroll(&mut self, inbox: usize, t: SimTime) {
+    /// Inbox `inbox`'s user enrolled contact `contact` from `source` at `t`.
+    pub fn on_enroll(&mut self, inbox: usize, contact: usize, source: Source, t: SimTime) {
+        if let Some(history) = &mut self.history {
+            history.on_enroll(inbox, contact, source, t);
+        }
         let day = t / SECONDS_PER_DAY;
         for stat in &mut self.stats {
             if let Statistic::Enrollments(counts) = stat {
@@ -236,13 +302,13 @@ impl Guards {
 }
 
 /// Whether a guard of `kind`, reading `stat`, holds for `subject` at `now`.
-fn holds(kind: GuardKind, stat: &mut Statistic, subject: &Subject, now: SimTime) -> bool {
+fn holds(kind: &GuardKind, stat: &mut Statistic, subject: &Subject, now: SimTime) -> bool {
     if let (Some((_, threshold, min_sends)), Statistic::Rate(rates)) = (kind.rate(), &mut *stat) {
         return rates[subject.inbox].above(now, threshold, min_sends);
     }
     match (kind, stat) {
         (GuardKind::DomainBounces { bounces }, Statistic::DomainBounces(counts)) => {
-            counts.get(&subject.domain).is_some_and(|&n| n >= bounces)
+            counts.get(&subject.domain).is_some_and(|n| n >= bounces)
         }
         (GuardKind::Cooldown { days }, Statistic::LastEnd(last))
         | (GuardKind::RecentEngagement { days }, Statistic::LastEngagement(last)) => {
@@ -251,7 +317,7 @@ fn holds(kind: GuardKind, stat: &mut Statistic, subject: &Subject, now: SimTime)
         }
         (GuardKind::DailyEnrollmentCap { per_day }, Statistic::Enrollments(counts)) => {
             let (day, count) = counts[subject.inbox];
-            day == now / SECONDS_PER_DAY && count >= per_day
+            day == now / SECONDS_PER_DAY && count >= *per_day
         }
         _ => unreachable!("each guard keeps the statistic of its kind"),
     }
@@ -377,12 +443,12 @@ mod tests {
             for (i, &(t, h)) in history.iter().enumerate() {
                 match h {
                     Happening::Bounce(inbox, d) => guards.on_hard_bounce(inbox, d, t),
-                    Happening::End(c) => guards.on_end(c, t),
+                    Happening::End(c) => guards.on_end(c, Outcome::Finished, t),
                     Happening::Engagement(c) => guards.on_engagement(c, t),
-                    Happening::Enroll(inbox) => guards.on_enroll(inbox, t),
+                    Happening::Enroll(inbox) => guards.on_enroll(inbox, 0, Source::CrmSingle, t),
                     Happening::Query(inbox, c, d) => {
                         let expected = recount(&history[..i], (inbox, c, d), t, k);
-                        prop_assert_eq!(guards.holding(&subject(inbox, c, d), t), expected);
+                        prop_assert_eq!(guards.holding(&subject(inbox, c, d), None, t), expected);
                     }
                 }
             }
@@ -526,22 +592,22 @@ mod tests {
         let mut g = Guards::new(&specs, 2, 4);
         let day = SECONDS_PER_DAY;
         let s = subject(0, 1, 7);
-        assert_eq!(g.holding(&s, 0), 0);
+        assert_eq!(g.holding(&s, None, 0), 0);
         g.on_hard_bounce(1, 7, 10);
-        assert_eq!(g.holding(&s, 20), 0, "one bounce on the domain");
+        assert_eq!(g.holding(&s, None, 20), 0, "one bounce on the domain");
         g.on_hard_bounce(0, 7, 30);
-        assert_eq!(g.holding(&s, 40), 0b0001, "two: the domain is suppressed");
-        assert_eq!(g.holding(&subject(0, 1, 8), 40), 0, "another domain");
-        g.on_end(1, day);
-        assert_eq!(g.holding(&subject(0, 1, 8), 4 * day - 1), 0b0010);
-        assert_eq!(g.holding(&subject(0, 1, 8), 4 * day), 0, "three days later");
-        g.on_enroll(1, 5 * day);
-        g.on_enroll(1, 5 * day + 1);
-        assert_eq!(g.holding(&subject(1, 0, 8), 5 * day + 2), 0b0100);
-        assert_eq!(g.holding(&subject(1, 0, 8), 6 * day), 0, "a new day");
+        assert_eq!(g.holding(&s, None, 40), 0b0001, "two: the domain is suppressed");
+        assert_eq!(g.holding(&subject(0, 1, 8), None, 40), 0, "another domain");
+        g.on_end(1, Outcome::Finished, day);
+        assert_eq!(g.holding(&subject(0, 1, 8), None, 4 * day - 1), 0b0010);
+        assert_eq!(g.holding(&subject(0, 1, 8), None, 4 * day), 0, "three days later");
+        g.on_enroll(1, 0, Source::CrmSingle, 5 * day);
+        g.on_enroll(1, 0, Source::CrmSingle, 5 * day + 1);
+        assert_eq!(g.holding(&subject(1, 0, 8), None, 5 * day + 2), 0b0100);
+        assert_eq!(g.holding(&subject(1, 0, 8), None, 6 * day), 0, "a new day");
         g.on_engagement(2, 7 * day);
-        assert_eq!(g.holding(&subject(1, 2, 8), 8 * day - 1), 0b1000);
-        assert_eq!(g.holding(&subject(1, 2, 8), 8 * day), 0);
+        assert_eq!(g.holding(&subject(1, 2, 8), None, 8 * day - 1), 0b1000);
+        assert_eq!(g.holding(&subject(1, 2, 8), None, 8 * day), 0);
     }
 
     #[test]
@@ -559,10 +625,10 @@ mod tests {
         let s = subject(0, 0, 0);
         g.on_send(0, 0);
         g.on_hard_bounce(0, 0, 0);
-        assert_eq!(g.holding(&s, 60), 0b10, "1 of 1 is above 50%: paused");
+        assert_eq!(g.holding(&s, None, 60), 0b10, "1 of 1 is above 50%: paused");
         // The bounce leaves the window after an hour; the pause lasts 24 hours from 60 s.
-        assert_eq!(g.holding(&s, 2 * H), 0b10);
-        assert_eq!(g.holding(&s, 24 * H + 59), 0b10);
-        assert_eq!(g.holding(&s, 24 * H + 60), 0);
+        assert_eq!(g.holding(&s, None, 2 * H), 0b10);
+        assert_eq!(g.holding(&s, None, 24 * H + 59), 0b10);
+        assert_eq!(g.holding(&s, None, 24 * H + 60), 0);
     }
 }

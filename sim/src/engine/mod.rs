@@ -41,6 +41,7 @@ use portal::{DayView, PortalRun};
 use rayon::prelude::*;
 
 pub use facts::{AttemptFacts, Decide, DecidedAttempt};
+pub use guards::RuleError;
 pub use journey::{EnrollmentJourney, Journey, JourneyEntry, Journeys};
 pub use mail::Reaction;
 pub use result::{
@@ -368,10 +369,12 @@ fn gather(
         attempts: options.attempts.then(Vec::new),
         event_hashes: options.event_hashes.then(Vec::new),
     };
+    let mut rule_error = None;
     for run in runs {
-        let (part_counters, part_recordings) = run.finish();
+        let (part_counters, part_recordings, error) = run.finish();
         counters.add(&part_counters);
         recordings.append(part_recordings);
+        rule_error = rule_error.or(error);
     }
     counters.assert_balanced(scenario.seed);
     if let Some(journeys) = &recordings.journeys {
@@ -409,6 +412,7 @@ fn gather(
         shape,
         counters,
         recordings,
+        rule_error,
     }
 }
 

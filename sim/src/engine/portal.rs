@@ -6,7 +6,7 @@ use model::{ContactFlags, Decision, Outcome, ReplyKind, SenderState, StepFailure
 
 use super::enrollment::{Enrollment, Stage, Start};
 use super::facts::{AttemptFacts, Decide};
-use super::guards::{Guards, Subject};
+use super::guards::{Guards, Inputs, RuleError, Subject};
 use super::inbox::Inbox;
 use super::mail::{self, FailedStep, Reaction, SendDraws};
 use super::mailboxes::Mailboxes;
@@ -297,8 +297,9 @@ impl PortalRun {
         self.recorder.note(time, event);
     }
 
-    /// Closes the run at the horizon: enrollments not ended are STILL_ACTIVE.
-    pub fn finish(self) -> (Counters, Recordings) {
+    /// Closes the run at the horizon: enrollments not ended are STILL_ACTIVE. With the first
+    /// CEL check that failed to evaluate, if one did.
+    pub fn finish(self) -> (Counters, Recordings, Option<RuleError>) {
         assert!(
             self.plan.is_empty(),
             "seed {}: planned attempts left unmade at the horizon",
@@ -309,7 +310,9 @@ impl PortalRun {
             .iter()
             .filter(|e| e.stage() != Stage::Ended)
             .map(|e| self.slots[e.slot as usize].id);
-        self.recorder.finish(self.enrollments.len(), running)
+        let error = self.guards.error().cloned();
+        let (counters, recordings) = self.recorder.finish(self.enrollments.len(), running);
+        (counters, recordings, error)
     }
 
     /// The contact id of slot `c`.
@@ -375,17 +378,7 @@ impl PortalRun {
         let was_active = record.active != NOT_ENROLLED;
         let fit = self.daily_fit(view, &request, inbox);
         let full = fit.as_ref().is_some_and(|f| f.full);
-        let guards = if self.guards.any() {
-            let subject = Subject {
-                inbox,
-                contact: c,
-                domain: view.mailboxes.domain(record.person),
-            };
-            self.guards.holding(&subject, self.now)
-        } else {
-            0
-        };
-        let facts = AttemptFacts {
+        let mut facts = AttemptFacts {
             time: self.now,
             portal: self.portal,
             contact: request.contact,
@@ -398,8 +391,11 @@ impl PortalRun {
             sender: SenderState::new(user.seat, connected).with_daily_limit_full(full),
             rejected_in_sequence: record.rejected_sequences & (1 << request.sequence) != 0,
             already_enrolled: was_active,
-            guards,
+            guards: 0,
         };
+        if self.guards.any() {
+            facts.guards = self.holding_guards(view, &facts, c, inbox);
+        }
         let conditions = facts.conditions();
         let reference = view.scenario.rules.evaluate(conditions);
         let decision = match view.decider {
@@ -417,6 +413,27 @@ impl PortalRun {
             );
             self.enroll(view, c, &request, inbox, fit);
         }
+    }
+
+    /// The rule set's guards that hold for the attempt of `facts` (its `guards` not yet set)
+    /// of slot `c` by inbox `inbox`.
+    fn holding_guards(&mut self, view: &DayView, facts: &AttemptFacts, c: usize, inbox: usize) -> u16 {
+        let record = &self.slots[c];
+        let subject = Subject {
+            inbox,
+            contact: c,
+            domain: view.mailboxes.domain(record.person),
+        };
+        let sequence = &view.scenario.sequences[usize::from(facts.sequence)];
+        let types = &view.scenario.population.subscription_types;
+        let inputs = Inputs {
+            attempt: facts,
+            weekday: view.scenario.calendar.weekday(self.now / SECONDS_PER_DAY),
+            sequence_name: &sequence.name,
+            subscription_type: &types[usize::from(sequence.subscription_type)].name,
+            provider: view.users[facts.user as usize].inbox,
+        };
+        self.guards.holding(&subject, Some(&inputs), self.now)
     }
 
     /// The decider's decision on the attempt of `facts`, asserted to be one the world can
@@ -520,7 +537,7 @@ impl PortalRun {
         fit: Option<DailyFit>,
     ) {
         let id = self.enrollments.len() as u32;
-        self.guards.on_enroll(inbox, self.now);
+        self.guards.on_enroll(inbox, c, request.source, self.now);
         let shift_seconds = fit.as_ref().map_or(0, |f| f.shift_days * SECONDS_PER_DAY);
         let start = self.now + shift_seconds;
         if let (Some(schedule), Some(fit)) = (&mut self.schedule, &fit) {
@@ -883,7 +900,7 @@ impl PortalRun {
             self.slots[c].active = NOT_ENROLLED;
         }
         self.recorder.on_end(self.now, id, contact, outcome);
-        self.guards.on_end(c, self.now);
+        self.guards.on_end(c, outcome, self.now);
         self.release_scheduled(view, id);
 
         if let Outcome::StepFailed(failure) = outcome {

@@ -312,6 +312,9 @@ pub struct RunResult {
     pub counters: Counters,
     /// What was recorded beside the counts, as [`super::RunOptions`] asked.
     pub recordings: Recordings,
+    /// The first CEL check that failed to evaluate (in portal order, then time order), if
+    /// one did: the run is then not a valid result of its rule set, and is not to be reported.
+    pub rule_error: Option<super::guards::RuleError>,
 }
 
 impl RunResult {
