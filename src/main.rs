@@ -753,7 +753,11 @@ fn diff(args: DiffArgs) -> Result<()> {
         .map(|(first, second)| {
             let r1 = run_checked(first, &options)?;
             let r2 = run_checked(second, &options)?;
-            Ok(reports::Diff::new((first, &r1), (second, &r2), args.examples))
+            Ok(reports::Diff::new(
+                (first, &r1),
+                (second, &r2),
+                args.examples,
+            ))
         })
         .collect::<Result<_>>()?;
     let traced = args.scenarios[0].display().to_string();
@@ -971,7 +975,12 @@ fn check_one_seed(
     save: Option<Output>,
 ) -> Result<reports::check::CheckReport> {
     let runs: Vec<reports::Report> = (expectations.scenarios.iter())
-        .map(|s| Ok(reports::Report::new(&s.scenario, &run_checked(&s.scenario, options)?)))
+        .map(|s| {
+            Ok(reports::Report::new(
+                &s.scenario,
+                &run_checked(&s.scenario, options)?,
+            ))
+        })
         .collect::<Result<_>>()?;
     if let Some(save) = save {
         let text = reports::check::baseline_json(expectations, &runs);

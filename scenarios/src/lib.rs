@@ -106,7 +106,7 @@ impl RuleBook {
 }
 
 /// Loads and validates the rule file at `path` (`rules/*.toml`: an optional `description`, an
-/// optional `order`, and `[[guards]]`).
+/// optional `order`, `[[guards]]` and `[[checks]]`).
 pub fn load_rules(path: &Path) -> Result<RuleBook, ScenarioError> {
     let shown = path.display().to_string();
     let text = read_text(path).map_err(|source| ScenarioError::ReadRules {
@@ -117,8 +117,8 @@ pub fn load_rules(path: &Path) -> Result<RuleBook, ScenarioError> {
 }
 
 /// Whether the file at `path` is shaped like a rule file rather than a scenario: a TOML table
-/// whose keys are only a rule file's (`description`, `order`, `guards`), with `order` or
-/// `guards` among them. An unreadable or malformed file is not: loading it as a scenario
+/// whose keys are only a rule file's (`description`, `order`, `guards`, `checks`), with one
+/// besides `description` among them. An unreadable or malformed file is not: loading it as a scenario
 /// reports why.
 pub fn is_rule_file(path: &Path) -> bool {
     let Ok(text) = read_text(path) else {
@@ -127,7 +127,7 @@ pub fn is_rule_file(path: &Path) -> bool {
     let Ok(table) = text.parse::<toml::Table>() else {
         return false;
     };
-    let rule_key = |k: &str| matches!(k, "description" | "order" | "guards");
+    let rule_key = |k: &str| matches!(k, "description" | "order" | "guards" | "checks");
     table.keys().all(|k| rule_key(k)) && table.keys().any(|k| k != "description")
 }
 

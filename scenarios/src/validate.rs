@@ -7,8 +7,8 @@
 //! spans, catalogue names). Every key a problem names is built by [`field!`] from the field it
 //! describes.
 
-pub(crate) mod deserialize;
 mod checks;
+pub(crate) mod deserialize;
 mod dynamics;
 mod flow;
 mod remedies;

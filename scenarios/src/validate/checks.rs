@@ -13,7 +13,9 @@ use crate::raw::{CheckAction, RawCheck};
 pub(crate) fn caret(source: &str, offset: usize) -> String {
     let offset = offset.min(source.len());
     let line_start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = source[offset..].find('\n').map_or(source.len(), |i| offset + i);
+    let line_end = source[offset..]
+        .find('\n')
+        .map_or(source.len(), |i| offset + i);
     let column = source[line_start..offset].chars().count();
     format!(
         "\n    {}\n    {}^",

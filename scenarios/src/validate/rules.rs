@@ -29,10 +29,9 @@ pub(crate) fn hint_guard_syntax(problems: &mut [Problem], prefix: &str) {
             continue;
         }
         let misplaced = !prefix.is_empty() && p.key == "guards";
-        let of_rules = (p.key.strip_prefix(prefix))
-            .is_some_and(|key| {
-                !key.contains(['.', '[']) || key.starts_with("guards[") || key.starts_with("checks[")
-            });
+        let of_rules = (p.key.strip_prefix(prefix)).is_some_and(|key| {
+            !key.contains(['.', '[']) || key.starts_with("guards[") || key.starts_with("checks[")
+        });
         if misplaced {
             p.message = format!(
                 "{}; a scenario declares guards under [rules]: {}",

@@ -5,13 +5,11 @@ use cel::common::types::{CelBool, CelInt, CelString};
 use cel::common::value::CowVal;
 use cel::context::VariableResolver;
 use cel::{Context, Program, Value};
-use model::{
-    AddressFlags, ContactFlags, InboxProvider, Outcome, SeatTier, SenderState,
-};
+use model::{AddressFlags, ContactFlags, InboxProvider, Outcome, SeatTier, SenderState};
 
-use super::{env, Expression, Problem, Variable};
 #[cfg(test)]
 use super::Type;
+use super::{env, Expression, Problem, Variable};
 use crate::engine::AttemptFacts;
 use crate::scenario::Source;
 use crate::time::Weekday;
@@ -175,7 +173,9 @@ fn probe_attempts() -> [(AttemptFacts, Statistics, Option<InboxProvider>); 2] {
     let mut flags = ContactFlags::EMPTY;
     ContactFlags::ALL.iter().for_each(|(f, _)| flags.insert(*f));
     let mut address = AddressFlags::EMPTY;
-    AddressFlags::ALL.iter().for_each(|(f, _)| address.insert(*f));
+    AddressFlags::ALL
+        .iter()
+        .for_each(|(f, _)| address.insert(*f));
     let clear = AttemptFacts {
         time: 0,
         portal: 0,

@@ -15,9 +15,9 @@ use crate::time::{SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
 
 mod history;
 
+use history::History;
 pub(crate) use history::Inputs;
 pub use history::RuleError;
-use history::History;
 
 /// Marks "never" in per-contact times.
 const NEVER: SimTime = SimTime::MAX;
@@ -159,7 +159,9 @@ impl Guards {
             GuardKind::Expression(e) => reads.union(e.reads()),
             _ => reads,
         });
-        let expressions = specs.iter().any(|g| matches!(g.kind, GuardKind::Expression(_)));
+        let expressions = specs
+            .iter()
+            .any(|g| matches!(g.kind, GuardKind::Expression(_)));
         Self {
             specs: specs.to_vec(),
             stats,
@@ -596,11 +598,19 @@ mod tests {
         g.on_hard_bounce(1, 7, 10);
         assert_eq!(g.holding(&s, None, 20), 0, "one bounce on the domain");
         g.on_hard_bounce(0, 7, 30);
-        assert_eq!(g.holding(&s, None, 40), 0b0001, "two: the domain is suppressed");
+        assert_eq!(
+            g.holding(&s, None, 40),
+            0b0001,
+            "two: the domain is suppressed"
+        );
         assert_eq!(g.holding(&subject(0, 1, 8), None, 40), 0, "another domain");
         g.on_end(1, Outcome::Finished, day);
         assert_eq!(g.holding(&subject(0, 1, 8), None, 4 * day - 1), 0b0010);
-        assert_eq!(g.holding(&subject(0, 1, 8), None, 4 * day), 0, "three days later");
+        assert_eq!(
+            g.holding(&subject(0, 1, 8), None, 4 * day),
+            0,
+            "three days later"
+        );
         g.on_enroll(1, 0, Source::CrmSingle, 5 * day);
         g.on_enroll(1, 0, Source::CrmSingle, 5 * day + 1);
         assert_eq!(g.holding(&subject(1, 0, 8), None, 5 * day + 2), 0b0100);

@@ -417,7 +417,13 @@ impl PortalRun {
 
     /// The rule set's guards that hold for the attempt of `facts` (its `guards` not yet set)
     /// of slot `c` by inbox `inbox`.
-    fn holding_guards(&mut self, view: &DayView, facts: &AttemptFacts, c: usize, inbox: usize) -> u16 {
+    fn holding_guards(
+        &mut self,
+        view: &DayView,
+        facts: &AttemptFacts,
+        c: usize,
+        inbox: usize,
+    ) -> u16 {
         let record = &self.slots[c];
         let subject = Subject {
             inbox,

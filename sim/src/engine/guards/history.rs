@@ -112,7 +112,11 @@ impl History {
             last_end: None,
             last_engagement: None,
         };
-        let keep = if reads.contains(V::SenderSent7d) { WEEK } else { SECONDS_PER_DAY };
+        let keep = if reads.contains(V::SenderSent7d) {
+            WEEK
+        } else {
+            SECONDS_PER_DAY
+        };
         Self {
             reads,
             sends: any(&[V::SenderSent24h, V::SenderSent7d]).then(|| (times(), keep)),
@@ -243,5 +247,144 @@ impl RuleError {
             scenario.seed,
             self.message,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What happens to a portal of 2 inboxes, 3 contacts and 3 domains.
+    #[derive(Clone, Copy, Debug)]
+    enum Happening {
+        Send(usize),
+        Bounce(usize, u32),
+        Complaint(usize),
+        Engagement(usize),
+        End(usize, Outcome),
+        Enroll(usize, usize, Source),
+    }
+
+    fn happenings() -> impl Strategy<Value = Vec<(SimTime, Happening)>> {
+        let outcome = prop_oneof![Just(Outcome::Finished), Just(Outcome::Bounced)];
+        let source = prop_oneof![Just(Source::CrmBulk), Just(Source::CrmSingle)];
+        let happening = prop_oneof![
+            (0usize..2).prop_map(Happening::Send),
+            (0usize..2, 0u32..3).prop_map(|(i, d)| Happening::Bounce(i, d)),
+            (0usize..2).prop_map(Happening::Complaint),
+            (0usize..3).prop_map(Happening::Engagement),
+            (0usize..3, outcome).prop_map(|(c, o)| Happening::End(c, o)),
+            (0usize..2, 0usize..3, source).prop_map(|(i, c, s)| Happening::Enroll(i, c, s)),
+        ];
+        // Times on a coarse grid of half days, so that windows' ends are hit exactly.
+        let timed = ((0u32..40).prop_map(|h| h * SECONDS_PER_DAY / 2), happening);
+        proptest::collection::vec(timed, 0..120).prop_map(|mut v| {
+            v.sort_by_key(|&(t, _)| t);
+            v
+        })
+    }
+
+    /// The statistics at `now` for (inbox, contact, domain), recounted from the whole history:
+    /// what happened before `now` (at `now` too: the engine asks after what happened then).
+    fn recount(
+        history: &[(SimTime, Happening)],
+        q: (usize, usize, u32),
+        now: SimTime,
+    ) -> Statistics {
+        use Happening as H;
+        let (inbox, contact, domain) = q;
+        let past = || history.iter().filter(|(t, _)| *t <= now);
+        let recent = |window: SimTime, pick: &dyn Fn(&Happening) -> bool| {
+            past().filter(|(t, h)| now - t < window && pick(h)).count() as u32
+        };
+        let today = |bulk: bool| {
+            past()
+                .filter(|(t, h)| t / SECONDS_PER_DAY == now / SECONDS_PER_DAY && matches!(h, H::Enroll(i, _, s) if *i == inbox && (!bulk || *s == Source::CrmBulk)))
+                .count() as u32
+        };
+        let last_end = past()
+            .filter(|(_, h)| matches!(h, H::End(c, _) if *c == contact))
+            .last();
+        let engaged = past()
+            .filter(|(_, h)| matches!(h, H::Engagement(c) if *c == contact))
+            .last();
+        Statistics {
+            enrollments: past()
+                .filter(|(_, h)| matches!(h, H::Enroll(_, c, _) if *c == contact))
+                .count() as u32,
+            last_outcome: last_end.map(|(_, h)| match h {
+                H::End(_, o) => *o,
+                _ => unreachable!(),
+            }),
+            since_enrollment_end: last_end.map(|(t, _)| now - t),
+            since_engagement: engaged.map(|(t, _)| now - t),
+            domain_bounces: past()
+                .filter(|(_, h)| matches!(h, H::Bounce(_, d) if *d == domain))
+                .count() as u32,
+            sent_24h: recent(SECONDS_PER_DAY, &|h| matches!(h, H::Send(i) if *i == inbox)),
+            sent_7d: recent(WEEK, &|h| matches!(h, H::Send(i) if *i == inbox)),
+            bounces_7d: recent(WEEK, &|h| matches!(h, H::Bounce(i, _) if *i == inbox)),
+            complaints_7d: recent(WEEK, &|h| matches!(h, H::Complaint(i) if *i == inbox)),
+            enrolled_today: today(false),
+            bulk_enrolled_today: today(true),
+        }
+    }
+
+    fn every_statistic() -> Reads {
+        (Variable::ALL.iter())
+            .filter(|v| v.is_statistic())
+            .fold(Reads::NONE, |r, &v| r.with(v))
+    }
+
+    proptest! {
+        #[test]
+        fn every_statistic_equals_a_recount_of_the_whole_history(
+            history in happenings(),
+            q in (0usize..2, 0usize..3, 0u32..3),
+            later in 0u32..3,
+        ) {
+            let mut kept = History::new(every_statistic(), 2, 3);
+            for &(t, h) in &history {
+                match h {
+                    Happening::Send(i) => kept.on_send(i, t),
+                    Happening::Bounce(i, d) => kept.on_hard_bounce(i, d, t),
+                    Happening::Complaint(i) => kept.on_complaint(i, t),
+                    Happening::Engagement(c) => kept.on_engagement(c, t),
+                    Happening::End(c, o) => kept.on_end(c, o, t),
+                    Happening::Enroll(i, c, s) => kept.on_enroll(i, c, s, t),
+                }
+            }
+            let last = history.last().map_or(0, |(t, _)| *t);
+            let now = last + later * SECONDS_PER_DAY / 2;
+            let subject = Subject { inbox: q.0, contact: q.1, domain: q.2 };
+            prop_assert_eq!(kept.statistics(&subject, now), recount(&history, q, now));
+        }
+    }
+
+    #[test]
+    fn a_statistic_no_expression_reads_is_not_kept() {
+        let reads = Reads::NONE.with(Variable::SenderSent24h);
+        let mut kept = History::new(reads, 1, 1);
+        assert!(kept.bounces.is_none() && kept.contacts.is_none() && kept.enrolled.is_none());
+        for t in [0, 10, 20] {
+            kept.on_send(0, t);
+            kept.on_hard_bounce(0, 0, t);
+        }
+        let s = kept.statistics(
+            &Subject {
+                inbox: 0,
+                contact: 0,
+                domain: 0,
+            },
+            30,
+        );
+        assert_eq!(
+            (s.sent_24h, s.sent_7d, s.bounces_7d, s.domain_bounces),
+            (3, 0, 0, 0)
+        );
+        // Kept 24 hours only: a send a day and a half old has been dropped.
+        kept.on_send(0, 36 * 3_600);
+        assert_eq!(kept.sends.as_ref().unwrap().0[0].len(), 1);
     }
 }

@@ -1,0 +1,203 @@
+//! CEL checks end to end: each of the six guard kinds is the CEL expression docs/harness.md
+//! gives for it (the same decision on every attempt of the library's scenarios over several
+//! seeds), and CEL rule files work through the command line.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use model::Decision;
+
+/// Each guard kind (as a rule file writes it) beside the CEL check docs/harness.md says it is,
+/// with thresholds low enough to bite in the library's scenarios.
+const EQUIVALENT: [(&str, &str); 6] = [
+    (
+        "kind = \"sender_bounce_rate\"\nwindow_hours = 168\nthreshold = 0.02\nmin_sends = 20",
+        "sender.sent_7d >= 20 && double(sender.bounces_7d) > 0.02 * double(sender.sent_7d)",
+    ),
+    (
+        "kind = \"sender_complaint_rate\"\nwindow_hours = 168\nthreshold = 0.002\nmin_sends = 20",
+        "sender.sent_7d >= 20 && double(sender.complaints_7d) > 0.002 * double(sender.sent_7d)",
+    ),
+    (
+        "kind = \"domain_bounces\"\nbounces = 2",
+        "domain.bounces >= 2",
+    ),
+    (
+        "kind = \"cooldown\"\ndays = 20",
+        "contact.seconds_since_enrollment_end < 20 * 86400",
+    ),
+    (
+        "kind = \"daily_enrollment_cap\"\nper_day = 30",
+        "sender.enrolled_today >= 30",
+    ),
+    (
+        "kind = \"recent_engagement\"\ndays = 10",
+        "contact.seconds_since_engagement < 10 * 86400",
+    ),
+];
+
+fn rule_book(table: &str, body: &str) -> scenarios::RuleBook {
+    let text = format!("[[{table}]]\ncode = \"PROVEN\"\ndescription = \"d\"\n{body}\n");
+    scenarios::parse_rules(&text, "equivalence").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Every attempt's decision in a run of `scenario`.
+fn decisions(scenario: &sim::Scenario) -> Vec<(u32, u32, Decision)> {
+    let options = sim::RunOptions {
+        attempts: true,
+        ..sim::RunOptions::default()
+    };
+    let result = sim::run_with(scenario, &options);
+    assert!(result.rule_error.is_none(), "{:?}", result.rule_error);
+    let attempts = result.recordings.attempts.expect("recorded");
+    (attempts.iter())
+        .map(|a| (a.facts.time, a.facts.contact, a.decision))
+        .collect()
+}
+
+/// The library's scenarios, at most 20,000 contacts each (scale-1m is scaled down).
+fn library() -> Vec<sim::Scenario> {
+    let mut paths: Vec<_> = std::fs::read_dir("scenarios/library")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    (paths.iter())
+        .map(|p| {
+            let mut s = scenarios::load(p).unwrap();
+            if s.population.contacts > 20_000 {
+                s.scale_contacts(20_000);
+            }
+            s
+        })
+        .collect()
+}
+
+#[test]
+fn each_guard_kind_decides_every_attempt_as_its_cel_expression() {
+    let library = library();
+    assert!(library.len() >= 10);
+    for (guard, expression) in EQUIVALENT {
+        let (kind_rules, cel_rules) = (
+            rule_book("guards", guard),
+            rule_book("checks", &format!("when = {expression:?}")),
+        );
+        let mut guarded = 0;
+        for base in &library {
+            for seed in sim::seeds_from(base.seed, 2) {
+                let mut s = sim::Scenario {
+                    seed,
+                    ..base.clone()
+                };
+                kind_rules.apply(&mut s);
+                let by_kind = decisions(&s);
+                cel_rules.apply(&mut s);
+                let by_cel = decisions(&s);
+                assert_eq!(
+                    by_kind.len(),
+                    by_cel.len(),
+                    "{} seed {seed}: {guard}",
+                    s.name
+                );
+                if let Some(i) = (0..by_kind.len()).find(|&i| by_kind[i] != by_cel[i]) {
+                    panic!(
+                        "{} seed {seed}: attempt {i} {:?} under `{guard}`, {:?} under `{expression}`",
+                        s.name, by_kind[i], by_cel[i]
+                    );
+                }
+                guarded += (by_kind.iter())
+                    .filter(|a| a.2 == Decision::Guarded(0))
+                    .count();
+            }
+        }
+        // The proof is not empty: the guard decided attempts.
+        assert!(guarded >= 10, "`{guard}` decided only {guarded} attempts");
+    }
+}
+
+fn seqsim() -> Command {
+    Command::cargo_bin("seqsim").unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn a_check_that_fails_at_run_time_exits_2_naming_the_contact_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write(
+        dir.path(),
+        "r.toml",
+        "[[checks]]\ncode = \"ODD\"\ndescription = \"d\"\nwhen = \"1 / (sender.sent_24h - 7) > 5\"\n",
+    );
+    let out = dir.path().join("out.json");
+    let assert = seqsim()
+        .args(["run", "--rules", &rules, "--format", "json", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    for part in [
+        "CEL check ODD (`1 / (sender.sent_24h - 7) > 5`) failed to evaluate on the attempt of contact ",
+        "(scenario default, seed 20261128): Division by zero",
+        "nothing was written",
+    ] {
+        assert!(stderr.contains(part), "{part}: {stderr}");
+    }
+    assert!(!out.exists(), "a report was written");
+}
+
+#[test]
+fn every_bad_expression_exits_2_with_a_caret_under_the_problem() {
+    let cases = [
+        (
+            "contact.bounced > 3",
+            "no matching overload for '_>_' applied to '(bool, int)'",
+            0,
+        ),
+        (
+            "contact.bounce || true",
+            "contact has no field bounce; allowed: id, ",
+            0,
+        ),
+        (
+            "true && foo",
+            "unknown variable foo; allowed: time, portal",
+            8,
+        ),
+        ("sender.sent_24h >", "Syntax error", 17),
+        (
+            "sender.sent_24h + 1",
+            "it evaluates to an int, not a bool",
+            0,
+        ),
+        (
+            "sender",
+            "sender is an object, not a value; allowed: one of its fields",
+            0,
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (when, message, column) in cases {
+        let text = format!("[[checks]]\ncode = \"C\"\ndescription = \"d\"\nwhen = {when:?}\n");
+        let rules = write(dir.path(), "r.toml", &text);
+        let assert = seqsim()
+            .args(["validate", "--rules", &rules])
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        assert!(
+            stderr.contains("key `checks[0].when`: "),
+            "{when}: {stderr}"
+        );
+        assert!(stderr.contains(message), "{when}: {stderr}");
+        let caret = format!("\n    {when}\n    {}^", " ".repeat(column));
+        assert!(
+            stderr.contains(&caret),
+            "{when}: caret at {column}: {stderr}"
+        );
+    }
+}
