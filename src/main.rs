@@ -866,15 +866,29 @@ fn validate_rules(path: &Path, args: &ValidateArgs) -> Result<()> {
     let book = scenarios::load_rules(path)?;
     let rules = &book.rules;
     let order: Vec<&str> = rules.order().iter().map(|&c| rules.check_name(c)).collect();
-    let guards: String = (rules.guards().iter())
-        .map(|g| format!("\n  guard {}: {}", g.name, g.description))
+    let lines: String = (rules.guards().iter().zip(&book.guards))
+        .map(|(g, kind)| match &kind.kind {
+            sim::GuardKind::Expression(e) => {
+                format!(
+                    "\n  CEL check {}: {}\n    when {}",
+                    g.name,
+                    g.description,
+                    e.source().trim()
+                )
+            }
+            _ => format!("\n  guard {}: {}", g.name, g.description),
+        })
         .collect();
+    let cel = (book.guards.iter())
+        .filter(|g| matches!(g.kind, sim::GuardKind::Expression(_)))
+        .count();
     write_stdout(&format!(
-        "rule file `{}` is valid: {} in order: {}; {}{guards}\n",
+        "rule file `{}` is valid: {} in order: {}; {}, {}{lines}\n",
         path.display(),
         reports::counted(order.len() as u64, "check"),
         order.join(", "),
-        reports::counted(rules.guards().len() as u64, "guard"),
+        reports::counted((rules.guards().len() - cel) as u64, "guard"),
+        reports::counted(cel as u64, "CEL check"),
     ))
 }
 

@@ -201,3 +201,29 @@ fn every_bad_expression_exits_2_with_a_caret_under_the_problem() {
         );
     }
 }
+
+#[test]
+fn docs_harness_md_tables_every_variable_with_its_type() {
+    let doc = std::fs::read_to_string("docs/harness.md").unwrap();
+    let section = doc
+        .split("## Variables of CEL checks")
+        .nth(1)
+        .expect("the section");
+    let mut rows: Vec<(&str, &str)> = (section.lines())
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let name = cells.get(1)?.strip_prefix('`')?.strip_suffix('`')?;
+            Some((name, *cells.get(2)?))
+        })
+        .filter(|(name, kind)| !name.contains(' ') && ["bool", "int", "string"].contains(kind))
+        .collect();
+    let mut known: Vec<(&str, &str)> = (sim::cel::Variable::ALL.iter())
+        .map(|v| (v.name(), v.kind().name()))
+        .collect();
+    rows.sort();
+    known.sort();
+    assert_eq!(
+        rows, known,
+        "the table's rows: every variable once, with its type"
+    );
+}

@@ -181,13 +181,16 @@ fn rule_files_validate_on_their_own() {
     for entry in std::fs::read_dir("rules").unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
-        let guards = text.matches("[[guards]]").count();
+        let (guards, cel) = (
+            text.matches("[[guards]]").count(),
+            text.matches("[[checks]]").count(),
+        );
         let checks = if text.contains("order = [") {
             // An order lists its checks between the brackets, one quoted name each.
             let order = &text[text.find("order = [").unwrap()..];
             order[..order.find(']').unwrap()].matches('"').count() / 2
         } else {
-            15 + guards
+            15 + guards + cel
         };
         let expected = format!(
             "rule file `{}` is valid: {checks} checks in order: ",
@@ -200,7 +203,8 @@ fn rule_files_validate_on_their_own() {
                 .assert()
                 .success()
                 .stdout(predicate::str::starts_with(expected.clone()))
-                .stdout(contains(format!("{} guard", guards)));
+                .stdout(contains(format!("; {guards} guard")))
+                .stdout(contains(format!(" {cel} CEL check")));
         }
     }
     let (_dir, bad) = scenario_file(

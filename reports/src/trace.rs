@@ -113,6 +113,7 @@ pub(crate) fn event_name(event: &TracedEvent) -> &'static str {
         TracedEvent::ReEnrollScheduled { .. } => "re_enroll_scheduled",
         TracedEvent::UserDoesNotAct => "user_does_not_act",
         TracedEvent::GlobalBounceListed { .. } => "global_bounce_listed",
+        TracedEvent::ChecksRead(_) => "checks_read",
     }
 }
 
@@ -123,6 +124,7 @@ pub(crate) fn event_line(
     what: &TracedEvent,
 ) -> String {
     match what {
+        TracedEvent::ChecksRead(readings) => checks_line(scenario, readings),
         TracedEvent::Attempt {
             user,
             source,
@@ -326,6 +328,53 @@ fn list(names: &[&str]) -> String {
         "none".to_owned()
     } else {
         names.join(", ")
+    }
+}
+
+/// What the CEL checks read at an attempt: each check's code, expression, verdict and the
+/// values of the variables it read.
+fn checks_line(scenario: &Scenario, readings: &[sim::CheckReading]) -> String {
+    let each: Vec<String> = (readings.iter())
+        .map(|r| {
+            let values: Vec<String> = (r.values.iter())
+                .map(|(v, value)| format!("{} = {value}", v.name()))
+                .collect();
+            format!(
+                "CEL check {} `{}` {}, reading {}",
+                check_code(scenario, r),
+                check_source(scenario, r),
+                check_verdict(r),
+                values.join(", ")
+            )
+        })
+        .collect();
+    each.join("; ")
+}
+
+/// Each check's code and verdict (`FREE_GMAIL_BULK_CAP true`), for a table cell.
+pub(crate) fn verdicts(scenario: &Scenario, readings: &[sim::CheckReading]) -> String {
+    let each: Vec<String> = (readings.iter())
+        .map(|r| format!("{} {}", check_code(scenario, r), check_verdict(r)))
+        .collect();
+    each.join(", ")
+}
+
+pub(crate) fn check_code<'a>(scenario: &'a Scenario, r: &sim::CheckReading) -> &'a str {
+    &scenario.rules.guards()[usize::from(r.guard)].name
+}
+
+pub(crate) fn check_source<'a>(scenario: &'a Scenario, r: &sim::CheckReading) -> &'a str {
+    match &scenario.guards[usize::from(r.guard)].kind {
+        sim::GuardKind::Expression(e) => e.source().trim(),
+        _ => unreachable!("a reading is of a CEL check"),
+    }
+}
+
+/// `true`, `false` or `failed: MESSAGE`.
+fn check_verdict(r: &sim::CheckReading) -> String {
+    match &r.verdict {
+        Ok(held) => held.to_string(),
+        Err(message) => format!("failed: {message}"),
     }
 }
 

@@ -34,6 +34,7 @@ pub const LIBRARY: &[LibraryScenario] = &[
     entry!("clean-opt-in"),
     entry!("default"),
     entry!("gmail-extension-heavy"),
+    entry!("house-rules"),
     entry!("overlapping-team"),
     entry!("per-minute-limit"),
     entry!("purchased-list"),

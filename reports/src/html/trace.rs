@@ -37,7 +37,8 @@ struct Row {
     result: String,
     reply: Option<SmtpReply>,
     details: String,
-    marker: Marker,
+    /// None for what the chart does not draw (what the CEL checks read).
+    marker: Option<Marker>,
 }
 
 /// The journey of the contact traced in `result` as one HTML page (ending with a newline), or
@@ -78,17 +79,26 @@ fn row(scenario: &Scenario, traced: &TracedContact, entry: &TraceEntry) -> Row {
         result,
         reply,
         details: event_line(scenario, traced, event),
-        marker: Marker {
+        marker: mark.map(|mark| Marker {
             mark,
             at,
             from,
             note,
-        },
+        }),
     }
 }
 
 /// The marker of `event`, and the name of its decision, failure, reaction, outcome or fact.
-fn mark_and_result(scenario: &Scenario, event: &TracedEvent) -> (Mark, String) {
+fn mark_and_result(scenario: &Scenario, event: &TracedEvent) -> (Option<Mark>, String) {
+    if let TracedEvent::ChecksRead(readings) = event {
+        return (None, crate::trace::verdicts(scenario, readings));
+    }
+    let (mark, result) = drawn_mark_and_result(scenario, event);
+    (Some(mark), result)
+}
+
+/// [`mark_and_result`] of an event the chart draws.
+fn drawn_mark_and_result(scenario: &Scenario, event: &TracedEvent) -> (Mark, String) {
     let none = String::new;
     match *event {
         TracedEvent::Attempt { decision, .. } => {
@@ -115,6 +125,7 @@ fn mark_and_result(scenario: &Scenario, event: &TracedEvent) -> (Mark, String) {
         TracedEvent::GlobalBounceListed { portal } => {
             (Mark::GlobalBounce, format!("portal {portal}"))
         }
+        TracedEvent::ChecksRead(_) => unreachable!("not drawn"),
     }
 }
 
@@ -151,6 +162,7 @@ fn step_and_reply(event: &TracedEvent) -> (Option<u32>, Option<SmtpReply>) {
         | TracedEvent::Reacted { .. }
         | TracedEvent::Ended(_)
         | TracedEvent::UserDoesNotAct
+        | TracedEvent::ChecksRead(_)
         | TracedEvent::GlobalBounceListed { .. } => (None, None),
     }
 }
@@ -230,7 +242,8 @@ fn name_value_table(class: &str, caption: &str, rows: &[(&str, String)]) -> Stri
 /// Days the time line spans: the horizon, or up to the last moment it draws if later.
 fn span_days(scenario: &Scenario, rows: &[Row]) -> u32 {
     let last = (rows.iter())
-        .flat_map(|r| [r.seconds, r.marker.at])
+        .flat_map(|r| [Some(r.seconds), r.marker.as_ref().map(|m| m.at)])
+        .flatten()
         .max()
         .unwrap_or(0);
     scenario
@@ -261,7 +274,7 @@ fn day_labels(scenario: &Scenario, days: u32) -> Vec<(String, Option<String>)> {
 fn figure(scenario: &Scenario, title: &str, rows: &[Row]) -> String {
     let days = span_days(scenario, rows);
     let labels = day_labels(scenario, days);
-    let markers: Vec<Marker> = rows.iter().map(|r| r.marker.clone()).collect();
+    let markers: Vec<Marker> = rows.iter().filter_map(|r| r.marker.clone()).collect();
     let svg = chart::svg(&Chart {
         title,
         days,

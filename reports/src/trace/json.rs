@@ -119,6 +119,30 @@ enum What {
         portal: u32,
         this_account: bool,
     },
+    /// What the rule set's CEL checks read at the attempt before.
+    ChecksRead {
+        checks: Vec<CheckRead>,
+    },
+}
+
+/// One CEL check at an attempt.
+#[derive(Serialize)]
+struct CheckRead {
+    code: String,
+    when: String,
+    /// True or false; absent when it failed to evaluate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verdict: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    /// Each variable read, and its value as CEL writes it (`41`, `true`, `"gmail"`).
+    values: Vec<VariableValue>,
+}
+
+#[derive(Serialize)]
+struct VariableValue {
+    variable: &'static str,
+    value: String,
 }
 
 /// An SMTP answer.
@@ -303,9 +327,31 @@ fn what(scenario: &Scenario, traced: &TracedContact, event: &TracedEvent) -> Wha
             from: if via_gmail { "gmail" } else { "crm" },
         },
         TracedEvent::UserDoesNotAct => What::UserDoesNotAct,
+        TracedEvent::ChecksRead(ref readings) => checks_read(scenario, readings),
         TracedEvent::GlobalBounceListed { portal } => What::GlobalBounceListed {
             portal,
             this_account: portal == traced.portal,
         },
+    }
+}
+
+fn checks_read(scenario: &Scenario, readings: &[sim::CheckReading]) -> What {
+    What::ChecksRead {
+        checks: (readings.iter()).map(|r| check_read(scenario, r)).collect(),
+    }
+}
+
+fn check_read(scenario: &Scenario, r: &sim::CheckReading) -> CheckRead {
+    CheckRead {
+        code: super::check_code(scenario, r).to_owned(),
+        when: super::check_source(scenario, r).to_owned(),
+        verdict: r.verdict.as_ref().ok().copied(),
+        error: r.verdict.as_ref().err().cloned(),
+        values: (r.values.iter())
+            .map(|(v, value)| VariableValue {
+                variable: v.name(),
+                value: value.clone(),
+            })
+            .collect(),
     }
 }

@@ -124,6 +124,17 @@ impl<'a> Facts<'a> {
     }
 }
 
+impl Facts<'_> {
+    /// The value of `v` as CEL writes it: `true`, `41`, `"gmail"`.
+    pub fn show(&self, v: Variable) -> String {
+        match self.value(v) {
+            Fact::Bool(b) => b.to_string(),
+            Fact::Int(n) => n.to_string(),
+            Fact::Str(s) => format!("{s:?}"),
+        }
+    }
+}
+
 /// The attempt's facts as the interpreter resolves names: a variable by its qualified name.
 /// An object name alone (`contact`) resolves to nothing, which the compile-time check rules
 /// out anyway.

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, VecDeque};
 use model::Outcome;
 
 use crate::cel::Reads;
+use crate::engine::result::CheckReading;
 use crate::scenario::{Guard, GuardKind, RateWindow, Source};
 use crate::time::{SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
 
@@ -219,6 +220,30 @@ impl Guards {
             }
         }
         bits
+    }
+
+    /// Whether any guard is a CEL check.
+    pub fn any_expression(&self) -> bool {
+        self.history.is_some()
+    }
+
+    /// What each CEL check reads for an attempt about `subject` at `now`, and its verdict, for
+    /// the trace (nothing is kept or paused).
+    pub fn readings(&self, subject: &Subject, inputs: &Inputs, now: SimTime) -> Vec<CheckReading> {
+        let Some(history) = &self.history else {
+            return Vec::new();
+        };
+        let facts = history.facts(inputs, subject, now);
+        (self.specs.iter().enumerate())
+            .filter_map(|(i, g)| match &g.kind {
+                GuardKind::Expression(e) => Some(CheckReading {
+                    guard: i as u8,
+                    values: e.reads().iter().map(|v| (v, facts.show(v))).collect(),
+                    verdict: e.holds(&facts),
+                }),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Inbox `inbox` sent an email at `t`.

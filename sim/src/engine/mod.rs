@@ -45,9 +45,9 @@ pub use guards::RuleError;
 pub use journey::{EnrollmentJourney, Journey, JourneyEntry, Journeys};
 pub use mail::Reaction;
 pub use result::{
-    first_divergence, AttemptRecord, Audit, Counters, DayCounter, DayCounts, InboxPeak,
-    LimitCounts, Recordings, RunResult, SendRecord, TraceEntry, TracedContact, TracedEvent,
-    WorldShape, PROVIDER_SLOTS,
+    first_divergence, AttemptRecord, Audit, CheckReading, Counters, DayCounter, DayCounts,
+    InboxPeak, LimitCounts, Recordings, RunResult, SendRecord, TraceEntry, TracedContact,
+    TracedEvent, WorldShape, PROVIDER_SLOTS,
 };
 
 /// How to run.

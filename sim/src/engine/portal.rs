@@ -394,7 +394,7 @@ impl PortalRun {
             guards: 0,
         };
         if self.guards.any() {
-            facts.guards = self.holding_guards(view, &facts, c, inbox);
+            facts.guards = self.holding_guards(view, &facts, c, inbox, false);
         }
         let conditions = facts.conditions();
         let reference = view.scenario.rules.evaluate(conditions);
@@ -405,6 +405,9 @@ impl PortalRun {
         self.recorder.on_attempt_facts(&facts, reference);
         self.recorder
             .on_attempt(self.now, &request, conditions, was_active, decision);
+        if self.guards.any_expression() && self.recorder.traces(request.contact) {
+            self.holding_guards(view, &facts, c, inbox, true);
+        }
         if decision == Decision::Enrolled {
             assert!(
                 !was_active,
@@ -416,13 +419,15 @@ impl PortalRun {
     }
 
     /// The rule set's guards that hold for the attempt of `facts` (its `guards` not yet set)
-    /// of slot `c` by inbox `inbox`.
+    /// of slot `c` by inbox `inbox`; or, `tracing`, none: what the CEL checks read is traced
+    /// instead, and nothing kept or paused.
     fn holding_guards(
         &mut self,
         view: &DayView,
         facts: &AttemptFacts,
         c: usize,
         inbox: usize,
+        tracing: bool,
     ) -> u16 {
         let record = &self.slots[c];
         let subject = Subject {
@@ -439,6 +444,13 @@ impl PortalRun {
             subscription_type: &types[usize::from(sequence.subscription_type)].name,
             provider: view.users[facts.user as usize].inbox,
         };
+        if tracing {
+            let readings = self.guards.readings(&subject, &inputs, self.now);
+            self.recorder.traced(self.now, facts.contact, || {
+                TracedEvent::ChecksRead(readings)
+            });
+            return 0;
+        }
         self.guards.holding(&subject, Some(&inputs), self.now)
     }
 

@@ -107,6 +107,11 @@ impl Recorder {
         }
     }
 
+    /// Whether `contact` is the traced contact.
+    pub fn traces(&self, contact: u32) -> bool {
+        self.trace_contact == Some(contact)
+    }
+
     /// Adds `event` to the trace if `contact` is the traced contact.
     pub fn traced(&mut self, time: SimTime, contact: u32, event: impl FnOnce() -> TracedEvent) {
         if self.trace_contact == Some(contact) {
