@@ -13,9 +13,11 @@
 //! to find type errors and non-bool results before a run.
 //!
 //! What is read is known at load time ([`Expression::reads`]): the engine keeps a statistic
-//! only when some expression reads it.
+//! only when some expression reads it, and remembers each check's verdicts by the values it
+//! read ([`Memo`]), so that the interpreter runs only on values it has not seen.
 
 mod eval;
+mod memo;
 mod variables;
 
 #[cfg(test)]
@@ -28,6 +30,7 @@ use cel::common::ast::Expr;
 use cel::{Env, Program};
 
 pub use eval::{Facts, Statistics};
+pub use memo::Memo;
 pub use variables::{Reads, Type, Variable};
 
 /// Most bytes of an expression's text.
@@ -36,11 +39,12 @@ pub const MAX_EXPRESSION_BYTES: usize = 4096;
 /// Deepest nesting of an expression's syntax tree (macros such as `exists` count as written).
 pub const MAX_EXPRESSION_DEPTH: usize = 32;
 
-/// A compiled CEL check: its text, its program and the variables it reads.
+/// A compiled CEL check: its text, its syntax tree (each variable one identifier, see
+/// [`flatten`]) and the variables it reads.
 #[derive(Clone)]
 pub struct Expression {
     source: String,
-    program: Arc<Program>,
+    tree: Arc<cel::IdedExpr>,
     reads: Reads,
 }
 
@@ -97,9 +101,11 @@ impl Expression {
         names.walk(program.expression(), 1);
         let (reads, mut problems) = (names.reads, names.problems);
         if problems.is_empty() {
+            let mut tree = program.expression().clone();
+            flatten(&mut tree, &names.variables);
             let expression = Self {
                 source: source.to_owned(),
-                program: Arc::new(program),
+                tree: Arc::new(tree),
                 reads,
             };
             problems.extend(eval::probe(&expression));
@@ -125,7 +131,7 @@ impl Expression {
     /// Whether the check holds (refuses the attempt) on `facts`; an evaluation error (a
     /// division by zero, a type error on a path no probe took) is the error's text.
     pub fn holds(&self, facts: &Facts) -> Result<bool, String> {
-        eval::holds(&self.program, facts)
+        eval::holds(&self.tree, &facts.bind(self.reads))
     }
 }
 
@@ -148,6 +154,8 @@ struct Names<'a> {
     /// Names bound by the macros around the node being walked (`exists(x, ...)`'s `x`).
     bound: Vec<String>,
     reads: Reads,
+    /// The nodes that spell a variable as a chain of field selections, by node id.
+    variables: Vec<(u64, Variable)>,
     problems: Vec<Problem>,
 }
 
@@ -158,6 +166,7 @@ impl<'a> Names<'a> {
             program,
             bound: Vec::new(),
             reads: Reads::NONE,
+            variables: Vec::new(),
             problems: Vec::new(),
         }
     }
@@ -181,7 +190,10 @@ impl<'a> Names<'a> {
             return;
         }
         if let Some((root, path)) = qualified(node) {
-            return self.name(root, &path);
+            if let Some(v) = self.name(root, &path) {
+                self.variables.push((node.id, v));
+            }
+            return;
         }
         match &node.expr {
             Expr::Call(call) => {
@@ -210,15 +222,16 @@ impl<'a> Names<'a> {
         }
     }
 
-    /// A name read: a bound name (or a field of one), or a variable of the table.
-    fn name(&mut self, id: u64, path: &[&str]) {
+    /// A name read: a bound name (or a field of one), or a variable of the table, which is
+    /// returned.
+    fn name(&mut self, id: u64, path: &[&str]) -> Option<Variable> {
         if self.bound.iter().any(|b| b == path[0]) {
-            return;
+            return None;
         }
         let full = path.join(".");
         if let Some(v) = Variable::from_name(&full) {
             self.reads = self.reads.with(v);
-            return;
+            return Some(v);
         }
         let message = match Variable::fields_of(path[0]) {
             Some(fields) if path.len() == 1 => format!(
@@ -239,6 +252,41 @@ impl<'a> Names<'a> {
             ),
         };
         self.problem(id, message);
+        None
+    }
+}
+
+/// Rewrites each node of `variables` (`contact.bounced`, an identifier or field selections on
+/// one) as the variable's token, an identifier no source can spell (`#7`). The interpreter
+/// then asks the resolver for the variable at once, where a selection chain costs it a list
+/// of segments and a joined name, and the resolver finds it by index, not by comparing names,
+/// on every evaluation.
+fn flatten(node: &mut cel::IdedExpr, variables: &[(u64, Variable)]) {
+    if let Some((_, v)) = variables.iter().find(|(id, _)| *id == node.id) {
+        node.expr = Expr::Ident(v.token());
+        return;
+    }
+    match &mut node.expr {
+        Expr::Call(call) => {
+            let target = call.target.iter_mut().map(|t| &mut **t);
+            target
+                .chain(&mut call.args)
+                .for_each(|n| flatten(n, variables));
+        }
+        Expr::Comprehension(c) => {
+            for n in [
+                &mut c.iter_range,
+                &mut c.accu_init,
+                &mut c.loop_cond,
+                &mut c.loop_step,
+                &mut c.result,
+            ] {
+                flatten(n, variables);
+            }
+        }
+        Expr::List(list) => (list.elements.iter_mut()).for_each(|n| flatten(n, variables)),
+        Expr::Select(select) => flatten(&mut select.operand, variables),
+        Expr::Map(_) | Expr::Struct(_) | Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => {}
     }
 }
 

@@ -4,12 +4,12 @@
 use cel::common::types::{CelBool, CelInt, CelString};
 use cel::common::value::CowVal;
 use cel::context::VariableResolver;
-use cel::{Context, Program, Value};
+use cel::{Context, IdedExpr, Value};
 use model::{AddressFlags, ContactFlags, InboxProvider, Outcome, SeatTier, SenderState};
 
 #[cfg(test)]
 use super::Type;
-use super::{env, Expression, Problem, Variable};
+use super::{env, Expression, Problem, Reads, Variable};
 use crate::engine::AttemptFacts;
 use crate::scenario::Source;
 use crate::time::Weekday;
@@ -125,6 +125,28 @@ impl<'a> Facts<'a> {
 }
 
 impl Facts<'_> {
+    /// A word that tells the values of `v` apart within one portal's run: the value itself,
+    /// and for a name the index of the thing it names (a sequence's name and subscription type
+    /// by the sequence's index, which determines both).
+    pub(super) fn key(&self, v: Variable) -> u64 {
+        use Variable as V;
+        let a = self.attempt;
+        let name = |index: Option<usize>| index.map_or(u64::MAX, |i| i as u64);
+        match self.value(v) {
+            Fact::Bool(b) => u64::from(b),
+            Fact::Int(n) => n as u64,
+            Fact::Str(_) => match v {
+                V::TimeWeekday => name(Some(self.weekday.index())),
+                V::Source => name(Some(a.source.index())),
+                V::SequenceName | V::SequenceSubscriptionType => u64::from(a.sequence),
+                V::ContactLastOutcome => name(self.statistics.last_outcome.map(Outcome::index)),
+                V::SenderSeat => name(Some(a.sender.seat.index())),
+                V::SenderProvider => name(self.provider.map(InboxProvider::index)),
+                _ => unreachable!("{} is not a name", v.name()),
+            },
+        }
+    }
+
     /// The value of `v` as CEL writes it: `true`, `41`, `"gmail"`.
     pub fn show(&self, v: Variable) -> String {
         match self.value(v) {
@@ -135,27 +157,55 @@ impl Facts<'_> {
     }
 }
 
-/// The attempt's facts as the interpreter resolves names: a variable by its qualified name.
-/// An object name alone (`contact`) resolves to nothing, which the compile-time check rules
-/// out anyway.
-struct Resolver<'a>(&'a Facts<'a>);
+/// One variable's value as the interpreter reads it: in place, no allocation per lookup.
+enum Slot<'a> {
+    Unbound,
+    Bool(CelBool),
+    Int(CelInt),
+    Str(CelString<'a>),
+}
 
-impl VariableResolver for Resolver<'_> {
-    fn resolve<'b>(&'b self, name: &str) -> Option<CowVal<'b, 'b>> {
-        Some(match self.0.value(Variable::from_name(name)?) {
-            Fact::Bool(b) => CowVal::owned(CelBool::from(b)),
-            Fact::Int(n) => CowVal::owned(CelInt::from(n)),
-            Fact::Str(s) => CowVal::owned(CelString::from(s)),
-        })
+/// The values of the variables an expression reads, on one attempt, as the interpreter
+/// resolves them. A variable is the identifier [`Variable::token`] names it by in a compiled
+/// tree.
+pub(super) struct Bindings<'a> {
+    slots: [Slot<'a>; Variable::ALL.len()],
+}
+
+impl<'a> Facts<'a> {
+    /// The values of the variables of `reads`.
+    pub(super) fn bind(&self, reads: Reads) -> Bindings<'a> {
+        let mut slots = [const { Slot::Unbound }; Variable::ALL.len()];
+        for v in reads.iter() {
+            slots[v.index()] = match self.value(v) {
+                Fact::Bool(b) => Slot::Bool(CelBool::from(b)),
+                Fact::Int(n) => Slot::Int(CelInt::from(n)),
+                Fact::Str(s) => Slot::Str(CelString::from(s)),
+            };
+        }
+        Bindings { slots }
     }
 }
 
-/// Whether `program` evaluates to true on `facts`; an error or a non-bool is the error's text.
-pub(super) fn holds(program: &Program, facts: &Facts) -> Result<bool, String> {
-    let resolver = Resolver(facts);
+impl VariableResolver for Bindings<'_> {
+    fn resolve<'b>(&'b self, name: &str) -> Option<CowVal<'b, 'b>> {
+        let index: usize = name.strip_prefix(Variable::TOKEN_MARK)?.parse().ok()?;
+        let val: &dyn cel::common::value::Val = match self.slots.get(index)? {
+            Slot::Unbound => return None,
+            Slot::Bool(b) => b,
+            Slot::Int(n) => n,
+            Slot::Str(s) => s,
+        };
+        Some(CowVal::Borrowed(val))
+    }
+}
+
+/// Whether `tree` evaluates to true on `bindings` (of every variable it reads); an error or a
+/// non-bool is the error's text.
+pub(super) fn holds(tree: &IdedExpr, bindings: &Bindings) -> Result<bool, String> {
     let mut context = Context::with_env(env().clone());
-    context.set_variable_resolver(&resolver);
-    match program.execute(&context) {
+    context.set_variable_resolver(bindings);
+    match Value::resolve(tree, &context) {
         Ok(Value::Bool(b)) => Ok(b),
         Ok(other) => Err(format!(
             "it evaluates to {}, not a bool; allowed: an expression of type bool (true refuses the attempt)",

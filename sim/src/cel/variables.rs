@@ -128,6 +128,15 @@ impl Variable {
         Self::ALL.into_iter().find(|v| v.name() == name)
     }
 
+    /// What a compiled expression's tree names the variable by: [`Self::TOKEN_MARK`] and its
+    /// index, an identifier no CEL source can spell.
+    pub(super) fn token(self) -> String {
+        format!("{}{}", Self::TOKEN_MARK, self.index())
+    }
+
+    /// The first character of every [`Self::token`].
+    pub(super) const TOKEN_MARK: char = '#';
+
     /// The fields of object `root`, if it is one.
     pub fn fields_of(root: &str) -> Option<Vec<&'static str>> {
         let fields: Vec<&str> = (Self::ALL.iter())

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use model::Outcome;
 
-use crate::cel::Reads;
+use crate::cel::{Memo, Reads};
 use crate::engine::result::CheckReading;
 use crate::scenario::{Guard, GuardKind, RateWindow, Source};
 use crate::time::{SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
@@ -108,8 +108,8 @@ enum Statistic {
     Enrollments(Vec<(u32, u32)>),
     /// Per local contact: its last reply or meeting.
     LastEngagement(Vec<SimTime>),
-    /// A CEL check reads the portal's [`History`].
-    Expression,
+    /// A CEL check reads the portal's [`History`]; its verdicts so far, by what it read.
+    Expression(Memo),
 }
 
 /// One portal's guards.
@@ -153,7 +153,7 @@ impl Guards {
                 GuardKind::RecentEngagement { .. } => {
                     Statistic::LastEngagement(vec![NEVER; contacts])
                 }
-                GuardKind::Expression(_) => Statistic::Expression,
+                GuardKind::Expression(_) => Statistic::Expression(Memo::default()),
             })
             .collect();
         let reads = (specs.iter()).fold(Reads::NONE, |reads, g| match &g.kind {
@@ -201,7 +201,10 @@ impl Guards {
             let holding = match &self.specs[i].kind {
                 GuardKind::Expression(e) => {
                     let facts = facts.as_ref().expect("kept with an expression");
-                    match e.holds(facts) {
+                    let Statistic::Expression(memo) = &mut self.stats[i] else {
+                        unreachable!("a CEL check's statistic is its memo")
+                    };
+                    match memo.holds(e, facts) {
                         Ok(holds) => holds,
                         Err(message) => {
                             let error = RuleError::new(i, facts, message);

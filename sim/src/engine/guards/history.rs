@@ -305,10 +305,10 @@ mod tests {
         };
         let last_end = past()
             .filter(|(_, h)| matches!(h, H::End(c, _) if *c == contact))
-            .last();
+            .next_back();
         let engaged = past()
             .filter(|(_, h)| matches!(h, H::Engagement(c) if *c == contact))
-            .last();
+            .next_back();
         Statistics {
             enrollments: past()
                 .filter(|(_, h)| matches!(h, H::Enroll(_, c, _) if *c == contact))
