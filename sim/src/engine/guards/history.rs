@@ -303,12 +303,8 @@ mod tests {
                 .filter(|(t, h)| t / SECONDS_PER_DAY == now / SECONDS_PER_DAY && matches!(h, H::Enroll(i, _, s) if *i == inbox && (!bulk || *s == Source::CrmBulk)))
                 .count() as u32
         };
-        let last_end = past()
-            .filter(|(_, h)| matches!(h, H::End(c, _) if *c == contact))
-            .next_back();
-        let engaged = past()
-            .filter(|(_, h)| matches!(h, H::Engagement(c) if *c == contact))
-            .next_back();
+        let last_end = past().rfind(|(_, h)| matches!(h, H::End(c, _) if *c == contact));
+        let engaged = past().rfind(|(_, h)| matches!(h, H::Engagement(c) if *c == contact));
         Statistics {
             enrollments: past()
                 .filter(|(_, h)| matches!(h, H::Enroll(_, c, _) if *c == contact))
