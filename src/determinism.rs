@@ -20,15 +20,15 @@ pub fn check(scenario: &sim::Scenario, threads: usize) -> Result<(String, ExitCo
             event_hashes: true,
             ..sim::RunOptions::default()
         };
-        let result = sim::run_with(scenario, &options);
+        let result = crate::run_checked(scenario, &options)?;
         let hashes = result.recordings.event_hashes.expect("asked for");
-        (hashes, result.counters.events)
+        anyhow::Ok((hashes, result.counters.events))
     };
     // A: one thread; B: one thread again (the same schedule: catches state that leaks between
     // runs or reads an address, a clock or a HashMap's order); C: `many` threads.
-    let (a, events) = run(1);
-    let (b, _) = run(1);
-    let (c, _) = run(many);
+    let (a, events) = run(1)?;
+    let (b, _) = run(1)?;
+    let (c, _) = run(many)?;
     let days = scenario.calendar.horizon_days;
     let name = &scenario.name;
     let seed = scenario.seed;

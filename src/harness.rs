@@ -231,7 +231,7 @@ fn shadow(
         attempts: true,
         ..sim::RunOptions::default()
     };
-    let run = sim::run_with(scenario, &options);
+    let run = crate::run_checked(scenario, &options)?;
     let attempts = run.recordings.attempts.as_deref().expect("asked for");
     let compare_started = Instant::now();
     let options = ShadowOptions {
@@ -270,13 +270,13 @@ fn drive(
         journeys: true,
         ..sim::RunOptions::default()
     };
-    let reference = sim::run_with(scenario, &options);
+    let reference = crate::run_checked(scenario, &options)?;
     let driver = Driver::new(builder, external.engine(), args.show);
     let one_thread = sim::RunOptions {
         threads: 1,
         ..options
     };
-    let driven_run = sim::run_driven(scenario, &one_thread, &driver);
+    let driven_run = crate::checked(scenario, sim::run_driven(scenario, &one_thread, &driver))?;
     let driven = driver.finish();
     if let Some(error) = driven.error {
         bail!("protocol error (the run went on with the reference model's decisions): {error}");
@@ -308,7 +308,7 @@ pub fn export_attempts(args: ExportArgs) -> Result<()> {
         attempts: true,
         ..sim::RunOptions::default()
     };
-    let run = sim::run_with(&scenario, &options);
+    let run = crate::run_checked(&scenario, &options)?;
     let attempts = run.recordings.attempts.as_deref().expect("asked for");
     let write = |out: &mut dyn std::io::Write| builder.write_export(attempts, out);
     match output {

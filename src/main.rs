@@ -590,7 +590,7 @@ fn run_one(scenario: &sim::Scenario, args: &RunArgs) -> Result<RunReport> {
 
 /// `result`, unless a CEL check of `scenario` failed to evaluate in it: then that failure, as
 /// an input error, before anything is written.
-fn checked(scenario: &sim::Scenario, result: sim::RunResult) -> Result<sim::RunResult> {
+pub(crate) fn checked(scenario: &sim::Scenario, result: sim::RunResult) -> Result<sim::RunResult> {
     match &result.rule_error {
         Some(e) => bail!(e.describe(scenario)),
         None => Ok(result),
@@ -598,12 +598,15 @@ fn checked(scenario: &sim::Scenario, result: sim::RunResult) -> Result<sim::RunR
 }
 
 /// [`sim::run_with`], [`checked`].
-fn run_checked(scenario: &sim::Scenario, options: &sim::RunOptions) -> Result<sim::RunResult> {
+pub(crate) fn run_checked(
+    scenario: &sim::Scenario,
+    options: &sim::RunOptions,
+) -> Result<sim::RunResult> {
     checked(scenario, sim::run_with(scenario, options))
 }
 
 /// [`sim::run_seeds`], each run [`checked`] before `each` reads it.
-fn run_seeds<T: Send>(
+pub(crate) fn run_seeds<T: Send>(
     scenario: &sim::Scenario,
     seeds: &[u64],
     options: &sim::RunOptions,

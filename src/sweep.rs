@@ -236,7 +236,7 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
     let Some((index, of)) = shard else {
         let outputs = args.outputs.prepare()?;
         let all: Vec<usize> = (0..total).collect();
-        let runs = run_with_bar(&prepared, &all, &args.threads);
+        let runs = run_with_bar(&prepared, &all, &args.threads)?;
         return commit(
             outputs,
             &sweep::Sweep {
@@ -254,7 +254,7 @@ pub fn sweep(args: SweepArgs) -> Result<()> {
     let path = dir.join(format!("shard-{index}-of-{of}.jsonl"));
     let output = Output::prepare(&path, "--out-dir")?;
     let mine = sweep::grid::shard(total, index, of);
-    let runs = run_with_bar(&prepared, &mine, &args.threads);
+    let runs = run_with_bar(&prepared, &mine, &args.threads)?;
     output.commit(&sweep::shard::write(&prepared.grid, index, of, &runs))
 }
 
@@ -277,7 +277,7 @@ fn run_with_bar(
     prepared: &sweep::Prepared,
     which: &[usize],
     threads: &ThreadArgs,
-) -> Vec<sweep::RunRow> {
+) -> Result<Vec<sweep::RunRow>> {
     use std::io::IsTerminal as _;
     let bar = if std::io::stderr().is_terminal() {
         indicatif::ProgressBar::new(which.len() as u64)
@@ -293,7 +293,7 @@ fn run_with_bar(
     );
     let rows = sweep::run(prepared, which, threads.count(), &|| bar.inc(1));
     bar.finish_and_clear();
-    rows
+    rows.map_err(anyhow::Error::msg)
 }
 
 /// `seqsim merge`.
@@ -345,13 +345,13 @@ pub fn goal(args: GoalArgs) -> Result<ExitCode> {
     let eval = |x: i64| -> Result<sweep::goal::Point> {
         let scenario = at(x)?;
         let seeds = sim::seeds_from(scenario.seed, args.seeds);
-        let values = sim::run_seeds(&scenario, &seeds, &options, |s, r| {
+        let values = crate::run_seeds(&scenario, &seeds, &options, |s, r| {
             let report = reports::Report::new(s, &r);
             target
                 .metric
                 .value(&sweep::metric::counts(&report, &names))
                 .as_f64()
-        });
+        })?;
         let point = sweep::goal::Point::judge(x, &values, &target, judge);
         eprintln!("  {path} = {x}: {}", point_text(&target, &point));
         Ok(point)

@@ -150,6 +150,69 @@ fn a_check_that_fails_at_run_time_exits_2_naming_the_contact_and_writes_nothing(
     assert!(!out.exists(), "a report was written");
 }
 
+/// The house-rules scenario with a check that divides by zero on its first attempt's
+/// sender (who has sent nothing), and the paragraph each command must print.
+fn failing_scenario(dir: &Path) -> String {
+    let text = std::fs::read_to_string("scenarios/library/house-rules.toml").unwrap();
+    let text = text.replace(
+        "sender.bulk_enrolled_today >= 39\"",
+        "10 / sender.sent_24h > 1\"",
+    );
+    assert!(
+        text.contains("10 / sender.sent_24h"),
+        "the check was replaced"
+    );
+    write(dir, "failing.toml", &text)
+}
+
+#[test]
+fn every_command_that_runs_refuses_a_failing_check_before_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = failing_scenario(dir.path());
+    let expectations = write(
+        dir.path(),
+        "expect.toml",
+        "[[scenario]]\nfile = \"failing.toml\"\n[[scenario.expect]]\ncount = \"enrollment.ENROLLED\"\nmin = 1\n",
+    );
+    let commands: [Vec<&str>; 5] = [
+        vec![
+            "sweep",
+            &scenario,
+            "--vary",
+            "population.contacts=200,300",
+            "--out-dir",
+        ],
+        vec![
+            "goal",
+            &scenario,
+            "--vary",
+            "population.contacts=100..300",
+            "--target",
+            "ENROLLED > 50",
+            "--html",
+        ],
+        vec!["export-attempts", &scenario, "--out"],
+        vec!["run", &scenario, "--check-determinism", "--out"],
+        vec!["check", &expectations, "--html"],
+    ];
+    for (i, args) in commands.into_iter().enumerate() {
+        let out = dir.path().join(format!("out-{i}"));
+        let assert = seqsim().args(&args).arg(&out).assert();
+        let output = assert.get_output();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("CEL check FREE_GMAIL_BULK_CAP (`sender.provider == 'gmail' && source == 'crm_bulk' && 10 / sender.sent_24h > 1`) failed to evaluate")
+                && stderr.contains("Division by zero"),
+            "{args:?}: {stderr}"
+        );
+        // A sweep makes its --out-dir first (to find an unwritable one before the runs): it
+        // stays empty.
+        let written = out.is_file() || (out.is_dir() && out.read_dir().unwrap().next().is_some());
+        assert!(!written, "{args:?} wrote {}", out.display());
+    }
+}
+
 #[test]
 fn every_bad_expression_exits_2_with_a_caret_under_the_problem() {
     let cases = [

@@ -21,7 +21,7 @@ fn sweeps(c: &mut Criterion) {
     group.sample_size(10);
     for threads in [1, 2] {
         group.bench_function(format!("sweep_threads_{threads}"), |b| {
-            b.iter(|| black_box(sweep::run(&prepared, &all, threads, &|| {})))
+            b.iter(|| black_box(sweep::run(&prepared, &all, threads, &|| {}).unwrap()))
         });
     }
     let one = sim::RunOptions {

@@ -207,13 +207,15 @@ fn resolve(
 }
 
 /// Runs the runs `which` (run numbers) of `prepared` on one pool of `threads` workers (0: one
-/// per core), calling `done` after each; the rows come back in the order of `which`.
+/// per core), calling `done` after each; the rows come back in the order of `which`. A CEL
+/// check that fails to evaluate in a run is the error (its [`sim::RuleError::describe`]),
+/// the first in run order.
 pub fn run(
     prepared: &Prepared,
     which: &[usize],
     threads: usize,
     done: &(dyn Fn() + Sync),
-) -> Vec<RunRow> {
+) -> Result<Vec<RunRow>, String> {
     let scenarios: Vec<sim::Scenario> = which
         .iter()
         .map(|&k| prepared.scenarios[k].clone())
@@ -223,15 +225,19 @@ pub fn run(
         ..sim::RunOptions::default()
     };
     let names = &prepared.grid.counts;
-    sim::run_many(&scenarios, &options, |i, scenario, result| {
-        let report = reports::Report::new(scenario, &result);
+    let rows = sim::run_many(&scenarios, &options, |i, scenario, result| {
         done();
-        RunRow {
+        if let Some(e) = &result.rule_error {
+            return Err(e.describe(scenario));
+        }
+        let report = reports::Report::new(scenario, &result);
+        Ok(RunRow {
             run: which[i],
             seed: scenario.seed,
             counts: metric::counts(&report, names),
-        }
-    })
+        })
+    });
+    rows.into_iter().collect()
 }
 
 impl Grid {
