@@ -65,7 +65,7 @@ pub fn check(scenario: &sim::Scenario, engine: &mut dyn RuleEngine) -> harness::
     };
     let run = sim::run_with(scenario, &options);
     let attempts = run.recordings.attempts.as_deref().expect("asked for");
-    let builder = harness::RequestBuilder::new(scenario, &scenario.name);
+    let builder = harness::RequestBuilder::new(scenario, &scenario.name, harness::Version::V2);
     let options = ShadowOptions {
         batch: 500,
         show: 10,

@@ -23,8 +23,8 @@ Examples:
   seqsim harness --engine './my-engine --strict' --mode drive --show 5 --format json
   seqsim harness purchased-list --rules rules/sender-bounce-guard.toml --engine ./my-engine
 
-The engine speaks the protocol seqsim-decision/1 (docs/harness.md): one batch of requests a
-line on its standard input, one answer message a line on its standard output (or the batch as
+The engine speaks the protocol seqsim-decision/2 (docs/harness.md; --protocol
+seqsim-decision/1 for an engine written for version 1): one batch of requests a line on its standard input, one answer message a line on its standard output (or the batch as
 the body of an HTTP POST to --engine-url, the answer as the response's body).
 
 Exit codes: 0 the engine agrees with the reference model on every attempt; 1 it disagrees on
@@ -39,8 +39,8 @@ Examples:
   seqsim export-attempts purchased-list --rules rules/sender-bounce-guard.toml --seed 7
   seqsim export-attempts scale-1m --out scale.jsonl --threads 2
 
-Each line is one attempt's request of the protocol seqsim-decision/1 (docs/harness.md, schema
-docs/harness.schema.json) with \"reference\": the reference model's decision.
+Each line is one attempt's request of the protocol seqsim-decision/2 (or --protocol
+seqsim-decision/1; docs/harness.md, schema docs/harness.schema.json) with \"reference\": the reference model's decision.
 
 Exit codes: 0 written; 2 bad input (a scenario or rule file, a flag, an output that cannot be
 written).";
@@ -86,7 +86,26 @@ pub struct HarnessArgs {
     #[arg(long)]
     timing: bool,
     #[command(flatten)]
+    protocol: ProtocolArg,
+    #[command(flatten)]
     threads: ThreadArgs,
+}
+
+/// The protocol version requests are written in.
+#[derive(Args)]
+struct ProtocolArg {
+    /// The protocol version of the requests: seqsim-decision/2 (the variables of CEL checks
+    /// too) or seqsim-decision/1 (for an engine written for version 1; it still decides CEL
+    /// checks, which `guards` lists when they hold).
+    #[arg(long, value_name = "VERSION", default_value = harness::PROTOCOL, value_parser = protocol_version)]
+    protocol: harness::Version,
+}
+
+fn protocol_version(name: &str) -> std::result::Result<harness::Version, String> {
+    harness::Version::from_name(name).ok_or_else(|| {
+        let all: Vec<&str> = harness::Version::ALL.iter().map(|v| v.name()).collect();
+        format!("allowed: {}", all.join(", "))
+    })
 }
 
 // `seqsim export-attempts`.
@@ -100,6 +119,8 @@ pub struct ExportArgs {
     /// Write to this file instead of standard output (written whole or not at all).
     #[arg(long)]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    protocol: ProtocolArg,
     #[command(flatten)]
     threads: ThreadArgs,
 }
@@ -174,7 +195,8 @@ pub fn harness(args: HarnessArgs) -> Result<ExitCode> {
     let output = (args.out.as_deref())
         .map(|p| Output::prepare(p, "--out"))
         .transpose()?;
-    let builder = RequestBuilder::new(&scenario, &rules_name(&args.input, &scenario));
+    let rules = rules_name(&args.input, &scenario);
+    let builder = RequestBuilder::new(&scenario, &rules, args.protocol.protocol);
     let timeout = Duration::from_millis(args.timeout_ms);
     let (mut external, label) = match (&args.engine, &args.engine_url) {
         (Some(command), _) => (
@@ -302,7 +324,8 @@ pub fn export_attempts(args: ExportArgs) -> Result<()> {
         .map(|p| Output::prepare(p, "--out"))
         .transpose()?;
     let ExportFormat::Jsonl = args.format;
-    let builder = RequestBuilder::new(&scenario, &rules_name(&args.input, &scenario));
+    let rules = rules_name(&args.input, &scenario);
+    let builder = RequestBuilder::new(&scenario, &rules, args.protocol.protocol);
     let options = sim::RunOptions {
         threads: args.threads.count(),
         attempts: true,

@@ -149,7 +149,7 @@ enum Command {
     #[command(after_help = CHECK_HELP)]
     Check(CheckArgs),
     /// Check an external rule engine against the reference model on every simulated attempt
-    /// (protocol seqsim-decision/1, docs/harness.md): exit 0 when it agrees on all, 1 when it
+    /// (protocol seqsim-decision/2 or /1, docs/harness.md): exit 0 when it agrees on all, 1 when it
     /// disagrees on any, 2 on bad input or a protocol error.
     #[command(after_help = harness::HARNESS_HELP)]
     Harness(harness::HarnessArgs),

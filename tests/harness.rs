@@ -114,7 +114,7 @@ fn exported_rows_batches_and_answers_validate_against_the_schema() {
     }
     // A batch as the harness sends it, and an answer message.
     let scenario = scenarios::default_scenario();
-    let builder = harness::RequestBuilder::new(&scenario, "default");
+    let builder = harness::RequestBuilder::new(&scenario, "default", harness::Version::V2);
     let options = sim::RunOptions {
         attempts: true,
         ..Default::default()
@@ -122,7 +122,10 @@ fn exported_rows_batches_and_answers_validate_against_the_schema() {
     let run = sim::run_with(&scenario, &options);
     let attempts = run.recordings.attempts.unwrap();
     let requests = (0..50)
-        .map(|i| builder.request(i, &attempts[i as usize].facts))
+        .map(|i| {
+            let a = &attempts[i as usize];
+            builder.request(i, &a.facts, &a.observed)
+        })
         .collect();
     let sent = serde_json::to_value(builder.batch(requests)).unwrap();
     assert!(batch.is_valid(&sent));
@@ -147,7 +150,7 @@ fn the_rust_jsonl_engine_agrees_and_the_report_is_deterministic() {
     let rows = exported(&[]);
     assert_eq!(report["attempts"], rows.len());
     assert_eq!(report["disagreed"], 0);
-    assert_eq!(report["protocol"], "seqsim-decision/1");
+    assert_eq!(report["protocol"], "seqsim-decision/2");
     // The confusion matrix is the reference decisions' distribution, on its diagonal.
     for cell in report["confusion"].as_array().unwrap() {
         assert_eq!(cell["reference"], cell["engine"]);
@@ -175,6 +178,146 @@ fn the_rust_jsonl_engine_agrees_and_the_report_is_deterministic() {
 /// lone `cargo test --test harness` does not, so a missing one is built here (with the test
 /// profile). After editing an example, run `cargo test` whole (or build it) so that it is
 /// fresh.
+/// Version 2's fields of a request or row, as `(object, field)`: `""` for a top-level one.
+const VERSION_2: [(&str, &str); 12] = [
+    ("contact", "enrollments"),
+    ("contact", "last_outcome"),
+    ("contact", "seconds_since_enrollment_end"),
+    ("contact", "seconds_since_engagement"),
+    ("", "domain"),
+    ("sender", "provider"),
+    ("sender", "sent_24h"),
+    ("sender", "sent_7d"),
+    ("sender", "bounces_7d"),
+    ("sender", "complaints_7d"),
+    ("sender", "enrolled_today"),
+    ("sender", "bulk_enrolled_today"),
+];
+
+/// `row` without version 2's fields.
+fn as_version_1(row: &Value) -> Value {
+    let mut row = row.clone();
+    for (object, field) in VERSION_2 {
+        let target = if object.is_empty() {
+            &mut row
+        } else {
+            &mut row[object]
+        };
+        assert!(
+            target.as_object_mut().unwrap().remove(field).is_some(),
+            "{object}.{field}"
+        );
+    }
+    row
+}
+
+#[test]
+fn version_1_rows_are_version_2_rows_without_its_fields() {
+    let rules = ["--rules", "rules/two-cel-checks.toml"];
+    let v2 = exported(&rules);
+    let v1 = exported(&[&rules[..], &["--protocol", "seqsim-decision/1"]].concat());
+    assert_eq!(v1.len(), v2.len());
+    for (one, two) in v1.iter().zip(&v2) {
+        assert_eq!(one, &as_version_1(two));
+    }
+    // The CEL checks' codes travel in `guards` in both, so a version-1 engine decides them.
+    let guarded = |rows: &[Value]| {
+        (rows.iter())
+            .filter(|r| r["reference"] == "BULK_TO_BOUNCED_ELSEWHERE")
+            .count()
+    };
+    assert!(guarded(&v1) > 0);
+    assert!(
+        (v1.iter()).all(|r| (r["reference"] != "BULK_TO_BOUNCED_ELSEWHERE")
+            || r["guards"]
+                .as_array()
+                .unwrap()
+                .contains(&Value::from("BULK_TO_BOUNCED_ELSEWHERE")))
+    );
+    let out = run(&["export-attempts", "--protocol", "seqsim-decision/3"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("allowed: seqsim-decision/1, seqsim-decision/2"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn engines_of_both_versions_decide_cel_checks_by_the_guards_listed() {
+    for protocol in ["seqsim-decision/1", "seqsim-decision/2"] {
+        for mode in ["shadow", "drive"] {
+            let out = run(&[
+                "harness",
+                "house-rules",
+                "--engine",
+                "python3 examples/python_engine.py",
+                "--protocol",
+                protocol,
+                "--mode",
+                mode,
+                "--format",
+                "json",
+            ]);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{protocol} {mode}: {}",
+                stderr(&out)
+            );
+            let report = json(&out);
+            assert_eq!(report["protocol"], protocol);
+            assert_eq!(report["disagreed"], 0, "{protocol} {mode}");
+            // The batch's rules carry each check's expression in version 2 only.
+            let guards = report["rules"]["guards"].as_array().unwrap();
+            assert_eq!(guards.len(), 2);
+            for g in guards {
+                assert_eq!(g.get("when").is_some(), protocol.ends_with('2'), "{g}");
+            }
+            let cel_decided = (report["confusion"].as_array().unwrap().iter())
+                .filter(|c| c["reference"] == "FREE_GMAIL_BULK_CAP")
+                .count();
+            assert_eq!(
+                cel_decided, 1,
+                "{protocol} {mode}: a CEL check decided some attempts"
+            );
+        }
+    }
+}
+
+/// Recounts, from the rows alone (a run the reference drives: ENROLLED rows are enrollments),
+/// what version 2 says each attempt's record and sender had done before it.
+#[test]
+fn version_2_statistics_recount_from_the_rows_before_them() {
+    let rows = exported(&["house-rules"]);
+    let key = |r: &Value, f: &str| {
+        (
+            r["portal"].as_u64().unwrap(),
+            r[f]["id"].as_u64().or(r[f]["user"].as_u64()).unwrap(),
+        )
+    };
+    let mut enrollments = std::collections::BTreeMap::new();
+    let mut today = std::collections::BTreeMap::new();
+    let (mut some_enrolled, mut some_bulk) = (false, false);
+    for r in &rows {
+        let contact = key(r, "contact");
+        let sender = (key(r, "sender"), r["time"]["day"].as_u64().unwrap());
+        let before = enrollments.get(&contact).copied().unwrap_or(0u32);
+        assert_eq!(r["contact"]["enrollments"], before, "{r}");
+        let (all, bulk) = today.get(&sender).copied().unwrap_or((0u32, 0u32));
+        assert_eq!(r["sender"]["enrolled_today"], all, "{r}");
+        assert_eq!(r["sender"]["bulk_enrolled_today"], bulk, "{r}");
+        (some_enrolled, some_bulk) = (some_enrolled || before > 0, some_bulk || bulk > 0);
+        if r["reference"] == "ENROLLED" {
+            *enrollments.entry(contact).or_default() += 1;
+            let counts = today.entry(sender).or_default();
+            counts.0 += 1;
+            counts.1 += u32::from(r["source"] == "crm_bulk");
+        }
+    }
+    assert!(some_enrolled && some_bulk, "the recount is not empty");
+}
+
 fn example_binary(name: &str) -> String {
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().unwrap().parent().unwrap().join("examples");
@@ -539,7 +682,12 @@ fn a_single_threaded_http_server_times_out_naming_the_cause() {
 struct Follow(std::sync::atomic::AtomicU64);
 
 impl sim::Decide for Follow {
-    fn decide(&self, _: &sim::AttemptFacts, reference: model::Decision) -> model::Decision {
+    fn decide(
+        &self,
+        _: &sim::AttemptFacts,
+        _: &sim::Observed,
+        reference: model::Decision,
+    ) -> model::Decision {
         self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         reference
     }

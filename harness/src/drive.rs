@@ -7,7 +7,7 @@ use std::ops::Range;
 use std::sync::Mutex;
 
 use model::Decision;
-use sim::{AttemptFacts, Decide, DecidedAttempt};
+use sim::{AttemptFacts, Decide, DecidedAttempt, Observed};
 
 use crate::engine::{truncated, EngineError, RuleEngine};
 use crate::protocol::{Answer, Request};
@@ -149,7 +149,10 @@ pub fn shadow(
             let ids = start..(start + options.batch as u64).min(total);
             let requests = ids
                 .clone()
-                .map(|id| builder.request(id, &attempts[id as usize].facts))
+                .map(|id| {
+                    let attempt = &attempts[id as usize];
+                    builder.request(id, &attempt.facts, &attempt.observed)
+                })
                 .collect();
             let sent = engine.submit(builder.batch(requests));
             sent.map_err(|error| protocol_error(attempts, ids.clone(), 0, error))?;
@@ -165,7 +168,7 @@ pub fn shadow(
         for (id, engine_decision) in ids.zip(decisions) {
             let attempt = &attempts[id as usize];
             comparison.add(attempt.decision, engine_decision, || {
-                builder.request(id, &attempt.facts)
+                builder.request(id, &attempt.facts, &attempt.observed)
             });
         }
     }
@@ -239,14 +242,14 @@ impl<'a> Driver<'a> {
 }
 
 impl Decide for Driver<'_> {
-    fn decide(&self, facts: &AttemptFacts, reference: Decision) -> Decision {
+    fn decide(&self, facts: &AttemptFacts, observed: &Observed, reference: Decision) -> Decision {
         let mut state = self.state.lock().expect("no decider panics");
         let id = state.next_id;
         state.next_id += 1;
         if state.error.is_some() {
             return reference;
         }
-        let request = self.builder.request(id, facts);
+        let request = self.builder.request(id, facts, observed);
         let batch = self.builder.batch(vec![request.clone()]);
         let answer = (state.engine.decide(&batch))
             .map_err(|e| (0, e))
@@ -289,7 +292,7 @@ mod tests {
     fn answers_are_checked_for_count_order_and_codes() {
         let mut scenario = scenarios::default_scenario();
         scenario.rules = model::RuleSet::default();
-        let builder = RequestBuilder::new(&scenario, "test");
+        let builder = RequestBuilder::new(&scenario, "test", crate::Version::V2);
         let ok = [answer(5, "ENROLLED"), answer(6, "BOUNCED")];
         let decisions = check_answers(&builder, 5..7, &ok).unwrap();
         let bounced = Decision::Rejected(model::RejectionCode::Bounced);

@@ -1,4 +1,5 @@
-//! The decision protocol `seqsim-decision/1`, as serde types: one [`Batch`] of [`Request`]s
+//! The decision protocol `seqsim-decision/2` (and `/1`, which it extends), as serde types:
+//! one [`Batch`] of [`Request`]s
 //! (every fact the rules read at one attempt, as raw state) goes to the engine, one
 //! [`AnswerMessage`] comes back. `docs/harness.md` describes it and `docs/harness.schema.json`
 //! is its JSON Schema.
@@ -7,7 +8,38 @@ use serde::{Deserialize, Serialize};
 
 /// The protocol's name and version, carried by every batch. A change that an engine written
 /// for this version could misread gets a new version.
-pub const PROTOCOL: &str = "seqsim-decision/1";
+pub const PROTOCOL: &str = Version::V2.name();
+
+/// A version of the protocol an engine speaks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Version {
+    /// `seqsim-decision/1`: the facts of the built-in checks, the time, the sequence and the
+    /// guards' codes.
+    V1,
+    /// `seqsim-decision/2`: version 1 and the variables of CEL checks it lacks (the sender's
+    /// provider, the statistics: fields marked "version 2" below) and each CEL check's
+    /// expression in [`GuardInfo::when`].
+    #[default]
+    V2,
+}
+
+impl Version {
+    /// Every version, oldest first.
+    pub const ALL: [Version; 2] = [Version::V1, Version::V2];
+
+    /// The name batches carry.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Version::V1 => "seqsim-decision/1",
+            Version::V2 => "seqsim-decision/2",
+        }
+    }
+
+    /// The version `name` names.
+    pub fn from_name(name: &str) -> Option<Version> {
+        Self::ALL.into_iter().find(|v| v.name() == name)
+    }
+}
 
 /// The decision that enrolls the contact; any other decision is a reason code.
 pub const ENROLLED: &str = "ENROLLED";
@@ -16,7 +48,7 @@ pub const ENROLLED: &str = "ENROLLED";
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Batch {
-    /// Always [`PROTOCOL`].
+    /// The [`Version`]'s name.
     pub protocol: String,
     /// The rule set the reference model decides with.
     pub rules: Rules,
@@ -47,6 +79,9 @@ pub struct GuardInfo {
     pub code: String,
     /// What it means.
     pub description: String,
+    /// Version 2, a CEL check: its expression (true refuses), over the request's fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
 }
 
 /// One enrollment attempt: every fact the rules read.
@@ -69,12 +104,23 @@ pub struct Request {
     /// The address's platform-wide facts; `null` when the record has no address (address facts
     /// and provider rejections do not apply to it).
     pub address: Option<AddressFacts>,
+    /// Version 2: the domain of the contact's address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<DomainFacts>,
     /// The enrolling user.
     pub sender: SenderFacts,
     /// The contact's enrollment state.
     pub enrollment: EnrollmentFacts,
-    /// The codes of the rule set's guards that hold for this attempt.
+    /// The codes of the rule set's guards (CEL checks included) that hold for this attempt.
     pub guards: Vec<String>,
+}
+
+/// Version 2: the domain of the contact's address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomainFacts {
+    /// Hard bounces on the domain in the portal, ever.
+    pub bounces: u32,
 }
 
 /// Simulated time.
@@ -152,6 +198,19 @@ pub struct ContactFacts {
     pub unsubscribed: bool,
     /// The address opted out of the target sequence's subscription type.
     pub unsubscribed_from_type: bool,
+    /// Version 2: the record's enrollments before this attempt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enrollments: Option<u32>,
+    /// Version 2: how its last enrollment ended (an outcome's name); `""`: none has ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_outcome: Option<String>,
+    /// Version 2: seconds since its last enrollment ended; 9223372036854775807 (CEL's
+    /// largest int): never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds_since_enrollment_end: Option<i64>,
+    /// Version 2: seconds since it last replied or booked a meeting; as above when never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seconds_since_engagement: Option<i64>,
 }
 
 /// The address's platform-wide facts.
@@ -178,6 +237,27 @@ pub struct SenderFacts {
     pub inbox_connected: bool,
     /// The user's sequences daily limit has no room for this enrollment's emails.
     pub sequences_daily_limit_full: bool,
+    /// Version 2: the provider of the user's inbox (`gmail`, ...); `none`: no inbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// Version 2: sequence emails the inbox sent in the last 24 hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_24h: Option<u32>,
+    /// Version 2: ... in the last 7 days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_7d: Option<u32>,
+    /// Version 2: hard bounces of its emails in the last 7 days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bounces_7d: Option<u32>,
+    /// Version 2: spam complaints about its emails in the last 7 days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complaints_7d: Option<u32>,
+    /// Version 2: the user's enrollments this calendar day, before this attempt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enrolled_today: Option<u32>,
+    /// Version 2: ... of them bulk (`crm_bulk`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bulk_enrolled_today: Option<u32>,
 }
 
 /// A seat tier; only professional and enterprise seats may use sequences.

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::drive::Comparison;
-use crate::protocol::{Request, Rules, PROTOCOL};
+use crate::protocol::{Request, Rules};
 use crate::request::RequestBuilder;
 
 /// Which world the decisions shaped.
@@ -128,7 +128,7 @@ impl HarnessReport {
             })
             .collect();
         Self {
-            protocol: PROTOCOL,
+            protocol: builder.version().name(),
             scenario: meta.scenario,
             seed: meta.seed,
             rules: builder.rules().clone(),

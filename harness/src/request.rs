@@ -4,16 +4,17 @@
 use std::io::Write as _;
 
 use model::{AddressFlags, Catalogue as _, ContactFlags, Decision, RejectionCode, SeatTier};
-use sim::{AttemptFacts, DecidedAttempt, Scenario};
+use sim::{AttemptFacts, DecidedAttempt, Observed, Scenario};
 
 use crate::protocol::{
-    AddressFacts, Batch, ContactFacts, EnrollmentFacts, GuardInfo, Request, Rules, Seat,
-    SenderFacts, SequenceRef, Source, Time, Weekday, PROTOCOL,
+    AddressFacts, Batch, ContactFacts, DomainFacts, EnrollmentFacts, GuardInfo, Request, Rules,
+    Seat, SenderFacts, SequenceRef, Source, Time, Version, Weekday,
 };
 
 /// What turns a run's attempts into requests: the scenario's names, computed once.
 #[derive(Clone, Debug)]
 pub struct RequestBuilder {
+    version: Version,
     rules: Rules,
     rule_set: model::RuleSet,
     sequences: Vec<(String, String)>,
@@ -21,18 +22,25 @@ pub struct RequestBuilder {
 }
 
 impl RequestBuilder {
-    /// The builder for runs of `scenario`; `rules_name` names its rule set in batches.
-    pub fn new(scenario: &Scenario, rules_name: &str) -> Self {
+    /// The builder of `version`'s requests for runs of `scenario`; `rules_name` names its rule
+    /// set in batches.
+    pub fn new(scenario: &Scenario, rules_name: &str, version: Version) -> Self {
         let rule_set = scenario.rules.clone();
         let rules = Rules {
             name: rules_name.to_owned(),
             order: (rule_set.order().iter())
                 .map(|&c| rule_set.check_name(c).to_owned())
                 .collect(),
-            guards: (rule_set.guards().iter())
-                .map(|g| GuardInfo {
+            guards: (rule_set.guards().iter().zip(&scenario.guards))
+                .map(|(g, spec)| GuardInfo {
                     code: g.name.clone(),
                     description: g.description.clone(),
+                    when: match &spec.kind {
+                        sim::GuardKind::Expression(e) if version == Version::V2 => {
+                            Some(e.source().to_owned())
+                        }
+                        _ => None,
+                    },
                 })
                 .collect(),
         };
@@ -54,11 +62,17 @@ impl RequestBuilder {
             })
             .collect();
         Self {
+            version,
             rules,
             rule_set,
             sequences,
             dates,
         }
+    }
+
+    /// The protocol version of its requests.
+    pub fn version(&self) -> Version {
+        self.version
     }
 
     /// The rule set as batches carry it.
@@ -71,15 +85,15 @@ impl RequestBuilder {
         &self.rule_set
     }
 
-    /// The request of attempt `id`.
-    pub fn request(&self, id: u64, facts: &AttemptFacts) -> Request {
+    /// The request of attempt `id`, of `facts` and (version 2) `observed`.
+    pub fn request(&self, id: u64, facts: &AttemptFacts, observed: &Observed) -> Request {
         let day = facts.time / sim::time::SECONDS_PER_DAY;
         let (date, weekday) = self.dates[day as usize].clone();
         let (name, subscription_type) = self.sequences[usize::from(facts.sequence)].clone();
         let f = facts.contact_flags;
         let has_address = facts.has_address();
         let a = facts.address;
-        Request {
+        let mut request = Request {
             id,
             time: Time {
                 seconds: facts.time,
@@ -104,17 +118,29 @@ impl RequestBuilder {
                 marked_as_spam: f.contains(ContactFlags::MARKED_AS_SPAM),
                 unsubscribed: f.contains(ContactFlags::UNSUBSCRIBED),
                 unsubscribed_from_type: f.contains(ContactFlags::UNSUBSCRIBED_PERSONAL),
+                enrollments: None,
+                last_outcome: None,
+                seconds_since_enrollment_end: None,
+                seconds_since_engagement: None,
             },
             address: has_address.then(|| AddressFacts {
                 blocked_address: a.contains(AddressFlags::BLOCKED_ADDRESS),
                 blocked_domain: a.contains(AddressFlags::BLOCKED_DOMAIN),
                 bounced_on_another_account: a.contains(AddressFlags::BOUNCED_GLOBALLY),
             }),
+            domain: None,
             sender: SenderFacts {
                 user: facts.user,
                 seat: seat(facts.sender.seat),
                 inbox_connected: facts.sender.inbox_connected,
                 sequences_daily_limit_full: facts.sender.daily_limit_full,
+                provider: None,
+                sent_24h: None,
+                sent_7d: None,
+                bounces_7d: None,
+                complaints_7d: None,
+                enrolled_today: None,
+                bulk_enrolled_today: None,
             },
             enrollment: EnrollmentFacts {
                 already_enrolled: facts.already_enrolled,
@@ -124,13 +150,17 @@ impl RequestBuilder {
                 .filter(|&i| facts.guards & (1 << i) != 0)
                 .map(|i| self.rules.guards[i].code.clone())
                 .collect(),
+        };
+        if self.version == Version::V2 {
+            observe(&mut request, observed);
         }
+        request
     }
 
     /// A batch of `requests`.
     pub fn batch(&self, requests: Vec<Request>) -> Batch {
         Batch {
-            protocol: PROTOCOL.to_owned(),
+            protocol: self.version.name().to_owned(),
             rules: self.rules.clone(),
             requests,
         }
@@ -154,6 +184,33 @@ impl RequestBuilder {
             .position(|g| g.name == name)
             .map(|i| Decision::Guarded(i as u8))
     }
+}
+
+/// Version 2's fields of `request`, from `observed`: the values CEL checks read.
+fn observe(request: &mut Request, observed: &Observed) {
+    let s = &observed.statistics;
+    let never_or = |seconds: Option<u32>| seconds.map_or(i64::MAX, i64::from);
+    let c = &mut request.contact;
+    c.enrollments = Some(s.enrollments);
+    c.last_outcome = Some(s.last_outcome.map_or("", model::Outcome::name).to_owned());
+    c.seconds_since_enrollment_end = Some(never_or(s.since_enrollment_end));
+    c.seconds_since_engagement = Some(never_or(s.since_engagement));
+    request.domain = Some(DomainFacts {
+        bounces: s.domain_bounces,
+    });
+    let u = &mut request.sender;
+    u.provider = Some(
+        observed
+            .provider
+            .map_or("none", model::InboxProvider::name)
+            .to_owned(),
+    );
+    u.sent_24h = Some(s.sent_24h);
+    u.sent_7d = Some(s.sent_7d);
+    u.bounces_7d = Some(s.bounces_7d);
+    u.complaints_7d = Some(s.complaints_7d);
+    u.enrolled_today = Some(s.enrolled_today);
+    u.bulk_enrolled_today = Some(s.bulk_enrolled_today);
 }
 
 fn weekday(day: sim::Weekday) -> Weekday {
@@ -216,7 +273,7 @@ impl RequestBuilder {
         let mut out = std::io::BufWriter::with_capacity(1 << 20, out);
         for (id, attempt) in attempts.iter().enumerate() {
             let row = ExportRow {
-                request: self.request(id as u64, &attempt.facts),
+                request: self.request(id as u64, &attempt.facts, &attempt.observed),
                 reference: self.decision_name(attempt.decision),
             };
             serde_json::to_writer(&mut out, &row)?;

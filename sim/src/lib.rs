@@ -21,8 +21,8 @@ pub use engine::{
     first_divergence, run, run_driven, run_many, run_seeds, run_with, run_with_progress, run_world,
     seeds_from, AttemptFacts, AttemptRecord, Audit, CheckReading, Counters, DayCounter, DayCounts,
     Decide, DecidedAttempt, EnrollmentJourney, InboxPeak, Journey, JourneyEntry, Journeys,
-    LimitCounts, Progress, Reaction, Recordings, RuleError, RunOptions, RunResult, SendRecord,
-    TraceEntry, TracedContact, TracedEvent, WorldShape, PROVIDER_SLOTS,
+    LimitCounts, Observed, Progress, Reaction, Recordings, RuleError, RunOptions, RunResult,
+    SendRecord, TraceEntry, TracedContact, TracedEvent, WorldShape, PROVIDER_SLOTS,
 };
 pub use scenario::{
     Disconnections, Engagement, Guard, GuardKind, MailboxProvider, Outage, Plan, Population,

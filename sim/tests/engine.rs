@@ -223,7 +223,7 @@ fn the_traced_contact_is_its_record_as_the_world_holds_it() {
 struct Follow;
 
 impl Decide for Follow {
-    fn decide(&self, _: &AttemptFacts, reference: Decision) -> Decision {
+    fn decide(&self, _: &AttemptFacts, _: &sim::Observed, reference: Decision) -> Decision {
         reference
     }
 }
@@ -232,7 +232,7 @@ impl Decide for Follow {
 struct Refuse;
 
 impl Decide for Refuse {
-    fn decide(&self, _: &AttemptFacts, _: Decision) -> Decision {
+    fn decide(&self, _: &AttemptFacts, _: &sim::Observed, _: Decision) -> Decision {
         Decision::Rejected(RejectionCode::Unsubscribed)
     }
 }

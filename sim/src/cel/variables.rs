@@ -1,4 +1,4 @@
-//! The variables of CEL checks: the fields of a harness request (`seqsim-decision/1`) and the
+//! The variables of CEL checks: the fields of a harness request (`seqsim-decision/2`) and the
 //! statistics the engine keeps for expressions that read them. One table, documented in
 //! docs/harness.md, "Variables of CEL checks".
 
@@ -205,6 +205,9 @@ pub struct Reads(u64);
 impl Reads {
     /// No variable.
     pub const NONE: Self = Self(0);
+
+    /// Every variable.
+    pub const ALL: Self = Self((1 << Variable::ALL.len()) - 1);
 
     /// The set with `v` added.
     pub const fn with(self, v: Variable) -> Self {

@@ -68,11 +68,25 @@ impl AttemptFacts {
     }
 }
 
-/// One recorded attempt: its facts and the reference model's decision.
+/// What CEL checks (and engines of `seqsim-decision/2`) read of an attempt beyond its
+/// [`AttemptFacts`]: the enrolling user's inbox provider and the statistics the engine keeps.
+/// Recorded and driven runs keep every statistic, whatever their checks read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Observed {
+    /// The enrolling user's inbox provider; `None`: the user has no inbox.
+    pub provider: Option<model::InboxProvider>,
+    /// The statistics at the attempt.
+    pub statistics: crate::cel::Statistics,
+}
+
+/// One recorded attempt: its facts, what else it observed, and the reference model's
+/// decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct DecidedAttempt {
     /// What the rules read.
     pub facts: AttemptFacts,
+    /// What CEL checks read beyond it.
+    pub observed: Observed,
     /// The scenario's rule set's decision.
     pub decision: Decision,
 }
@@ -85,8 +99,9 @@ pub struct DecidedAttempt {
 /// only when [`AttemptFacts::may_enroll`], a guard only of the scenario's rule set (the run
 /// asserts both). A decider that cannot decide (its engine failed) returns `reference`.
 pub trait Decide: Sync {
-    /// The decision on the attempt of `facts`; `reference` is the scenario's rule set's.
-    fn decide(&self, facts: &AttemptFacts, reference: Decision) -> Decision;
+    /// The decision on the attempt of `facts` (and `observed`); `reference` is the scenario's
+    /// rule set's.
+    fn decide(&self, facts: &AttemptFacts, observed: &Observed, reference: Decision) -> Decision;
 }
 
 #[cfg(test)]

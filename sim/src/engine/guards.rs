@@ -11,6 +11,7 @@ use model::Outcome;
 
 use crate::cel::{Memo, Reads};
 use crate::engine::result::CheckReading;
+use crate::engine::Observed;
 use crate::scenario::{Guard, GuardKind, RateWindow, Source};
 use crate::time::{SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
 
@@ -135,8 +136,10 @@ pub(crate) struct Subject {
 }
 
 impl Guards {
-    /// The guards `specs` for a portal of `inboxes` users and `contacts` contacts.
-    pub fn new(specs: &[Guard], inboxes: usize, contacts: usize) -> Self {
+    /// The guards `specs` for a portal of `inboxes` users and `contacts` contacts; with
+    /// `observe`, every statistic is kept (for [`Self::observe`]), not only what CEL checks
+    /// read.
+    pub fn new(specs: &[Guard], inboxes: usize, contacts: usize, observe: bool) -> Self {
         assert!(specs.len() <= model::MAX_GUARDS);
         let stats = specs
             .iter()
@@ -160,6 +163,7 @@ impl Guards {
             GuardKind::Expression(e) => reads.union(e.reads()),
             _ => reads,
         });
+        let reads = if observe { Reads::ALL } else { reads };
         let expressions = specs
             .iter()
             .any(|g| matches!(g.kind, GuardKind::Expression(_)));
@@ -167,7 +171,7 @@ impl Guards {
             specs: specs.to_vec(),
             stats,
             paused_until: vec![vec![0; inboxes]; specs.len()],
-            history: expressions.then(|| History::new(reads, inboxes, contacts)),
+            history: (expressions || observe).then(|| History::new(reads, inboxes, contacts)),
             error: None,
         }
     }
@@ -227,7 +231,17 @@ impl Guards {
 
     /// Whether any guard is a CEL check.
     pub fn any_expression(&self) -> bool {
-        self.history.is_some()
+        (self.specs.iter()).any(|g| matches!(g.kind, GuardKind::Expression(_)))
+    }
+
+    /// What an attempt about `subject` at `now` observes beyond its facts; only for guards
+    /// made to observe.
+    pub fn observe(&self, subject: &Subject, inputs: &Inputs, now: SimTime) -> Observed {
+        let history = (self.history.as_ref()).expect("guards made to observe keep the history");
+        Observed {
+            provider: inputs.provider,
+            statistics: history.facts(inputs, subject, now).statistics,
+        }
     }
 
     /// What each CEL check reads for an attempt about `subject` at `now`, and its verdict, for
@@ -469,7 +483,7 @@ mod tests {
                 guard(GuardKind::DailyEnrollmentCap { per_day: k.2 }),
                 guard(GuardKind::RecentEngagement { days: k.3 }),
             ];
-            let mut guards = Guards::new(&specs, 2, 3);
+            let mut guards = Guards::new(&specs, 2, 3, false);
             for (i, &(t, h)) in history.iter().enumerate() {
                 match h {
                     Happening::Bounce(inbox, d) => guards.on_hard_bounce(inbox, d, t),
@@ -619,7 +633,7 @@ mod tests {
             guard(GuardKind::DailyEnrollmentCap { per_day: 2 }),
             guard(GuardKind::RecentEngagement { days: 1 }),
         ];
-        let mut g = Guards::new(&specs, 2, 4);
+        let mut g = Guards::new(&specs, 2, 4, false);
         let day = SECONDS_PER_DAY;
         let s = subject(0, 1, 7);
         assert_eq!(g.holding(&s, None, 0), 0);
@@ -659,7 +673,7 @@ mod tests {
             pause_hours: Some(24),
         };
         // Second in the rule set, behind a cooldown that never holds here: its bit is 0b10.
-        let mut g = Guards::new(&[guard(GuardKind::Cooldown { days: 3 }), spec], 1, 1);
+        let mut g = Guards::new(&[guard(GuardKind::Cooldown { days: 3 }), spec], 1, 1, false);
         let s = subject(0, 0, 0);
         g.on_send(0, 0);
         g.on_hard_bounce(0, 0, 0);

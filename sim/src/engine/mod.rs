@@ -40,7 +40,7 @@ use mailboxes::Mailboxes;
 use portal::{DayView, PortalRun};
 use rayon::prelude::*;
 
-pub use facts::{AttemptFacts, Decide, DecidedAttempt};
+pub use facts::{AttemptFacts, Decide, DecidedAttempt, Observed};
 pub use guards::RuleError;
 pub use journey::{EnrollmentJourney, Journey, JourneyEntry, Journeys};
 pub use mail::Reaction;
@@ -238,7 +238,7 @@ fn simulate(
         "seed {}",
         scenario.seed
     );
-    let mut runs = build_runs(scenario, &mut world, plans, options);
+    let mut runs = build_runs(scenario, &mut world, plans, options, decider.is_some());
     // The runs hold the persons' fixed facts now: a domain and the bounce list are all the day
     // loop keeps of them.
     let mut mailboxes = Mailboxes::new(world.take_persons());
@@ -272,6 +272,7 @@ fn build_runs(
     world: &mut World,
     mut plans: Vec<Vec<Attempt>>,
     options: &RunOptions,
+    driven: bool,
 ) -> Vec<PortalRun> {
     let wave = rayon::current_num_threads().max(1);
     let mut runs: Vec<PortalRun> = Vec::with_capacity(plans.len());
@@ -281,7 +282,10 @@ fn build_runs(
         let built: Vec<PortalRun> = (start as u32..end as u32)
             .into_par_iter()
             .zip(plans.drain(start..).collect::<Vec<_>>())
-            .map(|(p, plan)| PortalRun::new(scenario, world, world.portal_part(p), plan, options))
+            .map(|(p, plan)| {
+                let part = world.portal_part(p);
+                PortalRun::new(scenario, world, part, plan, options, driven)
+            })
             .collect();
         world.release_records_from(world.contacts_of(start as u32).start);
         runs.extend(built.into_iter().rev());

@@ -5,7 +5,7 @@
 use model::{ContactFlags, Decision, Outcome, ReplyKind, SenderState, StepFailure};
 
 use super::enrollment::{Enrollment, Stage, Start};
-use super::facts::{AttemptFacts, Decide};
+use super::facts::{AttemptFacts, Decide, Observed};
 use super::guards::{Guards, Inputs, RuleError, Subject};
 use super::inbox::Inbox;
 use super::mail::{self, FailedStep, Reaction, SendDraws};
@@ -94,6 +94,20 @@ struct DailyFit {
     days: Vec<u32>,
 }
 
+/// Each of the portal's inboxes' rolling-24-hour cap and provider, for the recorder: `None` for
+/// an inbox that sends no sequence email.
+fn inbox_caps(part: &PortalPart, inboxes: &[Inbox], users: &[User]) -> Vec<Option<(u32, usize)>> {
+    (part.users.iter().zip(inboxes))
+        .map(|(&u, inbox)| {
+            let user = &users[u as usize];
+            let sends = crate::estimate::sends_sequences(user.seat, user.inbox);
+            (inbox.daily_cap())
+                .filter(|_| sends)
+                .map(|cap| (cap, provider_slot(user)))
+        })
+        .collect()
+}
+
 impl PortalRun {
     pub fn new(
         scenario: &Scenario,
@@ -101,6 +115,7 @@ impl PortalRun {
         part: PortalPart<'_>,
         mut plan: Vec<Attempt>,
         options: &RunOptions,
+        driven: bool,
     ) -> Self {
         let ids = part.contact_ids.clone();
         assert!(plan.iter().all(|a| ids.contains(&a.contact)));
@@ -118,16 +133,6 @@ impl PortalRun {
             .iter()
             .map(|&u| Inbox::new(&users[u as usize], &scenario.sending))
             .collect();
-        let inbox_caps = (part.users.iter().zip(&inboxes))
-            .map(|(&u, inbox)| {
-                let user = &users[u as usize];
-                let sends = crate::estimate::sends_sequences(user.seat, user.inbox);
-                inbox
-                    .daily_cap()
-                    .filter(|_| sends)
-                    .map(|cap| (cap, provider_slot(user)))
-            })
-            .collect();
         let recorder = Recorder::new(RecorderConfig {
             contacts: ids.clone(),
             trace_contact: options.trace_contact.filter(|c| ids.contains(c)),
@@ -136,9 +141,15 @@ impl PortalRun {
             attempts: options.attempts,
             horizon_days: scenario.calendar.horizon_days,
             event_hashes: options.event_hashes,
-            inbox_caps,
+            inbox_caps: inbox_caps(&part, &inboxes, users),
         });
-        let guards = Guards::new(&scenario.guards, part.users.len(), part.contacts.len());
+        let observe = options.attempts || driven;
+        let guards = Guards::new(
+            &scenario.guards,
+            part.users.len(),
+            part.contacts.len(),
+            observe,
+        );
         let planned = plan.len();
         plan.reverse();
         Self {
@@ -393,20 +404,19 @@ impl PortalRun {
             already_enrolled: was_active,
             guards: 0,
         };
-        if self.guards.any() {
-            facts.guards = self.holding_guards(view, &facts, c, inbox, false);
-        }
+        let (guards, observed) = self.guarded(view, &facts, c, inbox);
+        facts.guards = guards;
         let conditions = facts.conditions();
         let reference = view.scenario.rules.evaluate(conditions);
         let decision = match view.decider {
             None => reference,
-            Some(decider) => self.driven(view, decider, &facts, reference),
+            Some(decider) => self.driven(view, decider, &facts, &observed, reference),
         };
-        self.recorder.on_attempt_facts(&facts, reference);
+        self.recorder.on_attempt_facts(&facts, observed, reference);
         self.recorder
             .on_attempt(self.now, &request, conditions, was_active, decision);
         if self.guards.any_expression() && self.recorder.traces(request.contact) {
-            self.holding_guards(view, &facts, c, inbox, true);
+            self.trace_readings(view, &facts, c, inbox);
         }
         if decision == Decision::Enrolled {
             assert!(
@@ -419,21 +429,52 @@ impl PortalRun {
     }
 
     /// The rule set's guards that hold for the attempt of `facts` (its `guards` not yet set)
-    /// of slot `c` by inbox `inbox`; or, `tracing`, none: what the CEL checks read is traced
-    /// instead, and nothing kept or paused.
-    fn holding_guards(
+    /// of slot `c` by inbox `inbox`, and, when the run records or drives attempts, what the
+    /// attempt observes.
+    fn guarded(
         &mut self,
         view: &DayView,
         facts: &AttemptFacts,
         c: usize,
         inbox: usize,
-        tracing: bool,
-    ) -> u16 {
-        let record = &self.slots[c];
+    ) -> (u16, Observed) {
+        let observing = view.decider.is_some() || self.recorder.records_attempts();
+        if !self.guards.any() && !observing {
+            return (0, Observed::default());
+        }
+        let (subject, inputs) = self.guard_inputs(view, facts, c, inbox);
+        let observed = match observing {
+            true => self.guards.observe(&subject, &inputs, self.now),
+            false => Observed::default(),
+        };
+        (
+            self.guards.holding(&subject, Some(&inputs), self.now),
+            observed,
+        )
+    }
+
+    /// Traces what the CEL checks read of the attempt of `facts` of slot `c` by inbox `inbox`,
+    /// and their verdicts (nothing is kept or paused).
+    fn trace_readings(&mut self, view: &DayView, facts: &AttemptFacts, c: usize, inbox: usize) {
+        let (subject, inputs) = self.guard_inputs(view, facts, c, inbox);
+        let readings = self.guards.readings(&subject, &inputs, self.now);
+        self.recorder.traced(self.now, facts.contact, || {
+            TracedEvent::ChecksRead(readings)
+        });
+    }
+
+    /// What the guards read of the attempt of `facts` of slot `c` by inbox `inbox`.
+    fn guard_inputs<'v>(
+        &self,
+        view: &DayView<'v>,
+        facts: &'v AttemptFacts,
+        c: usize,
+        inbox: usize,
+    ) -> (Subject, Inputs<'v>) {
         let subject = Subject {
             inbox,
             contact: c,
-            domain: view.mailboxes.domain(record.person),
+            domain: view.mailboxes.domain(self.slots[c].person),
         };
         let sequence = &view.scenario.sequences[usize::from(facts.sequence)];
         let types = &view.scenario.population.subscription_types;
@@ -444,14 +485,7 @@ impl PortalRun {
             subscription_type: &types[usize::from(sequence.subscription_type)].name,
             provider: view.users[facts.user as usize].inbox,
         };
-        if tracing {
-            let readings = self.guards.readings(&subject, &inputs, self.now);
-            self.recorder.traced(self.now, facts.contact, || {
-                TracedEvent::ChecksRead(readings)
-            });
-            return 0;
-        }
-        self.guards.holding(&subject, Some(&inputs), self.now)
+        (subject, inputs)
     }
 
     /// The decider's decision on the attempt of `facts`, asserted to be one the world can
@@ -461,9 +495,10 @@ impl PortalRun {
         view: &DayView,
         decider: &dyn Decide,
         facts: &AttemptFacts,
+        observed: &Observed,
         reference: Decision,
     ) -> Decision {
-        let decision = decider.decide(facts, reference);
+        let decision = decider.decide(facts, observed, reference);
         match decision {
             Decision::Enrolled => assert!(
                 facts.may_enroll(),

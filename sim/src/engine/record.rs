@@ -8,7 +8,7 @@ use model::{Conditions, Decision, LimitSide, Outcome, RejectionCode, ReplyKind, 
 
 use crate::time::{SimTime, SECONDS_PER_DAY};
 
-use super::facts::{AttemptFacts, DecidedAttempt};
+use super::facts::{AttemptFacts, DecidedAttempt, Observed};
 use super::journey::{JourneyEntry, JourneyLog, Journeys};
 use super::mail::{FailedStep, Reaction};
 use super::result::{
@@ -129,6 +129,11 @@ impl Recorder {
         }
     }
 
+    /// Whether the run records every attempt.
+    pub fn records_attempts(&self) -> bool {
+        self.attempts.is_some()
+    }
+
     /// An event (or a planned attempt) is processed at `time`.
     pub fn on_event(&mut self, time: SimTime) {
         self.counters.events += 1;
@@ -141,10 +146,16 @@ impl Recorder {
     /// The facts of an attempt, and the rule set's decision on them (which a driven run may
     /// not follow).
     #[inline]
-    pub fn on_attempt_facts(&mut self, facts: &AttemptFacts, decision: Decision) {
+    pub fn on_attempt_facts(
+        &mut self,
+        facts: &AttemptFacts,
+        observed: Observed,
+        decision: Decision,
+    ) {
         if let Some(attempts) = &mut self.attempts {
             attempts.push(DecidedAttempt {
                 facts: *facts,
+                observed,
                 decision,
             });
         }
