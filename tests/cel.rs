@@ -213,6 +213,70 @@ fn every_command_that_runs_refuses_a_failing_check_before_writing() {
     }
 }
 
+fn stdout_of(args: &[&str]) -> String {
+    let out = seqsim().args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{args:?}: {stderr}"
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_cel_checks_code_is_counted_alike_by_run_export_sweep_check_and_trace() {
+    const CODE: &str = "FREE_GMAIL_BULK_CAP";
+    let report: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["run", "house-rules", "--format", "json"])).unwrap();
+    let n = report["enrollment"][CODE].as_u64().unwrap();
+    assert!(n > 0, "the check refused some attempts");
+    // export-attempts: the rows it decided, each listing the code among the checks that hold.
+    let rows: Vec<serde_json::Value> = (stdout_of(&["export-attempts", "house-rules"]).lines())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let refused: Vec<_> = rows.iter().filter(|r| r["reference"] == CODE).collect();
+    assert_eq!(refused.len() as u64, n);
+    assert!(refused
+        .iter()
+        .all(|r| r["guards"].as_array().unwrap().contains(&CODE.into())));
+    // sweep: the code as a metric, at the scenario's own size.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sweep");
+    let sweep = [
+        "sweep",
+        "house-rules",
+        "--vary",
+        "population.contacts=20000",
+        "--metric",
+        CODE,
+        "--out-dir",
+    ];
+    seqsim().args(sweep).arg(&out).assert().code(0);
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    assert!(csv.contains(&format!(",enrollment.{CODE},{n}\n")), "{csv}");
+    // check: a bound on the code's count holds at n and fails below it.
+    let library = std::fs::canonicalize("scenarios/library/house-rules.toml").unwrap();
+    for (max, code) in [(n, 0), (n - 1, 1)] {
+        let text = format!(
+            "[[scenario]]\nfile = {:?}\n[[scenario.expect]]\ncount = \"enrollment.{CODE}\"\nmax = {max}\n",
+            library.display().to_string()
+        );
+        let expectations = write(dir.path(), "e.toml", &text);
+        seqsim().args(["check", &expectations]).assert().code(code);
+    }
+    // trace: the first refused contact's journey names the code and the expression's reading.
+    let contact = refused[0]["contact"]["id"].to_string();
+    let trace = stdout_of(&["trace", "house-rules", "--contact", &contact]);
+    assert!(
+        trace.contains(&format!(
+            ": rejected {CODE}: first failing check in rule order"
+        )),
+        "{trace}"
+    );
+    let reading = format!("CEL check {CODE} `sender.provider == 'gmail' && source == 'crm_bulk' && sender.bulk_enrolled_today >= 39` true, reading source = \"crm_bulk\", sender.provider = \"gmail\", sender.bulk_enrolled_today = ");
+    assert!(trace.contains(&reading), "{trace}");
+}
+
 #[test]
 fn every_bad_expression_exits_2_with_a_caret_under_the_problem() {
     let cases = [
