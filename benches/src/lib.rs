@@ -58,3 +58,42 @@ pub fn guarded_rules() -> RuleSet {
         .collect();
     RuleSet::with_guards(&order, (0..4).map(code).collect()).expect("a valid rule set")
 }
+
+/// `n` attempts for the CEL bench: bulk mostly, an address bounced elsewhere about one in 50,
+/// the sender's sends in the last 24 hours spread over 0 to 511. The same xorshift as
+/// [`conditions`].
+pub fn cel_attempts(n: usize) -> Vec<(sim::AttemptFacts, sim::cel::Statistics)> {
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    (0..n as u32)
+        .map(|i| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let mut address = AddressFlags::EMPTY;
+            address.set(AddressFlags::BOUNCED_GLOBALLY, x & 0xff < 5);
+            let facts = sim::AttemptFacts {
+                time: i,
+                portal: 0,
+                contact: i,
+                user: (x >> 8) as u32 % 10,
+                source: match x >> 16 & 0xf {
+                    0 => sim::Source::CrmSingle,
+                    _ => sim::Source::CrmBulk,
+                },
+                sequence: 0,
+                step: 0,
+                address,
+                contact_flags: ContactFlags::EMPTY,
+                sender: SenderState::new(SeatTier::Professional, true),
+                rejected_in_sequence: false,
+                already_enrolled: false,
+                guards: 0,
+            };
+            let statistics = sim::cel::Statistics {
+                sent_24h: (x >> 24) as u32 % 512,
+                ..Default::default()
+            };
+            (facts, statistics)
+        })
+        .collect()
+}
