@@ -278,6 +278,48 @@ fn a_cel_checks_code_is_counted_alike_by_run_export_sweep_check_and_trace() {
 }
 
 #[test]
+fn a_rule_change_to_a_cel_check_shows_in_diff_over_seeds_and_in_the_moved_contacts_trace() {
+    let rules = [
+        "--before-rules",
+        "rules/default.toml",
+        "--after-rules",
+        "rules/free-gmail-bulk-cap.toml",
+        "default",
+    ];
+    let seeds = stdout_of(&[&["diff"][..], &rules, &["--seeds", "5"]].concat());
+    let row = (seeds.lines())
+        .find(|l| l.starts_with("FREE_GMAIL_BULK_CAP "))
+        .unwrap_or_else(|| panic!("{seeds}"));
+    assert!(row.trim_end().ends_with("yes"), "beyond noise: {row}");
+    let one = stdout_of(&[&["diff"][..], &rules, &["--examples", "20"]].concat());
+    assert!(one.contains("attempt 1: decision    ENROLLED "), "{one}");
+    let moved = (one.lines())
+        .filter_map(|l| l.trim().strip_prefix("contact "))
+        .find(|l| {
+            l.contains("=>")
+                && l.split("=>")
+                    .nth(1)
+                    .unwrap()
+                    .contains("FREE_GMAIL_BULK_CAP")
+        })
+        .unwrap_or_else(|| panic!("a contact the check moved: {one}"));
+    let contact = moved.split(' ').next().unwrap();
+    let trace = stdout_of(&[
+        "trace",
+        "default",
+        "--rules",
+        "rules/free-gmail-bulk-cap.toml",
+        "--contact",
+        contact,
+    ]);
+    assert!(trace.contains("rejected FREE_GMAIL_BULK_CAP"), "{trace}");
+    assert!(
+        trace.contains("CEL check FREE_GMAIL_BULK_CAP `") && trace.contains(" true, reading "),
+        "{trace}"
+    );
+}
+
+#[test]
 fn every_bad_expression_exits_2_with_a_caret_under_the_problem() {
     let cases = [
         (
