@@ -13,6 +13,7 @@ mod budget;
 mod cleanup;
 mod determinism;
 mod harness;
+mod import;
 mod init;
 mod memory;
 mod output;
@@ -157,6 +158,10 @@ enum Command {
     /// decision, as JSON lines.
     #[command(after_help = harness::EXPORT_HELP)]
     ExportAttempts(harness::ExportArgs),
+    /// Read a portal's CRM exports (contacts, users, sequences) in HubSpot's names: what they
+    /// hold, or a synthesized scenario whose population matches them.
+    #[command(after_help = import::IMPORT_HELP)]
+    Import(import::ImportArgs),
     /// Write a commented starter scenario (capacity, qa or ci) in a planner's terms: reps,
     /// contacts, weeks and steps.
     #[command(after_help = init::INIT_HELP)]
@@ -465,6 +470,7 @@ fn execute(command: Command) -> Result<ExitCode> {
         Command::Check(args) => return check(args),
         Command::Harness(args) => return harness::harness(args),
         Command::ExportAttempts(args) => harness::export_attempts(args),
+        Command::Import(args) => import::import(args),
         Command::Init(args) => init::init(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Goal(args) => return sweep::goal(args),

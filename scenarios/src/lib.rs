@@ -6,6 +6,7 @@
 
 mod error;
 mod expect;
+pub mod import;
 mod key;
 mod library;
 mod numbers;
