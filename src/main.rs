@@ -162,6 +162,15 @@ enum Command {
     /// hold, or a synthesized scenario whose population matches them.
     #[command(after_help = import::IMPORT_HELP)]
     Import(import::ImportArgs),
+    /// Print a shell's completion script for seqsim: `seqsim completions bash >
+    /// ~/.local/share/bash-completion/completions/seqsim` (zsh, fish, elvish, powershell alike).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print seqsim's man page (roff): `seqsim man > seqsim.1; man ./seqsim.1`.
+    Man,
     /// Write a commented starter scenario (capacity, qa or ci) in a planner's terms: reps,
     /// contacts, weeks and steps.
     #[command(after_help = init::INIT_HELP)]
@@ -377,8 +386,10 @@ fn parse_setting(arg: &str) -> Result<scenarios::Setting, String> {
 // Where a report goes and in which format.
 #[derive(Args)]
 struct OutputArgs {
-    /// Report format: a terminal table, JSON, Markdown, or a self-contained HTML page (charts
-    /// with the numbers they draw in tables below them; one seed's run or diff).
+    /// Report format: a terminal table, JSON, Markdown, a self-contained HTML page (charts
+    /// with the numbers they draw in tables below them; one seed's run or diff), or tidy CSV
+    /// (a row per count and seed: scenario,seed,count,value; a diff's
+    /// before,after,seed,count,before_value,after_value,change).
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     format: ReportFormat,
     /// Write the report to this file instead of standard output (written whole or not at all).
@@ -427,6 +438,7 @@ enum ReportFormat {
     Json,
     Markdown,
     Html,
+    Csv,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -471,6 +483,8 @@ fn execute(command: Command) -> Result<ExitCode> {
         Command::Harness(args) => return harness::harness(args),
         Command::ExportAttempts(args) => harness::export_attempts(args),
         Command::Import(args) => import::import(args),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man(),
         Command::Init(args) => init::init(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Goal(args) => return sweep::goal(args),
@@ -507,6 +521,10 @@ fn run(args: RunArgs) -> Result<()> {
         runs.push(run_one(&scenario, &args)?);
     }
     let text = || {
+        if args.output.is_csv() {
+            let rows = runs.iter().map(RunReport::csv);
+            return reports::csv::RUN_HEADER.to_owned() + &rows.collect::<String>();
+        }
         let format = args.output.text_format().expect("a text format");
         let mut texts: Vec<String> = runs.iter().map(|r| r.render(format)).collect();
         match format {
@@ -538,6 +556,14 @@ impl RunReport {
         match self {
             RunReport::One(r) => r.render(format),
             RunReport::Seeds(r) => r.render(format),
+        }
+    }
+
+    /// Its CSV rows, without the header.
+    fn csv(&self) -> String {
+        match self {
+            RunReport::One(r) => reports::csv::run(r),
+            RunReport::Seeds(r) => reports::csv::seeds(r),
         }
     }
 }
@@ -741,13 +767,11 @@ fn diff(args: DiffArgs) -> Result<()> {
                 diff_seeds((first, second), &seeds, &args.threads)
             })
             .collect::<Result<_>>()?;
-        let text = || {
-            let format = format.expect("a text format");
-            diffs
-                .iter()
-                .map(|d| d.render(format))
+        let text = || match format {
+            None => csv_tables(diffs.iter().map(reports::csv::seeds_diff)),
+            Some(format) => (diffs.iter().map(|d| d.render(format)))
                 .collect::<Vec<_>>()
-                .join("\n")
+                .join("\n"),
         };
         return (args.output).emit(outputs, text, || {
             reports::html::diff::render_seeds(&diffs[0])
@@ -773,6 +797,7 @@ fn diff(args: DiffArgs) -> Result<()> {
     // Rendered before the text consumes the diffs, and only when asked for.
     let page = (args.output.wants_html()).then(|| reports::html::diff::render(&diffs[0], &traced));
     let text = || match diffs.len() {
+        _ if args.output.is_csv() => csv_tables(diffs.iter().map(reports::csv::diff)),
         1 => diffs
             .remove(0)
             .render(format.expect("a text format"), args.by_portal),
@@ -780,6 +805,39 @@ fn diff(args: DiffArgs) -> Result<()> {
     };
     args.output
         .emit(outputs, text, || page.expect("rendered when wanted"))
+}
+
+/// `seqsim completions SHELL`: the script, from the command line's definition.
+fn completions(shell: clap_complete::Shell) -> Result<()> {
+    let mut script = Vec::new();
+    clap_complete::generate(
+        shell,
+        &mut <Cli as clap::CommandFactory>::command(),
+        "seqsim",
+        &mut script,
+    );
+    write_stdout(&String::from_utf8(script).expect("completion scripts are UTF-8"))
+}
+
+/// `seqsim man`: the man page, from the command line's definition.
+fn man() -> Result<()> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut page)?;
+    write_stdout(&String::from_utf8(page).expect("roff is UTF-8"))
+}
+
+/// CSV tables with one header, as one table: the first whole, the others without theirs.
+fn csv_tables(tables: impl Iterator<Item = String>) -> String {
+    let mut out = String::new();
+    for (i, t) in tables.enumerate() {
+        let body = if i == 0 {
+            &t[..]
+        } else {
+            t.split_once('\n').map_or("", |(_, b)| b)
+        };
+        out += body;
+    }
+    out
 }
 
 /// The (before, after) scenarios `diff` compares, each pair one world: with both rule files,
@@ -1083,6 +1141,11 @@ impl OutputArgs {
         Ok((out.transpose()?, html.transpose()?))
     }
 
+    /// Whether `--format csv` is asked for.
+    fn is_csv(&self) -> bool {
+        self.format == ReportFormat::Csv
+    }
+
     /// Whether an HTML page is asked for (`--format html` or `--html FILE`).
     fn wants_html(&self) -> bool {
         self.format == ReportFormat::Html || self.html.is_some()
@@ -1094,7 +1157,7 @@ impl OutputArgs {
             ReportFormat::Table => Some(reports::Format::Table),
             ReportFormat::Json => Some(reports::Format::Json),
             ReportFormat::Markdown => Some(reports::Format::Markdown),
-            ReportFormat::Html => None,
+            ReportFormat::Html | ReportFormat::Csv => None,
         }
     }
 

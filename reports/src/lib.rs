@@ -6,6 +6,7 @@
 //! order, and nothing depends on the clock or the machine, so the same run gives the same bytes.
 
 pub mod check;
+pub mod csv;
 mod diff;
 pub mod html;
 mod limits;

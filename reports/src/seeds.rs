@@ -38,7 +38,7 @@ pub struct Group {
 }
 
 /// Every count of `r` by group, in the report's order, each with its one value.
-fn groups_of(r: &Report) -> Vec<Group> {
+pub(crate) fn groups_of(r: &Report) -> Vec<Group> {
     let group = |key, title, counts: &Counts| Group {
         key,
         title,

@@ -293,15 +293,7 @@ impl Grid {
     }
 }
 
-/// A CSV cell: quoted when it holds a comma, a quote or a line break. (Hand-written: four
-/// lines, where a CSV crate would add a dependency for one escaping rule.)
-fn csv_cell(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
-}
+use reports::csv::cell as csv_cell;
 
 /// A TOML value as a JSON token: numbers, booleans and strings as themselves, anything else
 /// as its TOML text in a string.
