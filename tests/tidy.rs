@@ -27,6 +27,7 @@ const EVERY_CRATE: &[&str] = &[
     "scenarios",
     "reports",
     "harness",
+    "sweep",
     "benches",
     "src",
     "tests",
@@ -362,4 +363,86 @@ fn the_domain_reference_names_real_tests() {
         missing.is_empty(),
         "docs/domain.md names tests that do not exist: {missing:?}"
     );
+}
+
+/// The module path of `file` in the crate whose sources are in `src` (`engine::guards`; the
+/// crate root: empty).
+fn module_of(src: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(src).unwrap().with_extension("");
+    let mut parts: Vec<String> = rel
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    if matches!(
+        parts.last().map(String::as_str),
+        Some("lib" | "mod" | "main")
+    ) {
+        parts.pop();
+    }
+    parts.join("::")
+}
+
+/// The modules of `modules` that `code` (of module `at`) names through `crate::` or `super::`,
+/// the longest module of each path.
+fn modules_named(code: &str, at: &str, modules: &[String]) -> Vec<String> {
+    let parent = at.rsplit_once("::").map_or("", |(p, _)| p);
+    let mut named = Vec::new();
+    for (prefix, base) in [("crate::", ""), ("super::", parent)] {
+        for (i, _) in code.match_indices(prefix) {
+            let path: String = code[i + prefix.len()..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
+                .collect();
+            let parts: Vec<&str> = path.split("::").filter(|p| !p.is_empty()).collect();
+            let full = |k: usize| {
+                let tail = parts[..k].join("::");
+                if base.is_empty() {
+                    tail
+                } else {
+                    format!("{base}::{tail}")
+                }
+            };
+            if let Some(m) = (1..=parts.len())
+                .rev()
+                .map(full)
+                .find(|m| modules.contains(m))
+            {
+                named.push(m);
+            }
+        }
+    }
+    named
+}
+
+#[test]
+fn no_two_modules_import_each_other() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut circles = Vec::new();
+    for krate in ["model", "sim", "scenarios", "reports", "harness", "sweep"] {
+        let src = root.join(krate).join("src");
+        let files = files_of(&[&format!("{krate}/src")]);
+        let modules: Vec<String> = files.iter().map(|(p, _)| module_of(&src, p)).collect();
+        let named: Vec<Vec<String>> = (files.iter().zip(&modules))
+            .map(|((_, text), m)| {
+                let code = code_only(text);
+                let code = code.split("mod tests {").next().unwrap_or("").to_owned();
+                modules_named(&code, m, &modules)
+            })
+            .collect();
+        for (i, a) in modules.iter().enumerate() {
+            for (j, b) in modules.iter().enumerate() {
+                let nested = b.starts_with(&format!("{a}::")) || a.starts_with(&format!("{b}::"));
+                if i < j
+                    && !nested
+                    && !a.is_empty()
+                    && !b.is_empty()
+                    && named[i].contains(b)
+                    && named[j].contains(a)
+                {
+                    circles.push(format!("{krate}: {a} and {b} import each other"));
+                }
+            }
+        }
+    }
+    assert!(circles.is_empty(), "{}", circles.join("\n"));
 }

@@ -12,6 +12,7 @@ pub mod html;
 mod limits;
 mod seeds;
 pub mod stats;
+mod table;
 mod text;
 mod trace;
 
@@ -32,7 +33,7 @@ pub use seeds::{
     diff::{SeedsDiff, SeedsRow},
     Group, SeedsReport, Series,
 };
-pub use text::{counted, thousands};
+pub use table::{counted, thousands};
 pub use trace::{render_trace, trace_json};
 
 /// The output formats.

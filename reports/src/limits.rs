@@ -7,7 +7,7 @@
 use model::{LimitSide, RejectionCode};
 use sim::{DayCounter, RunResult, Scenario, Weekday};
 
-use crate::text::{thousands, Grid};
+use crate::table::{thousands, Grid};
 
 /// The section as the JSON report holds it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]

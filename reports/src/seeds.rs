@@ -13,7 +13,8 @@ use std::fmt::Write as _;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::stats::{t_975, Summary};
-use crate::text::{self, counted, thousands, Grid};
+use crate::table::{counted, thousands, Grid};
+use crate::text;
 use crate::{Counts, Format, PopulationSummary, Report};
 
 /// A count of the report in each seed's run, in seed order.

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::{Bound, Check, CheckReport, Spread, Verdict};
-use crate::text::{share, thousands, Grid};
+use crate::table::{share, thousands, Grid};
 
 /// `fraction` (0.12) as a percentage with two decimals (`12.00%`).
 fn percent(fraction: f64) -> String {

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::{AttemptSummary, Change, Diff, PortalDiff, Row};
-use crate::text::{counted, thousands, Grid};
+use crate::table::{counted, thousands, Grid};
 
 /// The most common transitions shown; the rest are only counted (the JSON lists them all).
 const TRANSITIONS_SHOWN: usize = 20;

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::render::write_counts;
 use super::{Diff, Row};
-use crate::text::{counted, thousands};
+use crate::table::{counted, thousands};
 use crate::Format;
 
 /// The diffs of several scenarios under the same two rule sets, and their total.

@@ -9,7 +9,7 @@ use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::text::thousands;
+use crate::table::thousands;
 
 /// The series' colours: Okabe and Ito's palette (told apart with any colour vision), dark
 /// enough on white; the eighth series takes the first colour again.

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use super::chart::{self, BarSeries, Bars, IntervalRow, Intervals};
 use super::{escape, figure, head, Table, TAIL};
-use crate::text::thousands;
+use crate::table::thousands;
 use crate::{Change, Diff, Row, SeedsDiff};
 
 /// The page of one diff; `trace` is the scenario argument its example commands trace (the

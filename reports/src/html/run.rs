@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use super::chart::{self, BarSeries, Bars, Heat, Line, Lines};
 use super::{escape, figure, head, Table, TAIL};
-use crate::text::thousands;
+use crate::table::thousands;
 use crate::{Counts, Report};
 
 /// The page of `reports` (one per scenario run, in order).

@@ -15,7 +15,7 @@ use super::{
     Series, SummaryJson,
 };
 use crate::stats::{mean, Summary};
-use crate::text::{counted, Grid};
+use crate::table::{counted, Grid};
 use crate::{Format, Report};
 
 /// One scenario of the diff.

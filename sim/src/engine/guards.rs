@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, VecDeque};
 use model::Outcome;
 
 use crate::cel::{Memo, Reads};
-use crate::engine::result::CheckReading;
 use crate::engine::Observed;
 use crate::scenario::{Guard, GuardKind, RateWindow, Source};
 use crate::time::{SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
@@ -111,6 +110,18 @@ enum Statistic {
     LastEngagement(Vec<SimTime>),
     /// A CEL check reads the portal's [`History`]; its verdicts so far, by what it read.
     Expression(Memo),
+}
+
+/// One CEL check at one traced attempt: the variables it read, their values, and its verdict.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckReading {
+    /// The check's guard index in the rule set.
+    pub guard: u8,
+    /// Each variable the expression reads, with its value as CEL writes it.
+    pub values: Vec<(crate::cel::Variable, String)>,
+    /// True: it refused (or would have, were an earlier check not first); an evaluation error's
+    /// text.
+    pub verdict: Result<bool, String>,
 }
 
 /// One portal's guards.

@@ -41,13 +41,13 @@ use portal::{DayView, PortalRun};
 use rayon::prelude::*;
 
 pub use facts::{AttemptFacts, Decide, DecidedAttempt, Observed};
-pub use guards::RuleError;
+pub use guards::{CheckReading, RuleError};
 pub use journey::{EnrollmentJourney, Journey, JourneyEntry, Journeys};
 pub use mail::Reaction;
 pub use result::{
-    first_divergence, AttemptRecord, Audit, CheckReading, Counters, DayCounter, DayCounts,
-    InboxPeak, LimitCounts, Recordings, RunResult, SendRecord, TraceEntry, TracedContact,
-    TracedEvent, WorldShape, PROVIDER_SLOTS,
+    first_divergence, AttemptRecord, Audit, Counters, DayCounter, DayCounts, InboxPeak,
+    LimitCounts, Recordings, RunResult, SendRecord, TraceEntry, TracedContact, TracedEvent,
+    WorldShape, PROVIDER_SLOTS,
 };
 
 /// How to run.

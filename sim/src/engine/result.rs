@@ -399,18 +399,6 @@ pub struct TraceEntry {
     pub event: TracedEvent,
 }
 
-/// One CEL check at one traced attempt: the variables it read, their values, and its verdict.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CheckReading {
-    /// The check's guard index in the rule set.
-    pub guard: u8,
-    /// Each variable the expression reads, with its value as CEL writes it.
-    pub values: Vec<(crate::cel::Variable, String)>,
-    /// True: it refused (or would have, were an earlier check not first); an evaluation error's
-    /// text.
-    pub verdict: Result<bool, String>,
-}
-
 /// What happened in the traced contact's journey.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TracedEvent {
@@ -430,7 +418,7 @@ pub enum TracedEvent {
         decision: Decision,
     },
     /// What the rule set's CEL checks read at the attempt just before, and what each said.
-    ChecksRead(Vec<CheckReading>),
+    ChecksRead(Vec<super::guards::CheckReading>),
     /// The sequences daily limit deferred the enrollment: its first step runs at `to`.
     EnrollmentDeferred {
         /// When the enrollment's first step runs.
