@@ -11,7 +11,6 @@ use output::{emit, write_stdout, Output, ProgressBar};
 
 mod budget;
 mod cleanup;
-mod determinism;
 mod harness;
 mod import;
 mod init;
@@ -568,6 +567,15 @@ impl RunReport {
     }
 }
 
+/// The threads of `--check-determinism`'s third run: `--threads` (0: one per core), at least 2.
+fn several_threads(threads: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(2, usize::from);
+    match threads {
+        0 | 1 => cores.max(2),
+        n => n,
+    }
+}
+
 /// `seqsim run --check-determinism`: every scenario run with 1 and N threads and compared.
 fn check_determinism(args: RunArgs) -> Result<ExitCode> {
     let (paths, _) = expand_scenarios(&args.scenarios)?;
@@ -589,10 +597,11 @@ fn check_determinism(args: RunArgs) -> Result<ExitCode> {
             scenario.scale_contacts(contacts);
         }
         args.budget.check(&scenario, 1)?;
-        let (verdict, exit) = determinism::check(&scenario, args.threads.count())?;
-        text.push_str(&verdict);
-        if exit != ExitCode::SUCCESS {
-            code = exit;
+        let verdict = sim::check::determinism(&scenario, several_threads(args.threads.count()))
+            .map_err(|e| anyhow::anyhow!(e.describe(&scenario)))?;
+        text.push_str(&verdict.describe());
+        if verdict.divergence.is_some() {
+            code = ExitCode::from(1);
         }
     }
     emit(output, &text)?;

@@ -3,12 +3,18 @@
 //! `RunOptions { audit: true, journeys: true, .. }` and returns the first violation it finds as
 //! a message naming the seed, or `Ok`.
 //!
+//! Also here: [`determinism`], `--check-determinism`'s three runs and their verdict.
+//!
 //! They recount from the audit records, independently of the engine's counters: one decision
 //! per attempt, one outcome per enrollment, no double enrollment, time order, the inboxes'
 //! rolling-24-hour and per-minute caps, sends only to contacts whose state allows them and only
 //! at allowed times, and the journeys agreeing with the counts.
 
+mod determinism;
+
 use std::collections::BTreeMap;
+
+pub use determinism::{determinism, Rerun, Verdict};
 
 use model::{Check, ContactFlags, Decision, Outcome, RejectionCode};
 
