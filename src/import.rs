@@ -13,6 +13,7 @@ Examples:
   seqsim import --contacts contacts.csv --users users.csv --sequences sequences.json
   seqsim import --contacts contacts.csv --users users.csv --synthesize 40000 --out synthetic.toml
   seqsim import --contacts export.csv --map my-properties.toml --skip-bad-rows
+  seqsim import --contacts contacts.csv --pseudonymise shareable.csv
 
 The files are read in HubSpot's names (docs/import.md): a contacts export (Record ID, Email,
 Contact owner, Lifecycle Stage, Unsubscribed from all email, Opted out of email: TYPE, Email
@@ -54,10 +55,23 @@ pub struct ImportArgs {
     /// Write the scenario to this file instead of standard output (written whole or not at all).
     #[arg(long, requires = "synthesize")]
     out: Option<PathBuf>,
+    /// Instead: write a pseudonymised copy of the contacts file here: only the facts' columns,
+    /// each address's local part replaced by its hash salted with the file's own SHA-256, the
+    /// domain kept. Importing the copy gives the same summary and synthesized scenario.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["synthesize", "out"])]
+    pseudonymise: Option<PathBuf>,
 }
 
 /// `seqsim import`.
 pub fn import(args: ImportArgs) -> Result<()> {
+    if let Some(path) = &args.pseudonymise {
+        let output = Output::prepare(path, "--pseudonymise")?;
+        let mapping = match &args.map {
+            Some(map) => import::Mapping::load(map)?,
+            None => import::Mapping::default(),
+        };
+        return output.commit(&import::pseudonymise(&args.contacts, &mapping)?);
+    }
     let output = (args.out.as_deref())
         .map(|p| Output::prepare(p, "--out"))
         .transpose()?;
