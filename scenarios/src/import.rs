@@ -287,12 +287,7 @@ pub fn read(files: &ExportFiles, skip_bad_rows: bool) -> Result<Portal, ImportEr
     };
     if !fatal.is_empty() || (!rows.is_empty() && !skip_bad_rows) {
         fatal.extend(rows);
-        let more = fatal.len().saturating_sub(MAX_PROBLEMS);
-        fatal.truncate(MAX_PROBLEMS);
-        return Err(ImportError::Invalid {
-            problems: fatal,
-            more,
-        });
+        return Err(listed(fatal));
     }
     let portal = Portal {
         contacts,
@@ -301,6 +296,13 @@ pub fn read(files: &ExportFiles, skip_bad_rows: bool) -> Result<Portal, ImportEr
         skipped: rows,
     };
     Ok(portal)
+}
+
+/// `problems` as the error: the first [`MAX_PROBLEMS`], and how many more.
+fn listed(mut problems: Vec<RowProblem>) -> ImportError {
+    let more = problems.len().saturating_sub(MAX_PROBLEMS);
+    problems.truncate(MAX_PROBLEMS);
+    ImportError::Invalid { problems, more }
 }
 
 /// A boolean cell as exports write them: `true`/`false`, `yes`/`no`, `1`/`0`; empty is false.
@@ -329,19 +331,11 @@ pub fn pseudonymise(path: &Path, mapping: &Mapping) -> Result<String, ImportErro
     let mut problems = Vec::new();
     let table = table::read(path, &mut problems)?;
     let mut fatal = Vec::new();
-    let columns: Vec<Column> = Column::ALL
-        .into_iter()
-        .filter(|c| c.name().starts_with("contacts."))
-        .collect();
+    let columns = contacts::COLUMNS;
     let at = contacts::resolve(&table, mapping, &columns, &mut fatal);
     if !fatal.is_empty() || !problems.is_empty() {
         fatal.extend(problems);
-        let more = fatal.len().saturating_sub(MAX_PROBLEMS);
-        fatal.truncate(MAX_PROBLEMS);
-        return Err(ImportError::Invalid {
-            problems: fatal,
-            more,
-        });
+        return Err(listed(fatal));
     }
     let bytes = std::fs::read(path).map_err(|source| ImportError::Read {
         path: shown(path),

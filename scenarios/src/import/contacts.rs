@@ -8,7 +8,7 @@ use super::table::{self, Table};
 use super::{boolean, ImportError, ImportedContact, LifecycleStage, RowProblem};
 
 /// The contact columns, in the order a row is read.
-const COLUMNS: [Column; 11] = [
+pub(super) const COLUMNS: [Column; 11] = [
     Column::RecordId,
     Column::Email,
     Column::Owner,
