@@ -296,7 +296,8 @@ fn a_pseudonymised_copy_keeps_every_fact_and_no_personal_data() {
     let copy = dir.path().join("copy.csv").display().to_string();
     let again = dir.path().join("again.csv").display().to_string();
     for out in [&copy, &again] {
-        seqsim(&["import", "--contacts", CONTACTS, "--pseudonymise", out]);
+        let (code, out, err) = seqsim(&["import", "--contacts", CONTACTS, "--pseudonymise", out]);
+        assert_eq!((code, out.as_str()), (Some(0), ""), "{err}");
     }
     let text = std::fs::read_to_string(&copy).unwrap();
     assert_eq!(

@@ -4,7 +4,7 @@
 //! not record (how recipients react, the send limits, the plan) comes from the default
 //! scenario. It holds no address, so it can be shared.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::{ImportedSequence, ImportedUser, Portal};
 
@@ -170,19 +170,15 @@ pub fn synthesize(portal: &Portal, contacts: u32, name: &str) -> String {
 
 /// The sender groups of `users`: one per seat and inbox, in the order first met.
 fn senders(users: &[ImportedUser], sequence: &str) -> toml::Value {
-    let mut groups: BTreeMap<(usize, String, String), i64> = BTreeMap::new();
-    for (i, u) in users.iter().enumerate() {
-        let inbox = u.inbox.map_or("none", |p| p.name()).to_owned();
-        let first = groups
-            .keys()
-            .find(|(_, s, b)| s == u.seat.name() && *b == inbox)
-            .map(|k| k.0)
-            .unwrap_or(i);
-        *groups
-            .entry((first, u.seat.name().to_owned(), inbox))
-            .or_default() += 1;
+    let mut groups: Vec<(&str, &str, i64)> = Vec::new();
+    for u in users {
+        let key = (u.seat.name(), u.inbox.map_or("none", |p| p.name()));
+        match groups.iter_mut().find(|g| (g.0, g.1) == key) {
+            Some(g) => g.2 += 1,
+            None => groups.push((key.0, key.1, 1)),
+        }
     }
-    let groups = groups.into_iter().map(|((_, seat, inbox), count)| {
+    let groups = groups.into_iter().map(|(seat, inbox, count)| {
         let mut g = toml::Table::new();
         g.insert("count".into(), count.into());
         g.insert("seat".into(), seat.into());

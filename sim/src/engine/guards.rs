@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use model::Outcome;
 
-use crate::cel::{Memo, Reads};
+use crate::cel::{Facts, Memo, Reads};
 use crate::engine::Observed;
 use crate::scenario::{Guard, GuardKind, RateWindow, Source};
 use crate::time::{SimTime, SECONDS_PER_DAY, SECONDS_PER_HOUR};
@@ -130,7 +130,9 @@ pub(crate) struct Guards {
     stats: Vec<Statistic>,
     /// Per guard and inbox: the end of the sender's pause, for pausing guards.
     paused_until: Vec<Vec<SimTime>>,
-    /// The statistics the CEL checks read, if there are any.
+    /// Whether any guard is a CEL check.
+    expressions: bool,
+    /// The statistics the CEL checks read (every one, made to observe), if any are kept.
     history: Option<History>,
     /// The first evaluation error of a CEL check, if one failed.
     error: Option<RuleError>,
@@ -182,6 +184,7 @@ impl Guards {
             specs: specs.to_vec(),
             stats,
             paused_until: vec![vec![0; inboxes]; specs.len()],
+            expressions,
             history: (expressions || observe).then(|| History::new(reads, inboxes, contacts)),
             error: None,
         }
@@ -202,10 +205,34 @@ impl Guards {
     /// sender from now on. A CEL check that fails to evaluate does not hold, and its error is
     /// kept (the first one) for [`Self::error`].
     pub fn holding(&mut self, subject: &Subject, inputs: Option<&Inputs>, now: SimTime) -> u16 {
-        let facts = (self.history.as_ref()).map(|history| {
-            let inputs = inputs.expect("CEL checks read the attempt's facts");
-            history.facts(inputs, subject, now)
-        });
+        let facts = (self.history.as_ref())
+            .filter(|_| self.expressions)
+            .map(|history| {
+                let inputs = inputs.expect("CEL checks read the attempt's facts");
+                history.facts(inputs, subject, now)
+            });
+        self.hold(subject, facts.as_ref(), now)
+    }
+
+    /// [`Self::holding`], and what the attempt observes beyond its facts (the statistics read
+    /// once for both); only for guards made to observe.
+    pub fn holding_observed(
+        &mut self,
+        subject: &Subject,
+        inputs: &Inputs,
+        now: SimTime,
+    ) -> (u16, Observed) {
+        let history = (self.history.as_ref()).expect("guards made to observe keep the history");
+        let facts = history.facts(inputs, subject, now);
+        let observed = Observed {
+            provider: inputs.provider,
+            statistics: facts.statistics,
+        };
+        (self.hold(subject, Some(&facts), now), observed)
+    }
+
+    /// The guards that hold, the CEL checks reading `facts` (present when there are any).
+    fn hold(&mut self, subject: &Subject, facts: Option<&Facts>, now: SimTime) -> u16 {
         let mut bits = 0u16;
         for i in 0..self.specs.len() {
             let paused = &mut self.paused_until[i][subject.inbox];
@@ -215,7 +242,7 @@ impl Guards {
             }
             let holding = match &self.specs[i].kind {
                 GuardKind::Expression(e) => {
-                    let facts = facts.as_ref().expect("kept with an expression");
+                    let facts = facts.expect("kept with an expression");
                     let Statistic::Expression(memo) = &mut self.stats[i] else {
                         unreachable!("a CEL check's statistic is its memo")
                     };
@@ -242,17 +269,7 @@ impl Guards {
 
     /// Whether any guard is a CEL check.
     pub fn any_expression(&self) -> bool {
-        (self.specs.iter()).any(|g| matches!(g.kind, GuardKind::Expression(_)))
-    }
-
-    /// What an attempt about `subject` at `now` observes beyond its facts; only for guards
-    /// made to observe.
-    pub fn observe(&self, subject: &Subject, inputs: &Inputs, now: SimTime) -> Observed {
-        let history = (self.history.as_ref()).expect("guards made to observe keep the history");
-        Observed {
-            provider: inputs.provider,
-            statistics: history.facts(inputs, subject, now).statistics,
-        }
+        self.expressions
     }
 
     /// What each CEL check reads for an attempt about `subject` at `now`, and its verdict, for

@@ -443,14 +443,13 @@ impl PortalRun {
             return (0, Observed::default());
         }
         let (subject, inputs) = self.guard_inputs(view, facts, c, inbox);
-        let observed = match observing {
-            true => self.guards.observe(&subject, &inputs, self.now),
-            false => Observed::default(),
-        };
-        (
-            self.guards.holding(&subject, Some(&inputs), self.now),
-            observed,
-        )
+        match observing {
+            true => (self.guards).holding_observed(&subject, &inputs, self.now),
+            false => {
+                let bits = self.guards.holding(&subject, Some(&inputs), self.now);
+                (bits, Observed::default())
+            }
+        }
     }
 
     /// Traces what the CEL checks read of the attempt of `facts` of slot `c` by inbox `inbox`,
